@@ -1,0 +1,107 @@
+"""The comms console: its home for comms, account administration for admins."""
+
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from blueprints.activity.services import programme_pulse
+from blueprints.admin import services
+from blueprints.admin.forms import NewUserForm, RoleForm
+from blueprints.auth.guards import role_required
+from blueprints.auth.labels import ROLE_LABELS
+from blueprints.auth.models import Role, User
+from blueprints.auth.services import AccountError, create_user, get_or_create_department, get_or_create_site
+from database import db
+from urls import local_or
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.before_request
+@role_required(Role.COMMS)
+def require_comms():
+    """The whole console is for the comms team and administrators."""
+
+
+@bp.route("/")
+def index():
+    return render_template(
+        "admin/index.html",
+        pulse=programme_pulse(),
+        role_counts=services.role_counts(),
+        role_labels=ROLE_LABELS,
+        audit=services.audit_trail(),
+    )
+
+
+@bp.route("/users")
+@role_required(Role.ADMIN)
+def users():
+    search = request.args.get("q", "").strip()
+    page = services.users_page(request.args.get("page", 1, type=int), search)
+    return render_template(
+        "admin/users.html", page=page, search=search, role_labels=ROLE_LABELS, role_form=RoleForm()
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        password = form.password.data or secrets.token_urlsafe(9)
+        try:
+            user = create_user(
+                form.email.data,
+                form.display_name.data,
+                password,
+                role=Role(form.role.data),
+                language=form.language.data,
+                department=get_or_create_department(form.department.data or ""),
+                site=get_or_create_site(form.site.data or ""),
+                created_by=current_user,
+            )
+        except AccountError as refusal:
+            form.email.errors.append(str(refusal))
+        else:
+            db.session.commit()
+            message = _("Account created for %(email)s.", email=user.email)
+            if not form.password.data:
+                message += " " + _("Their password is %(password)s — hand it over safely.", password=password)
+            flash(message, "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/new_user.html", form=form), 422 if form.errors else 200
+
+
+def user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+@bp.post("/users/<int:user_id>/role")
+@role_required(Role.ADMIN)
+def change_role(user_id: int):
+    form = RoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return apply_change(
+        lambda: services.change_role(current_user, user_or_404(user_id), Role(form.role.data))
+    )
+
+
+@bp.post("/users/<int:user_id>/active")
+@role_required(Role.ADMIN)
+def set_active(user_id: int):
+    active = request.form.get("active") == "1"
+    return apply_change(lambda: services.set_active(current_user, user_or_404(user_id), active))
+
+
+def apply_change(change):
+    try:
+        change()
+    except services.AdminError as refusal:
+        flash(str(refusal), "error")
+    else:
+        flash(_("Saved."), "success")
+    return redirect(local_or(request.form.get("next"), url_for("admin.users")))

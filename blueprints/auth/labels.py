@@ -1,0 +1,11 @@
+"""Translated names of account values."""
+
+from flask_babel import lazy_gettext as _l
+
+from blueprints.auth.models import Role
+
+ROLE_LABELS = {
+    Role.EMPLOYEE: _l("Employee"),
+    Role.COMMS: _l("Comms team"),
+    Role.ADMIN: _l("Administrator"),
+}

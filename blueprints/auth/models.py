@@ -1,0 +1,90 @@
+"""People and the organisation they belong to."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from database import UTCDateTime, db, utcnow
+
+
+class Role(enum.StrEnum):
+    """Roles, each including the rights of the ones before it."""
+
+    EMPLOYEE = "employee"
+    COMMS = "comms"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+
+class Department(db.Model):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+
+
+class Site(db.Model):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    role: Mapped[Role] = mapped_column(
+        sa.Enum(Role, native_enum=False, length=16, values_callable=lambda roles: [r.value for r in roles]),
+        default=Role.EMPLOYEE,
+    )
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("sites.id"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    language: Mapped[str | None] = mapped_column(sa.String(8))
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    department: Mapped[Department | None] = relationship(lazy="joined")
+    site: Mapped[Site | None] = relationship(lazy="joined")
+    manager: Mapped["User | None"] = relationship(remote_side=[id])
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def has_role(self, role: Role) -> bool:
+        return self.role.rank >= role.rank
+
+    @property
+    def is_comms(self) -> bool:
+        return self.has_role(Role.COMMS)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role(Role.ADMIN)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def first_name(self) -> str:
+        return self.display_name.split()[0] if self.display_name.strip() else self.email
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"

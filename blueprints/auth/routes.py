@@ -1,0 +1,125 @@
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from htmx_flask import make_response
+
+from blueprints.activity import verbs
+from blueprints.activity.services import record
+from blueprints.auth import services
+from blueprints.auth.forms import LoginForm, SignupForm
+from blueprints.auth.models import User
+from database import db, utcnow
+from extensions import limiter, login_manager
+from urls import local_or
+
+bp = Blueprint("auth", __name__)
+
+LAST_SEEN_PRECISION = timedelta(minutes=5)
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please sign in to see this page.")
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Send a signed-out person to sign-in; an htmx request gets HX-Redirect, not a page swap."""
+    login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if request.htmx:
+        return make_response("", 401, redirect=login_url)
+    flash(login_manager.login_message, "info")
+    return redirect(login_url)
+
+
+@bp.before_app_request
+def trusted_header_sign_in():
+    """Single sign-on: trust the reverse proxy's header naming the person, when configured."""
+    header = current_app.config["TRUSTED_USER_HEADER"]
+    email = request.headers.get(header, "").strip().lower() if header else ""
+    if not email or (current_user.is_authenticated and current_user.email == email):
+        return
+    user = services.sso_user(email)
+    if not user.active:
+        abort(403)
+    login_user(user)
+    record(user, verbs.SIGNED_IN, payload={"method": "sso"})
+    db.session.commit()
+
+
+@bp.before_app_request
+def note_last_seen():
+    """Remember when a person was last here, writing at most once every few minutes."""
+    if not current_user.is_authenticated:
+        return
+    now = utcnow()
+    if current_user.last_seen_at is None or now - current_user.last_seen_at > LAST_SEEN_PRECISION:
+        current_user.last_seen_at = now
+        db.session.commit()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    next_page = local_or(request.args.get("next"), url_for("core.home"))
+    if current_user.is_authenticated:
+        return redirect(next_page)
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.AccountError as refusal:
+            form.password.errors.append(str(refusal))
+        else:
+            login_user(user, remember=form.remember.data)
+            record(user, verbs.SIGNED_IN)
+            db.session.commit()
+            return redirect(next_page)
+    signup_open = bool(current_app.config["ALLOWED_SIGNUP_DOMAINS"])
+    return render_template("auth/login.html", form=form, signup_open=signup_open)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+@login_required
+def logout():
+    if request.method == "GET":
+        return render_template("auth/logout.html")
+    logout_user()
+    flash(_("You are signed out. See you soon!"), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    domains = current_app.config["ALLOWED_SIGNUP_DOMAINS"]
+    if not domains:
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        if not services.signup_domain_allowed(form.email.data):
+            form.email.errors.append(
+                _("Sign-up is open to addresses at %(domains)s only.", domains=", ".join(domains))
+            )
+        else:
+            try:
+                user = services.create_user(
+                    form.email.data, form.display_name.data, form.password.data, language=str(get_locale())
+                )
+            except services.AccountError as refusal:
+                form.email.errors.append(str(refusal))
+            else:
+                db.session.commit()
+                login_user(user)
+                flash(_("Welcome aboard, %(name)s!", name=user.first_name), "success")
+                return redirect(url_for("core.home"))
+    return render_template("auth/signup.html", form=form, domains=domains)

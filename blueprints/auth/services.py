@@ -1,0 +1,185 @@
+"""Accounts: signing in, creating people one by one or from a CSV file."""
+
+import csv
+import secrets
+from dataclasses import dataclass, field
+from typing import IO
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from blueprints.activity import verbs
+from blueprints.activity.services import record
+from blueprints.auth.models import Department, Role, Site, User
+from blueprints.notifications.services import notify
+from database import db
+
+DEMO_PASSWORD = "demo"
+MIN_PASSWORD_LENGTH = 8
+
+
+class AccountError(Exception):
+    """A refusal to show the person, already translated (lazily)."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User:
+    """The account for these credentials, or AccountError with a reason safe to show."""
+    if password == DEMO_PASSWORD and not current_app.config["DEMO_MODE"]:
+        raise AccountError(_l("The demo password only works on a demo site."))
+    user = find_user(email)
+    if user is None or not user.check_password(password):
+        raise AccountError(_l("Wrong e-mail address or password."))
+    if not user.active:
+        raise AccountError(_l("This account is deactivated. Ask your comms team."))
+    return user
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _l("Choose a password of at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+    return None
+
+
+def signup_domain_allowed(email: str) -> bool:
+    domain = normalise_email(email).rpartition("@")[2]
+    return domain in current_app.config["ALLOWED_SIGNUP_DOMAINS"]
+
+
+def get_or_create_department(name: str) -> Department | None:
+    return _get_or_create_named(Department, name)
+
+
+def get_or_create_site(name: str) -> Site | None:
+    return _get_or_create_named(Site, name)
+
+
+def _get_or_create_named(model, name: str):
+    name = name.strip()
+    if not name:
+        return None
+    found = db.session.scalar(sa.select(model).where(model.name == name))
+    if found is None:
+        found = model(name=name)
+        db.session.add(found)
+    return found
+
+
+def create_user(
+    email: str,
+    display_name: str,
+    password: str | None,
+    role: Role = Role.EMPLOYEE,
+    language: str | None = None,
+    department: Department | None = None,
+    site: Site | None = None,
+    created_by: User | None = None,
+) -> User:
+    """Create an account (the caller commits), log it and welcome the person."""
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise AccountError(_l("An account already exists for %(email)s.", email=email))
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        role=role,
+        language=language or None,
+        department=department,
+        site=site,
+    )
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record(created_by or user, verbs.USER_CREATED if created_by else verbs.SIGNED_UP, "user", user.id)
+    notify(user, "welcome", {"name": user.first_name})
+    return user
+
+
+def sso_user(email: str) -> User:
+    """The account named by the trusted proxy header, created on first visit."""
+    user = find_user(email)
+    if user is None:
+        user = create_user(email, email.partition("@")[0].replace(".", " ").title(), None)
+        db.session.commit()
+    return user
+
+
+@dataclass
+class ImportReport:
+    created: list[tuple[str, str | None]] = field(default_factory=list)  # (e-mail, generated password)
+    errors: list[str] = field(default_factory=list)
+
+
+REQUIRED_COLUMNS = {"email", "display_name"}
+
+
+def import_users_csv(stream: IO[str]) -> ImportReport:
+    """Create every account of a CSV file, or none if any row is wrong.
+
+    Columns: email, display_name (required); role, department, site, language,
+    password (optional — a random one is generated and reported when empty).
+    """
+    report = ImportReport()
+    reader = csv.DictReader(stream)
+    missing = REQUIRED_COLUMNS - set(reader.fieldnames or [])
+    if missing:
+        report.errors.append(
+            str(_l("line 1: missing columns: %(columns)s", columns=", ".join(sorted(missing))))
+        )
+        return report
+    rows, seen = [], set()
+    for line, row in enumerate(reader, start=2):
+        problem = _row_problem(row, seen)
+        if problem:
+            report.errors.append(str(_l("line %(line)d: %(problem)s", line=line, problem=problem)))
+        else:
+            seen.add(normalise_email(row["email"]))
+            rows.append(row)
+    if report.errors:
+        return report
+    for row in rows:
+        password = (row.get("password") or "").strip()
+        generated = None if password else secrets.token_urlsafe(9)
+        create_user(
+            row["email"],
+            row["display_name"],
+            password or generated,
+            role=Role((row.get("role") or "employee").strip().lower()),
+            language=(row.get("language") or "").strip().lower() or None,
+            department=get_or_create_department(row.get("department") or ""),
+            site=get_or_create_site(row.get("site") or ""),
+        )
+        report.created.append((normalise_email(row["email"]), generated))
+    db.session.commit()
+    return report
+
+
+def _row_problem(row: dict, seen: set[str]) -> str | None:
+    email = (row.get("email") or "").strip()
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return _l("%(email)s is not a valid e-mail address", email=email or "''")
+    if normalise_email(email) in seen:
+        return _l("%(email)s appears twice in the file", email=email)
+    if find_user(email) is not None:
+        return _l("an account already exists for %(email)s", email=email)
+    if not (row.get("display_name") or "").strip():
+        return _l("the name is empty")
+    if (row.get("role") or "employee").strip().lower() not in {role.value for role in Role}:
+        return _l("unknown role %(role)s (employee, comms or admin)", role=row.get("role"))
+    language = (row.get("language") or "").strip().lower()
+    if language and language not in current_app.config["LANGUAGES"]:
+        return _l("unknown language %(language)s (fr or en)", language=language)
+    password = (row.get("password") or "").strip()
+    return password_problem(password) if password else None

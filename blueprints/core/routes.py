@@ -1,0 +1,139 @@
+"""Home, language switch, health check, vendored front-end files and error pages."""
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+from htmx_flask import make_response
+from sqlalchemy.exc import SQLAlchemyError
+
+from blueprints.activity.services import programme_pulse
+from blueprints.auth.models import Role
+from blueprints.notifications.services import latest_notifications, message_text, unread_count
+from database import db
+from urls import local_or
+
+bp = Blueprint("core", __name__)
+
+# Front-end packages installed by npm (package.json), served from our own origin.
+VENDOR_FILES = {"htmx.min.js": Path("node_modules/htmx.org/dist")}
+
+
+# Sections in the header: (endpoint, label, lowest role that sees it).
+NAVIGATION = [
+    ("core.home", _l("Home"), Role.EMPLOYEE),
+    ("admin.index", _l("Comms console"), Role.COMMS),
+]
+
+
+@bp.app_context_processor
+def layout_helpers():
+    return {
+        "main_navigation": main_navigation,
+        "unread_notifications": lambda: unread_count(current_user),
+        "notification_text": message_text,
+    }
+
+
+def main_navigation() -> list[tuple[str, str]]:
+    return [(endpoint, label) for endpoint, label, role in NAVIGATION if current_user.has_role(role)]
+
+
+@bp.route("/")
+@login_required
+def home():
+    return render_template(
+        "core/home.html",
+        pulse=programme_pulse(),
+        notifications=latest_notifications(current_user),
+        profile_complete=bool(current_user.department_id and current_user.timezone),
+    )
+
+
+@bp.post("/language")
+def set_language():
+    """Switch language: remembered on the account, or in the session for a visitor."""
+    language = request.form.get("language", "")
+    if language in current_app.config["LANGUAGES"]:
+        if current_user.is_authenticated:
+            current_user.language = language
+            db.session.commit()
+        session["language"] = language
+    return redirect(local_or(request.form.get("next"), url_for("core.home")))
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.route("/static/vendor/<name>")
+def vendor(name: str):
+    folder = VENDOR_FILES.get(name)
+    if folder is None:
+        return render_error(404)
+    return send_from_directory(Path(current_app.root_path) / folder, name, max_age=86400)
+
+
+ERROR_TITLES = {
+    400: lambda: _("This request could not be understood"),
+    403: lambda: _("This page is not for your role"),
+    404: lambda: _("Page not found"),
+    405: lambda: _("This action is not allowed here"),
+    429: lambda: _("Too many attempts"),
+    500: lambda: _("Something went wrong on our side"),
+}
+ERROR_EXPLANATIONS = {
+    400: lambda: _("Please go back, reload the page and try again."),
+    403: lambda: _(
+        "You are signed in, but this part of the site is for another role. Ask your comms team if you need it."
+    ),
+    404: lambda: _("The address may be mistyped, or the page has moved."),
+    405: lambda: _("Please use the buttons of the page."),
+    429: lambda: _("For your safety, wait a minute before trying again."),
+    500: lambda: _("The team has been told. Please try again in a moment."),
+}
+
+
+def render_error(status: int, explanation: str | None = None):
+    """A translated error page, or a short fragment for htmx requests."""
+    title = ERROR_TITLES[status]()
+    explanation = explanation or ERROR_EXPLANATIONS[status]()
+    template = "errors/_message.html" if request.htmx else "errors/error.html"
+    body = render_template(template, status=status, title=title, explanation=explanation)
+    return make_response(body, status)
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error):
+    return render_error(400, _("Your form expired or came from another site. Reload the page and try again."))
+
+
+def register_error_pages(app):
+    for status in ERROR_TITLES:
+        app.register_error_handler(status, lambda error, status=status: on_error(status))
+
+
+def on_error(status: int):
+    if status == 500:
+        db.session.rollback()
+    return render_error(status)

@@ -1,0 +1,213 @@
+"""The demo company of SPEC §6: Lumen & Co, a fictitious French company.
+
+Everything is deterministic (a fixed random seed) and dated relative to now,
+so the demo always looks alive. Feature packages add their own seed steps.
+"""
+
+import random
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from blueprints.activity import verbs
+from blueprints.activity.services import record
+from blueprints.auth.models import Department, Role, Site, User
+from blueprints.notifications.services import notify
+from database import db, utcnow
+
+DEMO_PASSWORD = "demo"
+HISTORY_WEEKS = 12
+
+DEPARTMENTS = [
+    "Communication",
+    "Commercial",
+    "R&D",
+    "Ressources humaines",
+    "Finance",
+    "Opérations",
+    "Informatique",
+    "Marketing",
+]
+SITES = {
+    "Paris": "Europe/Paris",
+    "Lyon": "Europe/Paris",
+    "Nantes": "Europe/Paris",
+    "Montréal": "America/Toronto",
+    "London": "Europe/London",
+}
+
+# (e-mail, name, role, department, site, language)
+DEMO_ACCOUNTS = [
+    ("admin@example.com", "Alice Martin", Role.ADMIN, "Informatique", "Paris", "fr"),
+    ("comms@example.com", "Camille Laurent", Role.COMMS, "Communication", "Paris", "fr"),
+    ("employee@example.com", "Emma Petit", Role.EMPLOYEE, "Commercial", "Lyon", "fr"),
+]
+
+FRENCH_NAMES = [
+    "Hugo Bernard",
+    "Léa Dubois",
+    "Lucas Thomas",
+    "Chloé Robert",
+    "Nathan Richard",
+    "Manon Durand",
+    "Louis Moreau",
+    "Inès Simon",
+    "Jules Michel",
+    "Sarah Lefebvre",
+    "Gabriel Leroy",
+    "Camille Roux",
+    "Arthur David",
+    "Jade Bertrand",
+    "Raphaël Morel",
+    "Louise Fournier",
+    "Adam Girard",
+    "Alice Bonnet",
+    "Paul Dupont",
+    "Zoé Lambert",
+    "Théo Fontaine",
+    "Lina Rousseau",
+    "Maël Vincent",
+    "Rose Muller",
+    "Noah Lefèvre",
+    "Anna Faure",
+    "Tom André",
+    "Julia Mercier",
+    "Sacha Blanc",
+    "Clara Guérin",
+    "Ethan Boyer",
+    "Mila Garnier",
+    "Victor Chevalier",
+    "Lou François",
+    "Yanis Legrand",
+    "Eva Gauthier",
+    "Mathis Garcia",
+    "Nina Perrin",
+    "Antoine Robin",
+]
+ENGLISH_NAMES = [
+    "Oliver Smith",
+    "Amelia Jones",
+    "Harry Taylor",
+    "Isla Brown",
+    "Jack Wilson",
+    "Grace Evans",
+    "Noah Walker",
+    "Sophie Clarke",
+]
+
+# Share of people in each engagement profile and their sign-ins per week:
+# a few very active ambassadors, some regulars, many who mostly watch.
+ENGAGEMENT = [(0.12, (2, 5)), (0.30, (0, 2)), (0.58, (0, 0))]
+OCCASIONAL_VISIT_CHANCE = 0.15
+
+
+def database_is_empty() -> bool:
+    return db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def seed_demo(now: datetime | None = None) -> dict[str, int]:
+    """Fill an empty database with the demo company; returns what was created."""
+    now = now or utcnow()
+    rng = random.Random(2026)
+    people = seed_organisation(rng, now)
+    activities = seed_activity_history(rng, people, now)
+    seed_notifications(people, now)
+    db.session.commit()
+    return {"people": len(people), "activities": activities}
+
+
+def seed_organisation(rng: random.Random, now: datetime) -> list[User]:
+    departments = {name: Department(name=name) for name in DEPARTMENTS}
+    sites = {name: Site(name=name) for name in SITES}
+    db.session.add_all([*departments.values(), *sites.values()])
+    password_hash = generate_password_hash(DEMO_PASSWORD)  # one hash for all: seeding stays fast
+    people = []
+    for email, name, role, department, site, language in DEMO_ACCOUNTS:
+        people.append(
+            _person(email, name, role, departments[department], sites[site], language, password_hash)
+        )
+    colleagues = [(name, "fr") for name in FRENCH_NAMES] + [(name, "en") for name in ENGLISH_NAMES]
+    for index, (name, language) in enumerate(colleagues):
+        site = _site_for(rng, language, index)
+        department = DEPARTMENTS[index % len(DEPARTMENTS)]
+        email = _demo_email(name)
+        role = Role.COMMS if index == 0 else Role.EMPLOYEE
+        people.append(
+            _person(email, name, role, departments[department], sites[site], language, password_hash)
+        )
+    for person in people:
+        person.created_at = now - timedelta(weeks=HISTORY_WEEKS + 1, days=rng.randint(0, 60))
+    db.session.add_all(people)
+    db.session.flush()
+    _assign_managers(people)
+    return people
+
+
+def _site_for(rng: random.Random, language: str, index: int) -> str:
+    if language == "en":
+        return "London" if index % 2 else "Montréal"
+    return rng.choice(["Paris", "Paris", "Lyon", "Nantes"])
+
+
+def _person(email, name, role, department, site, language, password_hash) -> User:
+    return User(
+        email=email,
+        display_name=name,
+        role=role,
+        department=department,
+        site=site,
+        language=language,
+        timezone=SITES[site.name],
+        password_hash=password_hash,
+    )
+
+
+def _demo_email(name: str) -> str:
+    plain = name.lower().translate(str.maketrans("éèëêàâîïôöûüç", "eeeeaaiioouuc"))
+    return plain.replace(" ", ".") + "@example.com"
+
+
+def _assign_managers(people: list[User]) -> None:
+    """The first person met in each department manages the others there."""
+    heads: dict[int, User] = {}
+    for person in people:
+        head = heads.setdefault(person.department_id, person)
+        if head is not person:
+            person.manager_id = head.id
+
+
+def seed_activity_history(rng: random.Random, people: list[User], now: datetime) -> int:
+    """Sign-ins over the last weeks, following the 1 % / 9 % / 90 % shape of real programmes."""
+    count = 0
+    for person in people:
+        low, high = _engagement(rng, person)
+        for week in range(HISTORY_WEEKS):
+            visits = rng.randint(low, high)
+            if visits == 0 and rng.random() < OCCASIONAL_VISIT_CHANCE:
+                visits = 1
+            for _ in range(visits):
+                at = now - timedelta(weeks=week, days=rng.random() * 7)
+                record(person, verbs.SIGNED_IN, at=at)
+                count += 1
+    return count
+
+
+def _engagement(rng: random.Random, person: User) -> tuple[int, int]:
+    if person.email in {account[0] for account in DEMO_ACCOUNTS}:
+        return (1, 3)
+    draw = rng.random()
+    for share, visits in ENGAGEMENT:
+        if draw < share:
+            return visits
+        draw -= share
+    return ENGAGEMENT[-1][1]
+
+
+def seed_notifications(people: list[User], now: datetime) -> None:
+    """A welcome for everyone, read long ago except for the demo employee."""
+    for person in people:
+        notification = notify(person, "welcome", {"name": person.first_name})
+        notification.created_at = person.created_at
+        if person.email != "employee@example.com":
+            notification.read_at = person.created_at + timedelta(days=1)

@@ -1,0 +1,24 @@
+"""The text of each kind of notification, translated when it is shown.
+
+Feature packages add their kinds here. An entry is a lazy string formatted with
+the stored parameters, or a function of the parameters for values that need
+translating too. Parameters are plain values that templates escape.
+"""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from blueprints.auth.labels import ROLE_LABELS
+from blueprints.auth.models import Role
+
+MESSAGES = {
+    "welcome": _l("Welcome to Porte-voix, %(name)s! Start by completing your profile."),
+    "role_changed": lambda params: _(
+        "Your access has changed: you are now %(role)s.", role=ROLE_LABELS[Role(params["role"])]
+    ),
+}
+
+
+def render_message(kind: str, params: dict) -> str:
+    message = MESSAGES[kind]
+    return message(params) if callable(message) else str(message) % params

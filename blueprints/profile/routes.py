@@ -1,0 +1,60 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from blueprints.auth.labels import ROLE_LABELS
+from blueprints.profile import services
+from blueprints.profile.forms import NOT_SET, PasswordForm, ProfileForm
+
+bp = Blueprint("profile", __name__)
+
+
+def profile_form() -> ProfileForm:
+    """The profile form, filled with the person's values where the request does not give any."""
+    defaults = {
+        "display_name": current_user.display_name,
+        "department_id": current_user.department_id or NOT_SET,
+        "site_id": current_user.site_id or NOT_SET,
+        "language": current_user.language or current_app.config["DEFAULT_LANGUAGE"],
+        "timezone": current_user.timezone or current_app.config["DEFAULT_TIMEZONE"],
+    }
+    return ProfileForm(services.departments(), services.sites(), prefix="profile", data=defaults)
+
+
+def render_profile(form: ProfileForm, password_form: PasswordForm, status: int = 200):
+    page = render_template(
+        "profile/me.html", form=form, password_form=password_form, role_label=ROLE_LABELS[current_user.role]
+    )
+    return page, status
+
+
+@bp.route("/me", methods=["GET", "POST"])
+@login_required
+def me():
+    form = profile_form()
+    if form.validate_on_submit():
+        services.update_profile(
+            current_user,
+            form.display_name.data,
+            form.department_id.data,
+            form.site_id.data,
+            form.language.data,
+            form.timezone.data,
+        )
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("profile.me"))
+    return render_profile(form, PasswordForm(prefix="password"), 422 if form.errors else 200)
+
+
+@bp.post("/me/password")
+@login_required
+def change_password():
+    password_form = PasswordForm(prefix="password")
+    if password_form.validate_on_submit():
+        if services.change_password(
+            current_user, password_form.current_password.data, password_form.new_password.data
+        ):
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("profile.me"))
+        password_form.current_password.errors.append(_("This is not your current password."))
+    return render_profile(profile_form(), password_form, 422)

@@ -1,0 +1,38 @@
+"""A person's own profile."""
+
+import sqlalchemy as sa
+
+from blueprints.activity import verbs
+from blueprints.activity.services import record
+from blueprints.auth.models import Department, Site, User
+from database import db
+
+
+def departments() -> list[Department]:
+    return list(db.session.scalars(sa.select(Department).order_by(Department.name)))
+
+
+def sites() -> list[Site]:
+    return list(db.session.scalars(sa.select(Site).order_by(Site.name)))
+
+
+def update_profile(
+    user: User, display_name: str, department_id: int, site_id: int, language: str, timezone: str
+):
+    """Save the profile; 0 for department or site means none."""
+    user.display_name = display_name.strip()
+    user.department_id = department_id or None
+    user.site_id = site_id or None
+    user.language = language
+    user.timezone = timezone
+    record(user, verbs.PROFILE_UPDATED, "user", user.id)
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> bool:
+    """False when the current password is wrong (nothing changes)."""
+    if not user.check_password(current):
+        return False
+    user.set_password(new)
+    db.session.commit()
+    return True

@@ -1,0 +1,126 @@
+"""The console home and account administration, with its audit trail."""
+
+import sqlalchemy as sa
+
+from blueprints.activity.models import Activity
+from blueprints.auth.models import Role, User
+from blueprints.notifications.models import Notification
+from database import db
+from tests.conftest import post
+
+
+def test_admin_changes_a_role_which_is_audited_and_notified(app, client, signed_in, make_user):
+    admin = signed_in(Role.ADMIN, display_name="Ada Admin")
+    target = make_user(display_name="Tom Target")
+    response = post(
+        client, f"/admin/users/{target.id}/role", {"role": "comms", "next": "/admin/users?page=1"}
+    )
+    assert response.headers["Location"] == "/admin/users?page=1"
+    with app.app_context():
+        assert db.session.get(User, target.id).role == Role.COMMS
+        entry = db.session.scalar(sa.select(Activity).where(Activity.verb == "role_changed"))
+        assert (entry.user_id, entry.object_id, entry.payload) == (
+            admin.id,
+            target.id,
+            {"from": "employee", "to": "comms"},
+        )
+        assert (
+            db.session.scalar(sa.select(Notification.kind).where(Notification.user_id == target.id))
+            == "role_changed"
+        )
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "a donné le rôle Équipe comm à Tom Target" in page
+
+
+def test_admin_cannot_demote_or_deactivate_themselves(app, client, signed_in):
+    admin = signed_in(Role.ADMIN)
+    post(client, f"/admin/users/{admin.id}/role", {"role": "employee"})
+    post(client, f"/admin/users/{admin.id}/active", {"active": "0"})
+    with app.app_context():
+        user = db.session.get(User, admin.id)
+        assert (user.role, user.active) == (Role.ADMIN, True)
+    assert "Vous ne pouvez pas désactiver votre propre compte." in client.get("/admin/users").get_data(
+        as_text=True
+    )
+
+
+def test_forged_role_is_refused(app, client, signed_in, make_user):
+    signed_in(Role.ADMIN)
+    target = make_user()
+    assert post(client, f"/admin/users/{target.id}/role", {"role": "emperor"}).status_code == 400
+    assert post(client, "/admin/users/999999/role", {"role": "comms"}).status_code == 404
+
+
+def test_deactivated_person_is_signed_out_everywhere(app, client, signed_in, make_user):
+    from tests.conftest import Auth
+
+    signed_in(Role.ADMIN)
+    target = make_user()
+    their_client = app.test_client()
+    Auth(their_client).login(target.email)
+    assert their_client.get("/").status_code == 200
+    post(client, f"/admin/users/{target.id}/active", {"active": "0"})
+    assert their_client.get("/").status_code == 302
+    post(client, f"/admin/users/{target.id}/active", {"active": "1"})
+    with app.app_context():
+        verbs = db.session.scalars(sa.select(Activity.verb).where(Activity.object_id == target.id)).all()
+        assert verbs == ["account_deactivated", "account_reactivated"]
+
+
+def test_admin_creates_an_account_with_a_generated_password(app, client, signed_in):
+    signed_in(Role.ADMIN)
+    data = {
+        "display_name": "Nina Perrin",
+        "email": "nina@lumen.example",
+        "role": "employee",
+        "department": "Finance",
+        "site": "Nantes",
+        "language": "en",
+        "password": "",
+    }
+    response = post(client, "/admin/users/new", data)
+    assert response.status_code == 302
+    message = client.get("/admin/users").get_data(as_text=True)
+    assert "Compte créé pour nina@lumen.example." in message
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "nina@lumen.example"))
+        assert (user.department.name, user.site.name, user.language) == ("Finance", "Nantes", "en")
+        assert user.password_hash
+
+
+def test_admin_create_refuses_a_duplicate(client, signed_in, make_user):
+    signed_in(Role.ADMIN)
+    existing = make_user()
+    data = {"display_name": "Dup", "email": existing.email, "role": "employee", "language": "fr"}
+    response = post(client, "/admin/users/new", data)
+    assert response.status_code == 422
+    assert f"Un compte existe déjà pour {existing.email}." in response.get_data(as_text=True)
+
+
+def test_people_search_and_query_budget(app, client, signed_in, make_user, count_queries):
+    signed_in(Role.ADMIN)
+    for _ in range(30):
+        make_user()
+    client.get("/admin/users")  # the first page after sign-in also notes "last seen"
+    with count_queries() as few:
+        client.get("/admin/users")
+    for _ in range(60):
+        make_user()
+    with count_queries() as many:
+        page = client.get("/admin/users").get_data(as_text=True)
+    assert many.count == few.count
+    assert "91 personnes" in page
+    searched = client.get("/admin/users?q=person 12").get_data(as_text=True)
+    assert "person12@example.com" in searched and "person13@example.com" not in searched
+
+
+def test_console_home_query_budget_is_independent_of_data(app, client, signed_in, make_user, count_queries):
+    signed_in(Role.COMMS)
+    client.get("/admin/")  # the first page after sign-in also notes "last seen"
+    with count_queries() as few:
+        client.get("/admin/")
+    for _ in range(40):
+        make_user()
+    with count_queries() as many:
+        client.get("/admin/")
+    assert many.count == few.count

@@ -1,0 +1,129 @@
+"""Command-line tools: accounts one by one, CSV import, demo seed."""
+
+import sqlalchemy as sa
+
+from blueprints.activity.models import Activity
+from blueprints.auth.models import Department, Role, User
+from database import db
+from tests.conftest import csrf_token
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_users_create(app, runner):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Lea@Lumen.example",
+            "--name",
+            "Léa Dubois",
+            "--role",
+            "comms",
+            "--department",
+            "Marketing",
+            "--password",
+            "long enough",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(sa.select(User))
+        assert (user.email, user.role, user.department.name) == ("lea@lumen.example", Role.COMMS, "Marketing")
+        assert user.check_password("long enough")
+
+
+def test_users_create_refuses_a_short_password_and_a_duplicate(app, runner, make_user):
+    short = runner.invoke(args=["users", "create", "a@lumen.example", "--name", "A", "--password", "short"])
+    assert short.exit_code != 0
+    existing = make_user()
+    duplicate = runner.invoke(
+        args=["users", "create", existing.email, "--name", "B", "--password", "long enough"]
+    )
+    assert duplicate.exit_code != 0
+    assert count(app, User) == 1
+
+
+def test_import_creates_every_account(app, runner, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "email,display_name,role,department,site,language,password\n"
+        "hugo@lumen.example,Hugo Bernard,employee,R&D,Paris,fr,\n"
+        "amelia@lumen.example,Amelia Jones,comms,Marketing,London,en,a fine password\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["users", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "2 account(s) created." in result.output
+    generated = next(line for line in result.output.splitlines() if line.startswith("hugo@"))
+    with app.app_context():
+        hugo = db.session.scalar(sa.select(User).where(User.email == "hugo@lumen.example"))
+        assert hugo.check_password(generated.split("\t")[1])
+        amelia = db.session.scalar(sa.select(User).where(User.email == "amelia@lumen.example"))
+        assert (amelia.role, amelia.language, amelia.site.name) == (Role.COMMS, "en", "London")
+
+
+def test_import_with_a_bad_row_reports_its_line_and_imports_nothing(app, runner, tmp_path, make_user):
+    existing = make_user(email="taken@lumen.example")
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "email,display_name,role,department\n"
+        "ok@lumen.example,Fine Person,employee,Nouveau service\n"
+        "not-an-email,Someone,employee,\n"
+        "ok@lumen.example,Twice,employee,\n"
+        f"{existing.email},Taken,employee,\n"
+        "new@lumen.example,New,boss,\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["users", "import", str(path)])
+    assert result.exit_code == 1
+    assert "ligne 3 : not-an-email n'est pas une adresse e-mail valide" in result.output
+    assert "ligne 4 : ok@lumen.example figure deux fois dans le fichier" in result.output
+    assert "ligne 5 : un compte existe déjà pour taken@lumen.example" in result.output
+    assert "ligne 6 : rôle inconnu boss" in result.output
+    assert "ligne 2" not in result.output
+    assert count(app, User) == 1
+    assert count(app, Department) == 0
+
+
+def test_import_without_required_columns(runner, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("mail,name\nx@lumen.example,X\n", encoding="utf-8")
+    result = runner.invoke(args=["users", "import", str(path)])
+    assert result.exit_code == 1
+    assert "colonnes manquantes : display_name, email" in result.output
+
+
+def test_seed_demo_fills_the_company_once(make_app):
+    app = make_app(DEMO_MODE=True)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        people = db.session.scalars(sa.select(User)).all()
+        assert 45 <= len(people) <= 60
+        roles = {user.email: user.role for user in people}
+        assert roles["admin@example.com"] == Role.ADMIN
+        assert roles["comms@example.com"] == Role.COMMS
+        assert roles["employee@example.com"] == Role.EMPLOYEE
+        assert {user.language for user in people} == {"fr", "en"}
+        assert len({user.department_id for user in people}) >= 6
+        active_people = db.session.scalar(sa.select(sa.func.count(sa.distinct(Activity.user_id))))
+        assert active_people >= 20
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert again.exit_code == 0 and "not added" in again.output
+    assert count(app, User) == len(people)
+    client = app.test_client()
+    response = client.post(
+        "/login", data={"email": "employee@example.com", "password": "demo", "csrf_token": csrf_token(client)}
+    )
+    assert response.status_code == 302
+
+
+def test_seed_demo_refuses_outside_demo_mode(app, runner):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert count(app, User) == 0

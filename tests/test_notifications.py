@@ -1,0 +1,134 @@
+"""The notification centre, its htmx counter and the optional e-mail digest."""
+
+import sqlalchemy as sa
+
+from blueprints.auth.models import User
+from blueprints.notifications.models import Notification
+from blueprints.notifications.services import notify, send_digests
+from database import db
+from tests.conftest import htmx_headers, post
+
+
+def add_notifications(app, person, count: int, link: str | None = None) -> list[int]:
+    with app.app_context():
+        user = db.session.get(User, person.id)
+        ids = [notify(user, "welcome", {"name": f"N{i}"}, link=link) for i in range(count)]
+        db.session.commit()
+        return [notification.id for notification in ids]
+
+
+def test_counter_shows_unread_only(app, client, signed_in):
+    person = signed_in()
+    add_notifications(app, person, 3)
+    fragment = client.get("/notifications/count", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert fragment.startswith('<span id="unread-count"')
+    assert ">3<" in fragment
+    assert "<html" not in fragment
+
+
+def test_page_lists_newest_first_and_in_the_reader_language(app, client, signed_in):
+    person = signed_in(language="en")
+    add_notifications(app, person, 2)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert page.index("Welcome to Porte-voix, N1!") < page.index("Welcome to Porte-voix, N0!")
+    post(client, "/language", {"language": "fr"})
+    assert "Bienvenue sur Porte-voix, N1 !" in client.get("/notifications").get_data(as_text=True)
+
+
+def test_mark_all_read_by_htmx_tells_the_page_to_refresh_the_counter(app, client, signed_in):
+    person = signed_in()
+    add_notifications(app, person, 2)
+    response = client.post("/notifications/read-all", headers=htmx_headers(client))
+    assert response.headers["HX-Trigger"] == "notifications-changed"
+    assert response.get_data(as_text=True).strip().startswith('<div id="notification-list">')
+    assert 'class="badge badge--empty"' in client.get("/notifications/count").get_data(as_text=True)
+
+
+def test_mark_all_read_without_javascript_redirects(app, client, signed_in):
+    person = signed_in()
+    add_notifications(app, person, 1)
+    assert post(client, "/notifications/read-all").headers["Location"] == "/notifications"
+    with app.app_context():
+        assert db.session.scalar(sa.select(Notification.read_at)) is not None
+
+
+def test_opening_a_notification_marks_it_read_and_follows_its_local_link(app, client, signed_in):
+    person = signed_in()
+    [mine] = add_notifications(app, person, 1, link="/me")
+    assert post(client, f"/notifications/{mine}/open").headers["Location"] == "/me"
+    with app.app_context():
+        assert db.session.get(Notification, mine).read_at is not None
+
+
+def test_nobody_opens_someone_else_notification(app, client, signed_in, make_user):
+    signed_in()
+    [theirs] = add_notifications(app, make_user(), 1, link="/me")
+    assert post(client, f"/notifications/{theirs}/open").status_code == 404
+    with app.app_context():
+        assert db.session.get(Notification, theirs).read_at is None
+
+
+def test_notification_text_escapes_what_people_typed(app, client, signed_in):
+    person = signed_in()
+    with app.app_context():
+        notify(db.session.get(User, person.id), "welcome", {"name": "<img src=x onerror=alert(1)>"})
+        db.session.commit()
+    for path in ["/notifications", "/"]:
+        page = client.get(path).get_data(as_text=True)
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page
+        assert "<img src=x" not in page
+
+
+def test_list_is_paginated(app, client, signed_in):
+    person = signed_in()
+    add_notifications(app, person, 25)
+    first = client.get("/notifications").get_data(as_text=True)
+    assert first.count('class="notification ') == 20
+    assert "Page 1 sur 2" in first
+    assert client.get("/notifications?page=2").get_data(as_text=True).count('class="notification ') == 5
+
+
+class FakeSMTP:
+    sent: list = []
+
+    def __init__(self, host, port, timeout):
+        self.host = host
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def starttls(self):
+        pass
+
+    def login(self, username, password):
+        pass
+
+    def send_message(self, message):
+        FakeSMTP.sent.append(message)
+
+
+def test_digest_is_sent_once_in_each_reader_language(make_app, make_user, monkeypatch):
+    app = make_app(SMTP_HOST="smtp.lumen.example", SITE_URL="https://porte-voix.lumen.example")
+    monkeypatch.setattr("mail.smtplib.SMTP", FakeSMTP)
+    FakeSMTP.sent = []
+    english, french = make_user(language="en"), make_user(language="fr")
+    add_notifications(app, english, 2)
+    add_notifications(app, french, 1)
+    with app.app_context():
+        assert send_digests() == 2
+        assert send_digests() == 0
+    by_recipient = {message["To"]: message for message in FakeSMTP.sent}
+    assert by_recipient[english.email]["Subject"] == "Your Porte-voix news"
+    assert "https://porte-voix.lumen.example/notifications" in by_recipient[english.email].get_content()
+    assert by_recipient[french.email]["Subject"] == "Vos nouvelles Porte-voix"
+    assert "Bienvenue sur Porte-voix, N0 !" in by_recipient[french.email].get_content()
+
+
+def test_digest_does_nothing_without_smtp(app, make_user, runner):
+    add_notifications(app, make_user(), 1)
+    result = runner.invoke(args=["notifications", "digest"])
+    assert result.exit_code == 0
+    assert "0 digest(s) sent." in result.output

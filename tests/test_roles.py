@@ -1,0 +1,78 @@
+"""Who may open which page: the role matrix of SPEC §2 over every route."""
+
+import pytest
+
+from blueprints.auth.models import Role
+from tests.conftest import post, text
+
+# Every GET page and the lowest role that may open it (None: anyone).
+PAGES = {
+    "/login": None,
+    "/healthz": None,
+    "/": Role.EMPLOYEE,
+    "/me": Role.EMPLOYEE,
+    "/logout": Role.EMPLOYEE,
+    "/notifications": Role.EMPLOYEE,
+    "/notifications/count": Role.EMPLOYEE,
+    "/admin/": Role.COMMS,
+    "/admin/users": Role.ADMIN,
+    "/admin/users/new": Role.ADMIN,
+}
+# Routes that are not pages of their own (actions, files) or answer 404 unless configured.
+NOT_PAGES = {
+    "/static/<path:filename>",
+    "/static/vendor/<name>",
+    "/signup",
+    "/language",
+    "/me/password",
+    "/notifications/read-all",
+    "/notifications/<int:notification_id>/open",
+    "/admin/users/<int:user_id>/role",
+    "/admin/users/<int:user_id>/active",
+}
+ADMIN_ACTIONS = ["/admin/users/{id}/role", "/admin/users/{id}/active"]
+
+
+def test_every_route_is_in_the_matrix(app):
+    rules = {rule.rule for rule in app.url_map.iter_rules()}
+    assert rules == set(PAGES) | NOT_PAGES
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("role", [None, *Role])
+def test_role_matrix(client, signed_in, path, role):
+    if role is not None:
+        signed_in(role)
+    required = PAGES[path]
+    response = client.get(path)
+    if path == "/login" and role is not None:
+        assert response.headers["Location"] == "/"  # already signed in
+    elif required is None or (role is not None and role.rank >= required.rank):
+        assert response.status_code == 200
+    elif role is None:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login")
+    else:
+        assert response.status_code == 403
+        assert "Cette page n'est pas accessible à votre rôle" in text(response)
+
+
+@pytest.mark.parametrize("role", [Role.EMPLOYEE, Role.COMMS])
+@pytest.mark.parametrize("action", ADMIN_ACTIONS)
+def test_admin_actions_are_refused_below_admin(client, signed_in, make_user, role, action):
+    signed_in(role)
+    target = make_user()
+    response = post(client, action.format(id=target.id), {"role": "admin", "active": "0"})
+    assert response.status_code == 403
+
+
+def test_console_link_is_shown_only_to_comms_and_admins(client, signed_in):
+    signed_in(Role.EMPLOYEE)
+    assert "/admin/" not in client.get("/").get_data(as_text=True)
+
+
+def test_comms_sees_the_console_but_not_people_admin(client, signed_in):
+    signed_in(Role.COMMS)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "Console comm" in page
+    assert "/admin/users" not in page
