@@ -2,10 +2,8 @@
 
 import sqlalchemy as sa
 
-from blueprints.activity.models import Activity
 from blueprints.auth.models import Department, Role, User
 from database import db
-from tests.conftest import csrf_token
 
 
 def count(app, model) -> int:
@@ -95,35 +93,3 @@ def test_import_without_required_columns(runner, tmp_path):
     result = runner.invoke(args=["users", "import", str(path)])
     assert result.exit_code == 1
     assert "colonnes manquantes : display_name, email" in result.output
-
-
-def test_seed_demo_fills_the_company_once(make_app):
-    app = make_app(DEMO_MODE=True)
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["seed-demo", "--if-empty"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        people = db.session.scalars(sa.select(User)).all()
-        assert 45 <= len(people) <= 60
-        roles = {user.email: user.role for user in people}
-        assert roles["admin@example.com"] == Role.ADMIN
-        assert roles["comms@example.com"] == Role.COMMS
-        assert roles["employee@example.com"] == Role.EMPLOYEE
-        assert {user.language for user in people} == {"fr", "en"}
-        assert len({user.department_id for user in people}) >= 6
-        active_people = db.session.scalar(sa.select(sa.func.count(sa.distinct(Activity.user_id))))
-        assert active_people >= 20
-    again = runner.invoke(args=["seed-demo", "--if-empty"])
-    assert again.exit_code == 0 and "not added" in again.output
-    assert count(app, User) == len(people)
-    client = app.test_client()
-    response = client.post(
-        "/login", data={"email": "employee@example.com", "password": "demo", "csrf_token": csrf_token(client)}
-    )
-    assert response.status_code == 302
-
-
-def test_seed_demo_refuses_outside_demo_mode(app, runner):
-    result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code != 0
-    assert count(app, User) == 0

@@ -1,5 +1,6 @@
 """Home, language switch, health check, vendored front-end files and error pages."""
 
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -38,6 +40,12 @@ NAVIGATION = [
     ("core.home", _l("Home"), Role.EMPLOYEE),
     ("admin.index", _l("Comms console"), Role.COMMS),
 ]
+
+
+@bp.app_template_filter("when")
+def format_when(moment: datetime) -> str:
+    """Date and time to the minute, in the reader's language and time zone."""
+    return _("%(date)s, %(time)s", date=format_date(moment, "medium"), time=format_time(moment, "short"))
 
 
 @bp.app_context_processor

@@ -112,6 +112,7 @@ def seed_demo(now: datetime | None = None) -> dict[str, int]:
     rng = random.Random(2026)
     people = seed_organisation(rng, now)
     activities = seed_activity_history(rng, people, now)
+    seed_audit_trail(people, now)
     seed_notifications(people, now)
     db.session.commit()
     return {"people": len(people), "activities": activities}
@@ -202,6 +203,18 @@ def _engagement(rng: random.Random, person: User) -> tuple[int, int]:
             return visits
         draw -= share
     return ENGAGEMENT[-1][1]
+
+
+def seed_audit_trail(people: list[User], now: datetime) -> None:
+    """The administrator added the colleagues abroad and made a second comms person."""
+    admin = people[0]
+    joined = now - timedelta(weeks=HISTORY_WEEKS + 1)
+    for person in people:
+        if person.language == "en":
+            record(admin, verbs.USER_CREATED, "user", person.id, at=joined)
+    second_comms = next(person for person in people[len(DEMO_ACCOUNTS) :] if person.role == Role.COMMS)
+    change = {"from": Role.EMPLOYEE.value, "to": Role.COMMS.value}
+    record(admin, verbs.ROLE_CHANGED, "user", second_comms.id, change, at=now - timedelta(weeks=3))
 
 
 def seed_notifications(people: list[User], now: datetime) -> None:
