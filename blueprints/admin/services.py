@@ -72,7 +72,7 @@ class AuditEntry:
 AUDIT_DESCRIPTIONS = {
     verbs.USER_CREATED: lambda target, payload: _("created the account of %(name)s", name=target),
     verbs.ROLE_CHANGED: lambda target, payload: _(
-        "made %(name)s %(role)s", name=target, role=ROLE_LABELS[Role(payload["to"])]
+        "gave %(name)s the role %(role)s", name=target, role=ROLE_LABELS[Role(payload["to"])]
     ),
     verbs.ACCOUNT_DEACTIVATED: lambda target, payload: _("deactivated the account of %(name)s", name=target),
     verbs.ACCOUNT_REACTIVATED: lambda target, payload: _("reactivated the account of %(name)s", name=target),
