@@ -16,6 +16,7 @@ from blueprints.demo.cli import seed_demo_command
 from blueprints.notifications.cli import notifications_cli
 from blueprints.notifications.routes import bp as notifications_bp
 from blueprints.profile.routes import bp as profile_bp
+from blueprints.quiz.routes import bp as quiz_bp
 from config import Defaults, derived_settings, environment_settings, instance_secret_key
 from database import db
 from extensions import babel, csrf, htmx, limiter, login_manager, migrate
@@ -61,7 +62,7 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in (core_bp, auth_bp, notifications_bp, profile_bp):
+    for blueprint in (core_bp, auth_bp, notifications_bp, profile_bp, quiz_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     for command in (users_cli, seed_demo_command, notifications_cli):

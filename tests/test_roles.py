@@ -14,7 +14,12 @@ PAGES = {
     "/logout": Role.EMPLOYEE,
     "/notifications": Role.EMPLOYEE,
     "/notifications/count": Role.EMPLOYEE,
+    "/quiz": Role.EMPLOYEE,
+    "/personae": Role.EMPLOYEE,
+    "/personae/messenger": Role.EMPLOYEE,
     "/admin/": Role.COMMS,
+    "/admin/personae": Role.COMMS,
+    "/admin/personae.csv": Role.COMMS,
     "/admin/users": Role.ADMIN,
     "/admin/users/new": Role.ADMIN,
 }
@@ -29,13 +34,20 @@ NOT_PAGES = {
     "/notifications/<int:notification_id>/open",
     "/admin/users/<int:user_id>/role",
     "/admin/users/<int:user_id>/active",
+    "/quiz/start",
+    "/quiz/result",
+    "/quiz/<int:number>",
+    "/quiz/results/<int:result_id>",
+    "/personae/<key>",
 }
+# Pages of the matrix that stand for a route with a parameter.
+SAMPLES = {"/personae/messenger"}
 ADMIN_ACTIONS = ["/admin/users/{id}/role", "/admin/users/{id}/active"]
 
 
 def test_every_route_is_in_the_matrix(app):
     rules = {rule.rule for rule in app.url_map.iter_rules()}
-    assert rules == set(PAGES) | NOT_PAGES
+    assert rules == {path for path in PAGES if path not in SAMPLES} | NOT_PAGES
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -13,7 +13,10 @@ from blueprints.auth.guards import role_required
 from blueprints.auth.labels import ROLE_LABELS
 from blueprints.auth.models import Role, User
 from blueprints.auth.services import AccountError, create_user, get_or_create_department, get_or_create_site
+from blueprints.quiz.personae import PERSONAE
+from blueprints.quiz.services import people_with_result_count, persona_distribution
 from database import db
+from exports import csv_download
 from urls import local_or
 
 bp = Blueprint("admin", __name__)
@@ -73,6 +76,32 @@ def new_user():
             flash(message, "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/new_user.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/personae")
+def personae():
+    distribution = persona_distribution()
+    return render_template(
+        "admin/personae.html",
+        distribution=distribution,
+        personae=PERSONAE,
+        departments=sorted(distribution["by_department"]),
+        people_with_result=people_with_result_count(),
+        largest=max([sum(counts.values()) for counts in distribution["totals"].values()] or [0]),
+    )
+
+
+@bp.route("/personae.csv")
+def personae_csv():
+    distribution = persona_distribution()
+    rows = [
+        [department or "—", str(persona.name), counts["primary"], counts["also"]]
+        for department, by_persona in sorted(distribution["by_department"].items())
+        for persona in PERSONAE
+        for counts in [by_persona.get(persona.key, {"primary": 0, "also": 0})]
+    ]
+    header = [_("Department"), _("Persona"), _("Primary"), _("Also you")]
+    return csv_download("personae.csv", header, rows)
 
 
 def user_or_404(user_id: int) -> User:

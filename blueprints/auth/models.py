@@ -54,6 +54,7 @@ class User(UserMixin, db.Model):
     language: Mapped[str | None] = mapped_column(sa.String(8))
     timezone: Mapped[str | None] = mapped_column(sa.String(64))
     active: Mapped[bool] = mapped_column(default=True)
+    directory_opt_in: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -26,6 +26,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from blueprints.activity.services import programme_pulse
 from blueprints.auth.models import Role
 from blueprints.notifications.services import latest_notifications, message_text, unread_count
+from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
+from blueprints.quiz.services import latest_result
 from database import db
 from urls import local_or
 
@@ -35,10 +37,12 @@ bp = Blueprint("core", __name__)
 VENDOR_FILES = {"htmx.min.js": Path("node_modules/htmx.org/dist")}
 
 
-# Sections in the header: (endpoint, label, lowest role that sees it).
+# Sections in the header: (endpoint, label, lowest role that sees it, endpoints of the section).
 NAVIGATION = [
-    ("core.home", _l("Home"), Role.EMPLOYEE),
-    ("admin.index", _l("Comms console"), Role.COMMS),
+    ("core.home", _l("Home"), Role.EMPLOYEE, ("core.home",)),
+    ("quiz.intro", _l("Quiz"), Role.EMPLOYEE, ("quiz.intro", "quiz.question", "quiz.result")),
+    ("quiz.personae", _l("Personae"), Role.EMPLOYEE, ("quiz.personae", "quiz.persona")),
+    ("admin.index", _l("Comms console"), Role.COMMS, ("admin.",)),
 ]
 
 
@@ -57,8 +61,14 @@ def layout_helpers():
     }
 
 
-def main_navigation() -> list[tuple[str, str]]:
-    return [(endpoint, label) for endpoint, label, role in NAVIGATION if current_user.has_role(role)]
+def main_navigation() -> list[tuple[str, str, bool]]:
+    """The header's sections for the person: (endpoint, label, whether the page is in it)."""
+    here = request.endpoint or ""
+    return [
+        (endpoint, label, here.startswith(section))
+        for endpoint, label, role, section in NAVIGATION
+        if current_user.has_role(role)
+    ]
 
 
 @bp.route("/")
@@ -69,6 +79,8 @@ def home():
         pulse=programme_pulse(),
         notifications=latest_notifications(current_user),
         profile_complete=bool(current_user.department_id and current_user.timezone),
+        quiz_result=latest_result(current_user.id),
+        personae=PERSONA_BY_KEY,
     )
 
 

@@ -11,13 +11,19 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from blueprints.activity import verbs
+from blueprints.activity.models import Activity
 from blueprints.activity.services import record
 from blueprints.auth.models import Department, Role, Site, User
 from blueprints.notifications.services import notify
+from blueprints.quiz.personae import PERSONA_KEYS
+from blueprints.quiz.questions import NETWORKS, QUESTIONS
+from blueprints.quiz.services import save_result
 from database import db, utcnow
 
 DEMO_PASSWORD = "demo"
 HISTORY_WEEKS = 12
+QUIZ_SKIPPED = 0.2  # share of people who have not taken the quiz
+DIRECTORY_OPT_IN = 0.4  # share of quiz takers listed in their persona's directory
 
 DEPARTMENTS = [
     "Communication",
@@ -113,6 +119,7 @@ def seed_demo(now: datetime | None = None) -> dict[str, int]:
     people = seed_organisation(rng, now)
     activities = seed_activity_history(rng, people, now)
     seed_audit_trail(people, now)
+    seed_quiz_results(rng, people, now)
     seed_notifications(people, now)
     db.session.commit()
     return {"people": len(people), "activities": activities}
@@ -215,6 +222,33 @@ def seed_audit_trail(people: list[User], now: datetime) -> None:
     second_comms = next(person for person in people[len(DEMO_ACCOUNTS) :] if person.role == Role.COMMS)
     change = {"from": Role.EMPLOYEE.value, "to": Role.COMMS.value}
     record(admin, verbs.ROLE_CHANGED, "user", second_comms.id, change, at=now - timedelta(weeks=3))
+
+
+def seed_quiz_results(rng: random.Random, people: list[User], now: datetime) -> None:
+    """Most people took the quiz, leaning to one persona each; the demo employee has not yet."""
+    for person in people:
+        if person.email == "employee@example.com" or rng.random() < QUIZ_SKIPPED:
+            continue
+        leaning = rng.choice(PERSONA_KEYS)
+        result = save_result(person, _leaning_answers(rng, leaning))
+        taken = now - timedelta(days=rng.randint(1, HISTORY_WEEKS * 7))
+        result.created_at = taken
+        db.session.scalar(
+            sa.select(Activity).where(Activity.object_type == "quiz_result", Activity.object_id == result.id)
+        ).created_at = taken
+        person.directory_opt_in = rng.random() < DIRECTORY_OPT_IN
+
+
+def _leaning_answers(rng: random.Random, leaning: str) -> dict:
+    answers = {}
+    for question in QUESTIONS:
+        if question.multiple:
+            answers[question.key] = rng.sample(sorted(NETWORKS), rng.randint(1, 3))
+        elif rng.random() < 0.6:
+            answers[question.key] = max(question.options, key=lambda o: o.weights.get(leaning, 0)).key
+        else:
+            answers[question.key] = rng.choice(question.options).key
+    return answers
 
 
 def seed_notifications(people: list[User], now: datetime) -> None:

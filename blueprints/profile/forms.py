@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -15,6 +15,7 @@ class ProfileForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int)
     language = SelectField(_l("Language"), choices=[SelectChoice(*item) for item in LANGUAGE_NAMES.items()])
     timezone = SelectField(_l("Time zone"))
+    directory_opt_in = BooleanField(_l("List me in the directory of my personae, so colleagues can find me"))
 
     def __init__(self, departments, sites, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,8 @@ from flask_login import current_user, login_required
 from blueprints.auth.labels import ROLE_LABELS
 from blueprints.profile import services
 from blueprints.profile.forms import NOT_SET, PasswordForm, ProfileForm
+from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
+from blueprints.quiz.services import history as quiz_history
 
 bp = Blueprint("profile", __name__)
 
@@ -17,13 +19,19 @@ def profile_form() -> ProfileForm:
         "site_id": current_user.site_id or NOT_SET,
         "language": current_user.language or current_app.config["DEFAULT_LANGUAGE"],
         "timezone": current_user.timezone or current_app.config["DEFAULT_TIMEZONE"],
+        "directory_opt_in": current_user.directory_opt_in,
     }
     return ProfileForm(services.departments(), services.sites(), prefix="profile", data=defaults)
 
 
 def render_profile(form: ProfileForm, password_form: PasswordForm, status: int = 200):
     page = render_template(
-        "profile/me.html", form=form, password_form=password_form, role_label=ROLE_LABELS[current_user.role]
+        "profile/me.html",
+        form=form,
+        password_form=password_form,
+        role_label=ROLE_LABELS[current_user.role],
+        quiz_history=quiz_history(current_user.id),
+        personae=PERSONA_BY_KEY,
     )
     return page, status
 
@@ -35,11 +43,12 @@ def me():
     if form.validate_on_submit():
         services.update_profile(
             current_user,
-            form.display_name.data,
-            form.department_id.data,
-            form.site_id.data,
-            form.language.data,
-            form.timezone.data,
+            display_name=form.display_name.data,
+            department_id=form.department_id.data,
+            site_id=form.site_id.data,
+            language=form.language.data,
+            timezone=form.timezone.data,
+            directory_opt_in=form.directory_opt_in.data,
         )
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("profile.me"))

@@ -17,7 +17,14 @@ def sites() -> list[Site]:
 
 
 def update_profile(
-    user: User, display_name: str, department_id: int, site_id: int, language: str, timezone: str
+    user: User,
+    *,
+    display_name: str,
+    department_id: int,
+    site_id: int,
+    language: str,
+    timezone: str,
+    directory_opt_in: bool,
 ):
     """Save the profile; 0 for department or site means none."""
     user.display_name = display_name.strip()
@@ -25,6 +32,7 @@ def update_profile(
     user.site_id = site_id or None
     user.language = language
     user.timezone = timezone
+    user.directory_opt_in = directory_opt_in
     record(user, verbs.PROFILE_UPDATED, "user", user.id)
     db.session.commit()
 

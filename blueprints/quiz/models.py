@@ -1,0 +1,42 @@
+"""Quiz results: every attempt is kept with its quiz version and answers."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from database import UTCDateTime, db, utcnow
+
+
+class QuizResult(db.Model):
+    __tablename__ = "quiz_results"
+    __table_args__ = (sa.Index("ix_quiz_results_user_latest", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    version: Mapped[int]
+    answers: Mapped[dict] = mapped_column(sa.JSON)
+    networks: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    primary_persona: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    scores: Mapped[list["PersonaScore"]] = relationship(
+        order_by="PersonaScore.rank", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class PersonaScore(db.Model):
+    """One persona's score in one result, 0 to 1, with how the result presents it."""
+
+    __tablename__ = "persona_scores"
+
+    result_id: Mapped[int] = mapped_column(sa.ForeignKey("quiz_results.id"), primary_key=True)
+    persona: Mapped[str] = mapped_column(sa.String(20), primary_key=True, index=True)
+    score: Mapped[float]
+    rank: Mapped[int]
+    held: Mapped[bool]  # at or above the holding threshold
+    also_you: Mapped[bool]  # not primary, but within the margin of the top score
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)

@@ -1,0 +1,147 @@
+"""The persona quiz (one question at a time, htmx or plain forms), results and persona pages."""
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from htmx_flask import make_response
+
+from blueprints.quiz import services
+from blueprints.quiz.personae import BY_KEY, NEXT_STEPS, PERSONAE, THEMES
+from blueprints.quiz.questions import QUESTIONS
+
+bp = Blueprint("quiz", __name__)
+
+# Answers given so far, kept in the session until the last question is answered.
+ANSWERS = "quiz_answers"
+
+
+@bp.before_request
+@login_required
+def require_sign_in():
+    """The quiz and the persona pages are for signed-in colleagues."""
+
+
+def wants_fragment() -> bool:
+    """An htmx swap of the quiz card, not a boosted navigation or a history restore."""
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+
+
+@bp.route("/quiz")
+def intro():
+    answers = session.get(ANSWERS, {})
+    return render_template(
+        "quiz/intro.html",
+        latest=services.latest_result(current_user.id),
+        answered=services.first_unanswered(answers) if answers else 0,
+        question_count=len(QUESTIONS),
+    )
+
+
+@bp.post("/quiz/start")
+def start():
+    session[ANSWERS] = {}
+    return redirect(url_for("quiz.question", number=1))
+
+
+@bp.route("/quiz/<int:number>", methods=["GET", "POST"])
+def question(number: int):
+    if not 1 <= number <= len(QUESTIONS):
+        abort(404)
+    answers = dict(session.get(ANSWERS, {}))
+    reachable = services.first_unanswered(answers) + 1
+    if number > reachable:
+        return redirect(url_for("quiz.question", number=reachable))
+    current = QUESTIONS[number - 1]
+    error = None
+    if request.method == "POST":
+        try:
+            answers[current.key] = services.checked_answer(current, request.form.getlist("answer"))
+        except services.QuizError as refusal:
+            error = str(refusal)
+        else:
+            session[ANSWERS] = answers
+            return finish(answers) if number == len(QUESTIONS) else show_next(number + 1, answers)
+    return render_question(number, answers, error)
+
+
+def render_question(number: int, answers: dict, error: str | None = None, push_url: str | None = None):
+    current = QUESTIONS[number - 1]
+    context = {
+        "question": current,
+        "number": number,
+        "total": len(QUESTIONS),
+        "chosen": answers.get(current.key, []),
+        "error": error,
+    }
+    status = 422 if error else 200
+    if wants_fragment():
+        return make_response(render_template("quiz/_question.html", **context), status, push_url=push_url)
+    return render_template("quiz/question.html", **context), status
+
+
+def show_next(number: int, answers: dict):
+    if wants_fragment():
+        return render_question(number, answers, push_url=url_for("quiz.question", number=number))
+    return redirect(url_for("quiz.question", number=number))
+
+
+def finish(answers: dict):
+    try:
+        result = services.save_result(current_user, answers)
+    except services.QuizError:
+        # An earlier answer was lost (for instance a new session): resume where it is missing.
+        return redirect(url_for("quiz.question", number=services.first_unanswered(answers) + 1))
+    session.pop(ANSWERS, None)
+    target = url_for("quiz.result", result_id=result.id)
+    return make_response("", redirect=target) if wants_fragment() else redirect(target)
+
+
+@bp.route("/quiz/result")
+def latest():
+    result = services.latest_result(current_user.id)
+    if result is None:
+        return redirect(url_for("quiz.intro"))
+    return redirect(url_for("quiz.result", result_id=result.id))
+
+
+@bp.route("/quiz/results/<int:result_id>")
+def result(result_id: int):
+    found = services.own_result(current_user.id, result_id)
+    if found is None:
+        abort(404)
+    primary = BY_KEY[found.primary_persona]
+    return render_template(
+        "quiz/result.html",
+        result=found,
+        primary=primary,
+        also=[BY_KEY[score.persona] for score in found.scores if score.also_you],
+        personae=BY_KEY,
+        next_steps=next_steps(primary.key),
+        is_latest=services.latest_result(current_user.id).id == found.id,
+    )
+
+
+def next_steps(persona: str) -> list[tuple[str, str]]:
+    return [(endpoint, label) for endpoint, label, fits in NEXT_STEPS if fits is None or persona in fits]
+
+
+@bp.route("/personae")
+def personae():
+    latest = services.latest_result(current_user.id)
+    mine = (
+        {score.persona for score in latest.scores if score.rank == 1 or score.also_you} if latest else set()
+    )
+    return render_template("quiz/personae.html", personae=PERSONAE, mine=mine)
+
+
+@bp.route("/personae/<key>")
+def persona(key: str):
+    found = BY_KEY.get(key)
+    if found is None:
+        abort(404)
+    return render_template(
+        "quiz/persona.html",
+        persona=found,
+        themes=[THEMES[theme] for theme in found.themes],
+        colleagues=services.directory(key),
+        next_steps=next_steps(key),
+    )

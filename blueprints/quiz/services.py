@@ -1,0 +1,151 @@
+"""The quiz's rules: checking answers, storing results, reading them back."""
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from blueprints.activity import verbs
+from blueprints.activity.services import record
+from blueprints.auth.models import Department, User
+from blueprints.quiz.models import PersonaScore, QuizResult
+from blueprints.quiz.questions import NETWORKS_QUESTION, NO_NETWORK, QUESTIONS, QUIZ_VERSION, Question
+from blueprints.quiz.scoring import persona_scores, rank_personae
+from database import db
+
+
+class QuizError(Exception):
+    """An answer that cannot be accepted, with a message for the person."""
+
+
+def checked_answer(question: Question, values: list[str]) -> str | list[str]:
+    """The answer to store for the submitted values, or QuizError."""
+    values = [value for value in values if value]
+    if not values:
+        raise QuizError(_l("Choose an answer to continue."))
+    if not set(values) <= question.option_keys() or (not question.multiple and len(values) > 1):
+        raise QuizError(_l("This answer is not one of the choices. Please choose again."))
+    if not question.multiple:
+        return values[0]
+    if NO_NETWORK in values and len(values) > 1:
+        raise QuizError(_l("Choose your networks, or “None of them yet”, but not both."))
+    return sorted(set(values))
+
+
+def first_unanswered(answers: dict) -> int:
+    """Index of the first question without an answer (len(QUESTIONS) when all are answered)."""
+    for index, question in enumerate(QUESTIONS):
+        if question.key not in answers:
+            return index
+    return len(QUESTIONS)
+
+
+def complete_answers(answers: dict) -> dict:
+    """Every answer re-checked; QuizError when one is missing or forged."""
+    checked = {}
+    for question in QUESTIONS:
+        value = answers.get(question.key)
+        values = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+        checked[question.key] = checked_answer(question, values)
+    return checked
+
+
+def save_result(user: User, answers: dict) -> QuizResult:
+    """Score and store a finished quiz, log it; nothing is stored if an answer is wrong."""
+    answers = complete_answers(answers)
+    ranked = rank_personae(persona_scores(answers))
+    networks = [network for network in answers[NETWORKS_QUESTION] if network != NO_NETWORK]
+    result = QuizResult(
+        user_id=user.id,
+        version=QUIZ_VERSION,
+        answers=answers,
+        networks=networks,
+        primary_persona=ranked[0].persona,
+        scores=[
+            PersonaScore(persona=r.persona, score=r.score, rank=r.rank, held=r.held, also_you=r.also_you)
+            for r in ranked
+        ],
+    )
+    db.session.add(result)
+    db.session.flush()
+    record(user, verbs.QUIZ_COMPLETED, "quiz_result", result.id, {"primary": result.primary_persona})
+    db.session.commit()
+    return result
+
+
+def latest_result(user_id: int) -> QuizResult | None:
+    return db.session.scalar(
+        sa.select(QuizResult).where(QuizResult.user_id == user_id).order_by(QuizResult.id.desc()).limit(1)
+    )
+
+
+def own_result(user_id: int, result_id: int) -> QuizResult | None:
+    result = db.session.get(QuizResult, result_id)
+    return result if result is not None and result.user_id == user_id else None
+
+
+def history(user_id: int) -> list[QuizResult]:
+    return list(
+        db.session.scalars(
+            sa.select(QuizResult).where(QuizResult.user_id == user_id).order_by(QuizResult.id.desc())
+        )
+    )
+
+
+def _latest_result_ids():
+    return sa.select(sa.func.max(QuizResult.id)).group_by(QuizResult.user_id).scalar_subquery()
+
+
+def _shown_as_theirs():
+    """A persona is someone's when it is their primary one or an "also you"."""
+    return sa.or_(PersonaScore.rank == 1, PersonaScore.also_you)
+
+
+def directory(persona: str) -> list[User]:
+    """Active colleagues who opted in and whose latest result shows this persona as theirs."""
+    query = (
+        sa.select(User)
+        .join(QuizResult, QuizResult.user_id == User.id)
+        .join(PersonaScore, PersonaScore.result_id == QuizResult.id)
+        .where(
+            QuizResult.id.in_(_latest_result_ids()),
+            PersonaScore.persona == persona,
+            _shown_as_theirs(),
+            User.active,
+            User.directory_opt_in,
+        )
+        .order_by(User.display_name, User.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def persona_distribution() -> dict:
+    """People per persona (primary, and "also you"), overall and by department, in one query."""
+    department = sa.func.coalesce(Department.name, "").label("department")
+    is_primary = (PersonaScore.rank == 1).label("is_primary")
+    rows = db.session.execute(
+        sa.select(department, PersonaScore.persona, is_primary, sa.func.count())
+        .select_from(PersonaScore)
+        .join(QuizResult, QuizResult.id == PersonaScore.result_id)
+        .join(User, User.id == QuizResult.user_id)
+        .outerjoin(Department, Department.id == User.department_id)
+        .where(QuizResult.id.in_(_latest_result_ids()), User.active, _shown_as_theirs())
+        .group_by(department, PersonaScore.persona, is_primary)
+    )
+    by_department: dict[str, dict[str, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: {"primary": 0, "also": 0})
+    )
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: {"primary": 0, "also": 0})
+    for department_name, persona, is_primary, count in rows:
+        kind = "primary" if is_primary else "also"
+        by_department[department_name][persona][kind] += count
+        totals[persona][kind] += count
+    return {"totals": totals, "by_department": by_department}
+
+
+def people_with_result_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(QuizResult.user_id)))
+        .join(User, User.id == QuizResult.user_id)
+        .where(User.active)
+    )

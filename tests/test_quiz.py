@@ -1,0 +1,283 @@
+"""The persona quiz: one question at a time with and without htmx, validation, results, directory, console."""
+
+import csv
+import io
+import random
+
+import pytest
+import sqlalchemy as sa
+from flask_babel import force_locale
+
+from blueprints.activity.models import Activity
+from blueprints.auth.models import Department, Role, User
+from blueprints.quiz.models import QuizResult
+from blueprints.quiz.personae import PERSONAE
+from blueprints.quiz.questions import QUESTIONS
+from blueprints.quiz.scoring import persona_scores, rank_personae
+from blueprints.quiz.services import save_result
+from database import db
+from tests.conftest import csrf_token, text
+
+LAST = len(QUESTIONS)
+
+
+def first_answers() -> dict:
+    """Each question's first option; LinkedIn and X for networks."""
+    return {q.key: (["linkedin", "x"] if q.multiple else q.options[0].key) for q in QUESTIONS}
+
+
+def answer(client, number: int, value, htmx: bool = False):
+    values = value if isinstance(value, list) else [value]
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(
+        f"/quiz/{number}", data={"answer": values, "csrf_token": csrf_token(client)}, headers=headers
+    )
+
+
+def take_quiz(client, answers: dict | None = None):
+    answers = answers or first_answers()
+    client.post("/quiz/start", data={"csrf_token": csrf_token(client)})
+    response = None
+    for number, question in enumerate(QUESTIONS, start=1):
+        response = answer(client, number, answers[question.key])
+    return response
+
+
+def results(app, user_id):
+    with app.app_context():
+        return db.session.scalars(sa.select(QuizResult).where(QuizResult.user_id == user_id)).all()
+
+
+def test_plain_form_quiz_stores_a_scored_result_and_logs_it(app, client, signed_in):
+    person = signed_in()
+    response = take_quiz(client)
+    assert response.status_code == 302
+    [result] = results(app, person.id)
+    assert response.headers["Location"] == f"/quiz/results/{result.id}"
+    assert result.version == 1 and result.networks == ["linkedin", "x"]
+    expected = rank_personae(persona_scores(first_answers()))
+    assert result.primary_persona == expected[0].persona
+    assert [score.persona for score in result.scores] == [entry.persona for entry in expected]
+    with app.app_context():
+        verbs = db.session.scalars(sa.select(Activity.verb).where(Activity.user_id == person.id)).all()
+    assert verbs.count("quiz_completed") == 1
+    page = text(client.get(response.headers["Location"]))
+    assert "Votre persona : Messager" in page
+
+
+def test_each_step_redirects_to_the_next_question(client, signed_in):
+    signed_in()
+    client.post("/quiz/start", data={"csrf_token": csrf_token(client)})
+    response = answer(client, 1, QUESTIONS[0].options[1].key)
+    assert response.headers["Location"] == "/quiz/2"
+    page = text(client.get("/quiz/2"))
+    assert "Question 2 sur 11" in page
+    assert text(client.get("/quiz/1")).count("checked") == 1  # the way back keeps the answer
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ([], "Choisissez une réponse pour continuer."),
+        (["forged"], "Cette réponse ne fait pas partie des choix."),
+    ],
+)
+def test_missing_or_forged_answer_is_refused_and_nothing_is_stored(app, client, signed_in, values, message):
+    person = signed_in()
+    client.post("/quiz/start", data={"csrf_token": csrf_token(client)})
+    response = answer(client, 1, values)
+    assert response.status_code == 422
+    assert message in text(response)
+    assert client.get("/quiz/2").headers["Location"] == "/quiz/1"
+    assert results(app, person.id) == []
+
+
+def test_forged_last_answer_stores_nothing(app, client, signed_in):
+    person = signed_in()
+    answers = first_answers()
+    client.post("/quiz/start", data={"csrf_token": csrf_token(client)})
+    for number, question in enumerate(QUESTIONS[:-1], start=1):
+        answer(client, number, answers[question.key])
+    for forged in (["linkedin", "none"], ["myspace"], []):
+        assert answer(client, LAST, forged).status_code == 422
+    assert results(app, person.id) == []
+
+
+def test_two_options_for_a_single_choice_question_are_refused(client, signed_in):
+    signed_in()
+    client.post("/quiz/start", data={"csrf_token": csrf_token(client)})
+    response = answer(client, 1, [QUESTIONS[0].options[0].key, QUESTIONS[0].options[1].key])
+    assert response.status_code == 422
+
+
+def test_questions_cannot_be_skipped(client, signed_in):
+    signed_in()
+    client.post("/quiz/start", data={"csrf_token": csrf_token(client)})
+    assert client.get("/quiz/5").headers["Location"] == "/quiz/1"
+    assert answer(client, 5, QUESTIONS[4].options[0].key).headers["Location"] == "/quiz/1"
+    assert client.get(f"/quiz/{LAST + 1}").status_code == 404
+
+
+def test_htmx_steps_swap_the_card_and_push_the_url(app, client, signed_in):
+    person = signed_in()
+    client.post("/quiz/start", data={"csrf_token": csrf_token(client)})
+    answers = first_answers()
+    for number, question in enumerate(QUESTIONS[:-1], start=1):
+        response = answer(client, number, answers[question.key], htmx=True)
+        body = response.get_data(as_text=True)
+        assert body.lstrip().startswith('<section id="quiz-card"') and "<html" not in body
+        assert response.headers["HX-Push-Url"] == f"/quiz/{number + 1}"
+    error = answer(client, LAST, [], htmx=True)
+    assert error.status_code == 422 and "<html" not in error.get_data(as_text=True)
+    final = answer(client, LAST, answers["networks"], htmx=True)
+    [result] = results(app, person.id)
+    assert final.headers["HX-Redirect"] == f"/quiz/results/{result.id}"
+
+
+def test_going_back_by_htmx_returns_the_previous_card(client, signed_in):
+    signed_in()
+    client.post("/quiz/start", data={"csrf_token": csrf_token(client)})
+    answer(client, 1, QUESTIONS[0].options[2].key)
+    response = client.get("/quiz/1", headers={"HX-Request": "true"})
+    assert response.get_data(as_text=True).lstrip().startswith('<section id="quiz-card"')
+    boosted = client.get("/quiz/1", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert "<html" in boosted.get_data(as_text=True)
+
+
+def test_retake_keeps_every_result_and_the_latest_drives_the_home_page(app, client, signed_in):
+    person = signed_in()
+    take_quiz(client)
+    helper_answers = {
+        q.key: max(q.options, key=lambda o: o.weights.get("helper", 0)).key
+        for q in QUESTIONS
+        if not q.multiple
+    } | {"networks": ["none"]}
+    take_quiz(client, helper_answers)
+    first, second = sorted(results(app, person.id), key=lambda result: result.id)
+    assert (first.primary_persona, second.primary_persona) == ("messenger", "helper")
+    assert second.networks == []
+    assert "Votre persona : Helper" in text(client.get("/"))
+    me = text(client.get("/me"))
+    assert me.count("/quiz/results/") == 2
+    assert text(client.get(f"/quiz/results/{first.id}")).count("un résultat précédent") == 1
+
+
+def test_nobody_sees_someone_else_result(app, client, signed_in, make_user):
+    signed_in()
+    other = make_user()
+    with app.app_context():
+        result = save_result(db.session.get(User, other.id), first_answers())
+        result_id = result.id
+    assert client.get(f"/quiz/results/{result_id}").status_code == 404
+
+
+def test_home_invites_people_without_a_result(client, signed_in):
+    signed_in()
+    page = text(client.get("/"))
+    assert "Quel ambassadeur êtes-vous ?" in page
+    assert client.get("/quiz/result").headers["Location"] == "/quiz"
+
+
+def test_persona_pages(client, signed_in):
+    signed_in()
+    listing = text(client.get("/personae"))
+    for name in ["Messager", "Amplificateur", "Vulgarisateur", "Dénicheur", "Agitateur"]:
+        assert name in listing
+    page = text(client.get("/personae/talent_scout"))
+    assert "Dénicheur" in page and "Carrières et recrutement" in page
+    assert client.get("/personae/unknown").status_code == 404
+
+
+def save_for(app, make_user, answers=None, **fields):
+    person = make_user(**fields)
+    with app.app_context():
+        save_result(db.session.get(User, person.id), answers or first_answers())
+    return person
+
+
+def test_directory_lists_only_opted_in_active_people_by_their_latest_result(
+    app, client, signed_in, make_user
+):
+    signed_in()
+    save_for(app, make_user, display_name="Listed Lina", directory_opt_in=True)
+    save_for(app, make_user, display_name="Private Paul", directory_opt_in=False)
+    save_for(app, make_user, display_name="Gone Gaspard", directory_opt_in=True, active=False)
+    moved = save_for(app, make_user, display_name="Moved Maud", directory_opt_in=True)
+    helper_answers = {
+        q.key: max(q.options, key=lambda o: o.weights.get("helper", 0)).key
+        for q in QUESTIONS
+        if not q.multiple
+    } | {"networks": ["x"]}
+    with app.app_context():
+        save_result(db.session.get(User, moved.id), helper_answers)
+    page = text(client.get("/personae/messenger"))
+    assert "Listed Lina" in page
+    for hidden in ["Private Paul", "Gone Gaspard", "Moved Maud"]:
+        assert hidden not in page
+    assert "Moved Maud" in text(client.get("/personae/helper"))
+
+
+def test_directory_escapes_names(app, client, signed_in, make_user):
+    signed_in()
+    save_for(app, make_user, display_name="<script>alert(1)</script>", directory_opt_in=True)
+    page = client.get("/personae/messenger").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+
+
+def test_directory_opt_in_is_set_on_the_profile(app, client, signed_in):
+    person = signed_in()
+    data = {
+        "display_name": "Me",
+        "department_id": "0",
+        "site_id": "0",
+        "language": "fr",
+        "timezone": "Europe/Paris",
+        "directory_opt_in": "y",
+    }
+    client.post(
+        "/me", data={**{f"profile-{k}": v for k, v in data.items()}, "csrf_token": csrf_token(client)}
+    )
+    with app.app_context():
+        assert db.session.get(User, person.id).directory_opt_in is True
+
+
+def test_console_distribution_matches_an_independent_count(app, client, signed_in, make_user):
+    signed_in(Role.COMMS)
+    rng = random.Random(7)
+    with app.app_context():
+        departments = [Department(name="Ventes"), Department(name="R&D")]
+        db.session.add_all(departments)
+        db.session.commit()
+        department_ids = {d.id: d.name for d in departments}
+    expected: dict[tuple[str, str], list[int]] = {}
+    for index in range(24):
+        department_id = list(department_ids)[index % 2]
+        person = make_user(department_id=department_id)
+        attempts = 2 if index % 5 == 0 else 1  # some retook the quiz: only the latest counts
+        for _ in range(attempts):
+            answers = {q.key: (["x"] if q.multiple else rng.choice(q.options).key) for q in QUESTIONS}
+            with app.app_context():
+                save_result(db.session.get(User, person.id), answers)
+        for entry in rank_personae(persona_scores(answers)):
+            if entry.rank == 1 or entry.also_you:
+                counts = expected.setdefault((department_ids[department_id], entry.persona), [0, 0])
+                counts[0 if entry.rank == 1 else 1] += 1
+    response = client.get("/admin/personae.csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0] == ["Service", "Persona", "Principal", "Aussi vous"]
+    with app.app_context(), force_locale("fr"):
+        names = {str(persona.name): persona.key for persona in PERSONAE}
+    actual = {}
+    for department, persona_name, primary, also in rows[1:]:
+        if int(primary) or int(also):
+            actual[(department, names[persona_name])] = [int(primary), int(also)]
+    assert actual == expected
+    page = text(client.get("/admin/personae"))
+    assert "24 personnes ont passé le quiz." in page
+
+
+def test_console_personae_is_for_comms(client, signed_in):
+    signed_in(Role.EMPLOYEE)
+    assert client.get("/admin/personae").status_code == 403
+    assert client.get("/admin/personae.csv").status_code == 403
