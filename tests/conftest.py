@@ -213,6 +213,17 @@ def count_queries(app):
     return counting
 
 
+def queries_before_and_after(client, count_queries, path: str, add_data) -> tuple[int, int]:
+    """Queries that a page runs, then again once add_data() has grown the tables."""
+    client.get(path)  # the first page after sign-in also notes "last seen"
+    with count_queries() as before:
+        client.get(path)
+    add_data()
+    with count_queries() as after:
+        client.get(path)
+    return before.count, after.count
+
+
 @pytest.fixture
 def live_server(app):
     """The app served over HTTP on a free local port, for the browser tests."""

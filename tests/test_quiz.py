@@ -16,7 +16,7 @@ from blueprints.quiz.questions import QUESTIONS
 from blueprints.quiz.scoring import persona_scores, rank_personae
 from blueprints.quiz.services import save_result
 from database import db
-from tests.conftest import csrf_token, text
+from tests.conftest import csrf_token, queries_before_and_after, text
 
 LAST = len(QUESTIONS)
 
@@ -281,3 +281,17 @@ def test_console_personae_is_for_comms(client, signed_in):
     signed_in(Role.EMPLOYEE)
     assert client.get("/admin/personae").status_code == 403
     assert client.get("/admin/personae.csv").status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/", "/personae", "/personae/messenger", "/quiz", "/admin/personae"])
+def test_query_budget_does_not_grow_with_results(app, client, signed_in, make_user, count_queries, path):
+    signed_in(Role.ADMIN)
+    take_quiz(client)
+    save_for(app, make_user, directory_opt_in=True)
+
+    def more_people_with_results():
+        for _ in range(15):
+            save_for(app, make_user, directory_opt_in=True)
+
+    before, after = queries_before_and_after(client, count_queries, path, more_people_with_results)
+    assert before == after
