@@ -53,7 +53,6 @@ def test_next_page_is_followed_only_on_this_site(client, make_user):
         ("//evil.example", "/"),
         ("/\\evil", "/"),
     ]:
-        client.get("/logout")
         data = {"email": person.email, "password": PASSWORD, "csrf_token": csrf_token(client)}
         response = client.post(f"/login?next={target}", data=data)
         assert response.headers["Location"] == expected, target
@@ -62,7 +61,7 @@ def test_next_page_is_followed_only_on_this_site(client, make_user):
 
 def test_sign_out_is_a_post(client, signed_in):
     signed_in()
-    assert client.get("/logout").status_code == 200  # a confirmation page, still signed in
+    assert "Se déconnecter ?" in text(client.get("/logout"))  # a confirmation page, still signed in
     assert client.get("/").status_code == 200
     response = post(client, "/logout")
     assert response.status_code == 302
@@ -75,11 +74,32 @@ def test_signed_out_visitor_is_sent_to_sign_in_with_next(client):
     assert response.headers["Location"] == "/login?next=/me"
 
 
-def test_signed_out_htmx_request_gets_hx_redirect_not_a_page(client):
-    response = client.get("/notifications/count", headers={"HX-Request": "true"})
+def test_signed_out_htmx_request_gets_hx_redirect_back_to_its_page(client):
+    headers = {"HX-Request": "true", "HX-Current-URL": "http://localhost/notifications?page=2"}
+    response = client.get("/notifications/count", headers=headers)
     assert response.status_code == 401
-    assert response.headers["HX-Redirect"].startswith("/login?next=/notifications/count")
+    assert response.headers["HX-Redirect"] == "/login?next=/notifications"
     assert response.get_data(as_text=True) == ""
+    foreign = client.get(
+        "/notifications/count", headers={**headers, "HX-Current-URL": "https://evil.example//x"}
+    )
+    assert foreign.headers["HX-Redirect"] == "/login"
+
+
+def test_signing_out_forgets_the_session_but_the_language(client, signed_in, make_user):
+    signed_in()
+    post(client, "/language", {"language": "en"})
+    client.post("/quiz/start", data={"csrf_token": csrf_token(client)})
+    client.post("/quiz/1", data={"answer": "relay", "csrf_token": csrf_token(client)})
+    post(client, "/logout")
+    with client.session_transaction() as session:
+        assert "quiz_answers" not in session
+        assert session["language"] == "en"
+
+
+def test_sso_header_must_be_an_email_address(make_app):
+    app = make_app(TRUSTED_USER_HEADER="X-Remote-User")
+    assert app.test_client().get("/", headers={"X-Remote-User": "admin"}).status_code == 403
 
 
 class TestDemoPassword:

@@ -50,3 +50,7 @@ def test_redis_url_moves_rate_limits_to_redis(make_app):
         make_app(REDIS_URL="redis://127.0.0.1:6379/3").config["RATELIMIT_STORAGE_URI"]
         == "redis://127.0.0.1:6379/3"
     )
+
+
+def test_remember_cookie_is_secure_when_the_session_cookie_is(make_app):
+    assert make_app(SESSION_COOKIE_SECURE=True).config["REMEMBER_COOKIE_SECURE"] is True

@@ -3,6 +3,7 @@
 import pytest
 
 from blueprints.auth.models import Role
+from exports import defused
 from tests.conftest import csrf_token, htmx_headers, text
 
 STATE_CHANGES = [
@@ -110,3 +111,14 @@ def test_healthz_reports_an_unreachable_database(make_app):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"
+
+
+def test_csv_cells_that_look_like_formulas_stay_text():
+    assert [defused(cell) for cell in ["=SUM(A1)", "+1", "-2", "@x", "Marketing", 3]] == [
+        "'=SUM(A1)",
+        "'+1",
+        "'-2",
+        "'@x",
+        "Marketing",
+        3,
+    ]

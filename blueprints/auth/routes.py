@@ -1,6 +1,7 @@
 from datetime import timedelta
+from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,6 +26,19 @@ login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.login_message_category = "info"
 
 
+def keep_only_language() -> None:
+    """Forget everything a previous person left in the session (quiz answers…) but the language."""
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
+
+
+def start_session(user: User, remember: bool = False) -> None:
+    keep_only_language()
+    login_user(user, remember=remember)
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id))
@@ -33,9 +47,11 @@ def load_user(user_id: str) -> User | None:
 @login_manager.unauthorized_handler
 def unauthorized():
     """Send a signed-out person to sign-in; an htmx request gets HX-Redirect, not a page swap."""
-    login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
     if request.htmx:
-        return make_response("", 401, redirect=login_url)
+        # Come back to the page the fragment belongs to, not to the fragment itself.
+        page = urlsplit(request.htmx.current_url or "").path
+        return make_response("", 401, redirect=url_for("auth.login", next=local_or(page, None)))
+    login_url = url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
     flash(login_manager.login_message, "info")
     return redirect(login_url)
 
@@ -47,10 +63,12 @@ def trusted_header_sign_in():
     email = request.headers.get(header, "").strip().lower() if header else ""
     if not email or (current_user.is_authenticated and current_user.email == email):
         return
+    if not services.is_email(email):
+        abort(403)
     user = services.sso_user(email)
     if not user.active:
         abort(403)
-    login_user(user)
+    start_session(user)
     record(user, verbs.SIGNED_IN, payload={"method": "sso"})
     db.session.commit()
 
@@ -79,7 +97,7 @@ def login():
         except services.AccountError as refusal:
             form.password.errors.append(str(refusal))
         else:
-            login_user(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             record(user, verbs.SIGNED_IN)
             db.session.commit()
             return redirect(next_page)
@@ -93,11 +111,13 @@ def logout():
     if request.method == "GET":
         return render_template("auth/logout.html")
     logout_user()
+    keep_only_language()
     flash(_("You are signed out. See you soon!"), "success")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def signup():
     domains = current_app.config["ALLOWED_SIGNUP_DOMAINS"]
     if not domains:
@@ -119,7 +139,7 @@ def signup():
                 form.email.errors.append(str(refusal))
             else:
                 db.session.commit()
-                login_user(user)
+                start_session(user)
                 flash(_("Welcome aboard, %(name)s!", name=user.first_name), "success")
                 return redirect(url_for("core.home"))
     return render_template("auth/signup.html", form=form, domains=domains)

@@ -28,6 +28,14 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def is_email(value: str) -> bool:
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
 def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 

@@ -7,6 +7,7 @@ from blueprints.profile import services
 from blueprints.profile.forms import NOT_SET, PasswordForm, ProfileForm
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import history as quiz_history
+from extensions import limiter
 
 bp = Blueprint("profile", __name__)
 
@@ -57,6 +58,7 @@ def me():
 
 @bp.post("/me/password")
 @login_required
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 def change_password():
     password_form = PasswordForm(prefix="password")
     if password_form.validate_on_submit():
