@@ -10,7 +10,7 @@ from flask_babel import force_locale
 
 from blueprints.activity.models import Activity
 from blueprints.auth.models import Department, Role, User
-from blueprints.quiz.models import QuizResult
+from blueprints.quiz.models import PersonaScore, QuizResult
 from blueprints.quiz.personae import PERSONAE
 from blueprints.quiz.questions import QUESTIONS
 from blueprints.quiz.scoring import persona_scores, rank_personae
@@ -167,6 +167,7 @@ def test_nobody_sees_someone_else_result(app, client, signed_in, make_user):
     other = make_user()
     with app.app_context():
         result = save_result(db.session.get(User, other.id), first_answers())
+        db.session.commit()
         result_id = result.id
     assert client.get(f"/quiz/results/{result_id}").status_code == 404
 
@@ -192,6 +193,7 @@ def save_for(app, make_user, answers=None, **fields):
     person = make_user(**fields)
     with app.app_context():
         save_result(db.session.get(User, person.id), answers or first_answers())
+        db.session.commit()
     return person
 
 
@@ -210,6 +212,7 @@ def test_directory_lists_only_opted_in_active_people_by_their_latest_result(
     } | {"networks": ["x"]}
     with app.app_context():
         save_result(db.session.get(User, moved.id), helper_answers)
+        db.session.commit()
     page = text(client.get("/personae/messenger"))
     assert "Listed Lina" in page
     for hidden in ["Private Paul", "Gone Gaspard", "Moved Maud"]:
@@ -258,8 +261,9 @@ def test_console_distribution_matches_an_independent_count(app, client, signed_i
             answers = {q.key: (["x"] if q.multiple else rng.choice(q.options).key) for q in QUESTIONS}
             with app.app_context():
                 save_result(db.session.get(User, person.id), answers)
+                db.session.commit()
         for entry in rank_personae(persona_scores(answers)):
-            if entry.rank == 1 or entry.also_you:
+            if entry.held and (entry.rank == 1 or entry.also_you):
                 counts = expected.setdefault((department_ids[department_id], entry.persona), [0, 0])
                 counts[0 if entry.rank == 1 else 1] += 1
     response = client.get("/admin/personae.csv")
@@ -295,3 +299,51 @@ def test_query_budget_does_not_grow_with_results(app, client, signed_in, make_us
 
     before, after = queries_before_and_after(client, count_queries, path, more_people_with_results)
     assert before == after
+
+
+def answer_all_but_last(client):
+    answers = first_answers()
+    client.post("/quiz/start", data={"csrf_token": csrf_token(client)})
+    for number, question in enumerate(QUESTIONS[:-1], start=1):
+        answer(client, number, answers[question.key])
+    return answers
+
+
+def test_a_double_submitted_last_answer_stores_one_result(app, client, signed_in):
+    person = signed_in()
+    answers = answer_all_but_last(client)
+    with client.session_transaction() as session:
+        before_submit = dict(session)
+    first = answer(client, LAST, answers["networks"])
+    with client.session_transaction() as session:  # the second request carries the same cookie
+        session.update(before_submit)
+    second = answer(client, LAST, answers["networks"])
+    [result] = results(app, person.id)
+    assert first.headers["Location"] == second.headers["Location"] == f"/quiz/results/{result.id}"
+    with app.app_context():
+        logged = db.session.scalar(
+            sa.select(sa.func.count(Activity.id)).where(Activity.verb == "quiz_completed")
+        )
+    assert logged == 1
+
+
+def test_a_stale_answer_sends_back_to_its_question_not_to_a_missing_page(app, client, signed_in):
+    person = signed_in()
+    answers = answer_all_but_last(client)
+    with client.session_transaction() as session:
+        session["quiz_answers"] = {**session["quiz_answers"], "phone": "retired-option"}
+    response = answer(client, LAST, answers["networks"])
+    assert response.headers["Location"] == "/quiz/2"
+    assert results(app, person.id) == []
+    assert client.get("/quiz/2").status_code == 200
+    assert text(client.get("/quiz")).count(f'href="/quiz/{LAST + 1}"') == 0
+
+
+def test_a_persona_below_the_threshold_is_never_presented_as_theirs():
+    result = QuizResult(
+        scores=[
+            PersonaScore(persona="messenger", score=0.4, rank=1, held=False, also_you=False),
+            PersonaScore(persona="reporter", score=0.3, rank=2, held=False, also_you=True),
+        ]
+    )
+    assert result.own_personae() == set()

@@ -7,7 +7,7 @@ import pytest
 
 from blueprints.quiz.personae import PERSONA_KEYS
 from blueprints.quiz.questions import QUESTIONS, Option, Question
-from blueprints.quiz.scoring import HOLD_THRESHOLD, MARGIN, persona_scores, rank_personae
+from blueprints.quiz.scoring import HOLD_THRESHOLD, persona_scores, rank_personae
 
 SCORED = [question for question in QUESTIONS if not question.multiple]
 
@@ -63,8 +63,8 @@ def test_margin_and_threshold():
     top = 0.8
     scores = dict.fromkeys(PERSONA_KEYS, 0.0) | {
         "reporter": top,
-        "insider": top - MARGIN,  # exactly at the margin: "also you"
-        "helper": top - MARGIN - 0.01,  # just below the margin
+        "insider": 0.65,  # exactly at the margin (0.8 - 0.15): "also you"
+        "helper": 0.64,  # just below the margin
         "curator": HOLD_THRESHOLD,  # held, but far from the top
     }
     ranked = {entry.persona: entry for entry in rank_personae(scores)}

@@ -79,19 +79,28 @@ def send_digests() -> int:
     """E-mail each person their unread notifications not yet e-mailed; the number of e-mails sent."""
     if not mail_configured():
         return 0
-    pending = db.session.scalars(
-        sa.select(Notification)
-        .where(Notification.read_at.is_(None), Notification.emailed_at.is_(None))
-        .order_by(Notification.user_id, Notification.created_at)
+    pending = list(
+        db.session.scalars(
+            sa.select(Notification)
+            .where(Notification.read_at.is_(None), Notification.emailed_at.is_(None))
+            .order_by(Notification.user_id, Notification.created_at)
+        )
     )
+    people = {
+        user.id: user
+        for user in db.session.scalars(sa.select(User).where(User.id.in_({n.user_id for n in pending})))
+    }
+    db.session.expunge_all()  # plain values from here: commits below reload nothing
     sent = 0
     for user_id, notifications in groupby(pending, key=lambda n: n.user_id):
         notifications = list(notifications)
-        user = db.session.get(User, user_id)
-        if user.active and _send_digest(user, notifications):
+        if people[user_id].active and _send_digest(people[user_id], notifications):
             sent += 1
-            for notification in notifications:
-                notification.emailed_at = utcnow()
+            db.session.execute(
+                sa.update(Notification)
+                .where(Notification.id.in_([n.id for n in notifications]))
+                .values(emailed_at=utcnow())
+            )
             db.session.commit()
     return sent
 

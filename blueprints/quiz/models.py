@@ -10,11 +10,16 @@ from database import UTCDateTime, db, utcnow
 
 class QuizResult(db.Model):
     __tablename__ = "quiz_results"
-    __table_args__ = (sa.Index("ix_quiz_results_user_latest", "user_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_quiz_results_user_latest", "user_id", "id"),
+        # One result per attempt: a double-submitted last answer stores nothing twice.
+        sa.UniqueConstraint("user_id", "attempt", name="uq_quiz_results_user_attempt"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     version: Mapped[int]
+    attempt: Mapped[str | None] = mapped_column(sa.String(32))
     answers: Mapped[dict] = mapped_column(sa.JSON)
     networks: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     primary_persona: Mapped[str] = mapped_column(sa.String(20))
@@ -23,6 +28,10 @@ class QuizResult(db.Model):
     scores: Mapped[list["PersonaScore"]] = relationship(
         order_by="PersonaScore.rank", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    def own_personae(self) -> set[str]:
+        """The personae the result presents as the person's: held, and primary or "also you"."""
+        return {score.persona for score in self.scores if score.held and (score.rank == 1 or score.also_you)}
 
 
 class PersonaScore(db.Model):

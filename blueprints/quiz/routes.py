@@ -1,17 +1,23 @@
 """The persona quiz (one question at a time, htmx or plain forms), results and persona pages."""
 
+import secrets
+
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from htmx_flask import make_response
+from sqlalchemy.exc import IntegrityError
 
 from blueprints.quiz import services
 from blueprints.quiz.personae import BY_KEY, NEXT_STEPS, PERSONAE, THEMES
 from blueprints.quiz.questions import QUESTIONS
+from database import db
 
 bp = Blueprint("quiz", __name__)
 
-# Answers given so far, kept in the session until the last question is answered.
+# Answers given so far, kept in the session until the last question is answered,
+# and the attempt they belong to (stored with the result, unique per person).
 ANSWERS = "quiz_answers"
+ATTEMPT = "quiz_attempt"
 
 
 @bp.before_request
@@ -31,7 +37,7 @@ def intro():
     return render_template(
         "quiz/intro.html",
         latest=services.latest_result(current_user.id),
-        answered=services.first_unanswered(answers) if answers else 0,
+        answered=min(services.first_unanswered(answers), len(QUESTIONS) - 1) if answers else 0,
         question_count=len(QUESTIONS),
     )
 
@@ -39,6 +45,7 @@ def intro():
 @bp.post("/quiz/start")
 def start():
     session[ANSWERS] = {}
+    session[ATTEMPT] = secrets.token_hex(16)
     return redirect(url_for("quiz.question", number=1))
 
 
@@ -47,7 +54,7 @@ def question(number: int):
     if not 1 <= number <= len(QUESTIONS):
         abort(404)
     answers = dict(session.get(ANSWERS, {}))
-    reachable = services.first_unanswered(answers) + 1
+    reachable = min(services.first_unanswered(answers) + 1, len(QUESTIONS))
     if number > reachable:
         return redirect(url_for("quiz.question", number=reachable))
     current = QUESTIONS[number - 1]
@@ -85,12 +92,19 @@ def show_next(number: int, answers: dict):
 
 
 def finish(answers: dict):
+    attempt = session.setdefault(ATTEMPT, secrets.token_hex(16))
     try:
-        result = services.save_result(current_user, answers)
+        result = services.save_result(current_user, answers, attempt)
+        db.session.commit()
     except services.QuizError:
-        # An earlier answer was lost (for instance a new session): resume where it is missing.
-        return redirect(url_for("quiz.question", number=services.first_unanswered(answers) + 1))
+        # An earlier answer was lost or is stale: keep the good ones, resume at the first gap.
+        session[ANSWERS] = valid = services.valid_answers(answers)
+        return redirect(url_for("quiz.question", number=services.first_unanswered(valid) + 1))
+    except IntegrityError:  # the same attempt was just stored (a double submission)
+        db.session.rollback()
+        result = services.latest_result(current_user.id)
     session.pop(ANSWERS, None)
+    session.pop(ATTEMPT, None)
     target = url_for("quiz.result", result_id=result.id)
     return make_response("", redirect=target) if wants_fragment() else redirect(target)
 
@@ -127,9 +141,7 @@ def next_steps(persona: str) -> list[tuple[str, str]]:
 @bp.route("/personae")
 def personae():
     latest = services.latest_result(current_user.id)
-    mine = (
-        {score.persona for score in latest.scores if score.rank == 1 or score.also_you} if latest else set()
-    )
+    mine = latest.own_personae() if latest else set()
     return render_template("quiz/personae.html", personae=PERSONAE, mine=mine)
 
 
@@ -142,6 +154,6 @@ def persona(key: str):
         "quiz/persona.html",
         persona=found,
         themes=[THEMES[theme] for theme in found.themes],
-        colleagues=services.directory(key),
+        directory=services.directory(key),
         next_steps=next_steps(key),
     )

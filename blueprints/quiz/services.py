@@ -40,24 +40,33 @@ def first_unanswered(answers: dict) -> int:
     return len(QUESTIONS)
 
 
-def complete_answers(answers: dict) -> dict:
-    """Every answer re-checked; QuizError when one is missing or forged."""
-    checked = {}
+def valid_answers(answers: dict) -> dict:
+    """The answers that still check out (a stale session may hold others)."""
+    valid = {}
     for question in QUESTIONS:
         value = answers.get(question.key)
         values = value if isinstance(value, list) else [value] if isinstance(value, str) else []
-        checked[question.key] = checked_answer(question, values)
-    return checked
+        try:
+            valid[question.key] = checked_answer(question, values)
+        except QuizError:
+            continue
+    return valid
 
 
-def save_result(user: User, answers: dict) -> QuizResult:
-    """Score and store a finished quiz, log it; nothing is stored if an answer is wrong."""
-    answers = complete_answers(answers)
+def save_result(user: User, answers: dict, attempt: str | None = None) -> QuizResult:
+    """Score a finished quiz and add it with its log entry (the caller commits).
+
+    QuizError, and nothing added, when an answer is missing or forged.
+    """
+    answers = valid_answers(answers)
+    if len(answers) < len(QUESTIONS):
+        raise QuizError(_l("Choose an answer to continue."))
     ranked = rank_personae(persona_scores(answers))
     networks = [network for network in answers[NETWORKS_QUESTION] if network != NO_NETWORK]
     result = QuizResult(
         user_id=user.id,
         version=QUIZ_VERSION,
+        attempt=attempt,
         answers=answers,
         networks=networks,
         primary_persona=ranked[0].persona,
@@ -69,7 +78,6 @@ def save_result(user: User, answers: dict) -> QuizResult:
     db.session.add(result)
     db.session.flush()
     record(user, verbs.QUIZ_COMPLETED, "quiz_result", result.id, {"primary": result.primary_persona})
-    db.session.commit()
     return result
 
 
@@ -97,12 +105,16 @@ def _latest_result_ids():
 
 
 def _shown_as_theirs():
-    """A persona is someone's when it is their primary one or an "also you"."""
-    return sa.or_(PersonaScore.rank == 1, PersonaScore.also_you)
+    """Same rule as QuizResult.own_personae, in SQL."""
+    return sa.and_(PersonaScore.held, sa.or_(PersonaScore.rank == 1, PersonaScore.also_you))
 
 
-def directory(persona: str) -> list[User]:
-    """Active colleagues who opted in and whose latest result shows this persona as theirs."""
+DIRECTORY_LIMIT = 60
+
+
+def directory(persona: str) -> tuple[list[User], int]:
+    """Active colleagues who opted in and whose latest result shows this persona as theirs:
+    the first DIRECTORY_LIMIT by name, and how many there are in all."""
     query = (
         sa.select(User)
         .join(QuizResult, QuizResult.user_id == User.id)
@@ -116,7 +128,8 @@ def directory(persona: str) -> list[User]:
         )
         .order_by(User.display_name, User.id)
     )
-    return list(db.session.scalars(query))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    return list(db.session.scalars(query.limit(DIRECTORY_LIMIT))), total
 
 
 def persona_distribution() -> dict:

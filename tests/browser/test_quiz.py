@@ -63,7 +63,7 @@ def test_quiz_without_javascript_in_english(browser, live_server, make_user):
         ).first.click()
         page.get_by_role("button", name=re.compile("Next|See my result")).click()
     expect(page).to_have_url(re.compile(r"/quiz/results/\d+$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^You are a "))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Your persona: "))
     page.goto(f"{live_server}/")
     expect(page.get_by_text(re.compile("^Your persona: "))).to_be_visible()
     context.close()
