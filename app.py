@@ -20,7 +20,7 @@ from blueprints.quiz.routes import bp as quiz_bp
 from config import Defaults, derived_settings, environment_settings, instance_secret_key
 from database import db
 from extensions import babel, csrf, htmx, limiter, login_manager, migrate
-from i18n import select_locale, select_timezone
+from i18n import LANGUAGE_NAMES, select_locale, select_timezone
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -35,7 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_error_pages(app)
     app.after_request(security.add_security_headers)
-    app.jinja_env.globals.update(get_locale=get_locale, LANGUAGES=app.config["LANGUAGES"])
+    app.jinja_env.globals.update(
+        get_locale=get_locale, LANGUAGES=app.config["LANGUAGES"], LANGUAGE_NAMES=LANGUAGE_NAMES
+    )
     return app
 
 

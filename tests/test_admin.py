@@ -6,7 +6,7 @@ from blueprints.activity.models import Activity
 from blueprints.auth.models import Role, User
 from blueprints.notifications.models import Notification
 from database import db
-from tests.conftest import post, queries_before_and_after
+from tests.conftest import Auth, post, queries_before_and_after
 
 
 def test_admin_changes_a_role_which_is_audited_and_notified(app, client, signed_in, make_user):
@@ -52,8 +52,6 @@ def test_forged_role_is_refused(app, client, signed_in, make_user):
 
 
 def test_deactivated_person_is_signed_out_everywhere(app, client, signed_in, make_user):
-    from tests.conftest import Auth
-
     signed_in(Role.ADMIN)
     target = make_user()
     their_client = app.test_client()

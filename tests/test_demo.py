@@ -5,10 +5,11 @@ import sqlalchemy as sa
 
 from blueprints.activity.models import Activity
 from blueprints.auth.models import Role, User
+from blueprints.quiz.models import QuizResult
 from database import db
 from tests.conftest import csrf_token, post
 from tests.test_cli import count
-from tests.test_roles import PAGES
+from tests.test_roles import PAGES, expected_status
 
 
 def test_seed_demo_fills_the_company_once(make_app):
@@ -27,6 +28,9 @@ def test_seed_demo_fills_the_company_once(make_app):
         assert len({user.department_id for user in people}) >= 6
         active_people = db.session.scalar(sa.select(sa.func.count(sa.distinct(Activity.user_id))))
         assert active_people >= 20
+        quiz_takers = db.session.scalars(sa.select(QuizResult.primary_persona)).all()
+        assert len(quiz_takers) >= 30 and len(set(quiz_takers)) >= 6  # varied personae
+        assert any(user.directory_opt_in for user in people)
     again = runner.invoke(args=["seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "not added" in again.output
     assert count(app, User) == len(people)
@@ -48,10 +52,15 @@ def test_every_page_of_the_demo_renders(make_app, language):
     """The seeded company, seen by each demo role, in both languages."""
     app = make_app(DEMO_MODE=True)
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
-    for email in ["employee@example.com", "comms@example.com", "admin@example.com"]:
+    accounts = {
+        "employee@example.com": Role.EMPLOYEE,
+        "comms@example.com": Role.COMMS,
+        "admin@example.com": Role.ADMIN,
+    }
+    for email, role in accounts.items():
         client = app.test_client()
         post(client, "/language", {"language": language})
         client.post("/login", data={"email": email, "password": "demo", "csrf_token": csrf_token(client)})
         for path in [page for page in PAGES if page != "/login"]:
             response = client.get(path)
-            assert response.status_code in (200, 403), (email, path, response.status_code)
+            assert response.status_code == expected_status(path, role), (email, path)

@@ -1,10 +1,12 @@
 """CSRF on every state change (forms and htmx), security headers, escaping, errors, health."""
 
+import re
+
 import pytest
 
 from blueprints.auth.models import Role
 from exports import defused
-from tests.conftest import csrf_token, htmx_headers, text
+from tests.conftest import htmx_headers, text
 
 STATE_CHANGES = [
     "/login",
@@ -14,6 +16,10 @@ STATE_CHANGES = [
     "/me/password",
     "/notifications/read-all",
     "/admin/users/new",
+    "/admin/users/1/role",
+    "/admin/users/1/active",
+    "/quiz/start",
+    "/quiz/1",
 ]
 
 
@@ -48,9 +54,12 @@ def test_htmx_request_with_the_csrf_header_passes(client, signed_in):
     assert response.status_code == 200
 
 
-def test_every_page_carries_the_csrf_token_for_htmx(client):
-    page = client.get("/login").get_data(as_text=True)
-    assert f'hx-headers=\'{{"X-CSRFToken": "{csrf_token(client)}"}}\'' in page
+def test_every_page_carries_a_working_csrf_token_for_htmx(client, signed_in):
+    signed_in()
+    page = client.get("/").get_data(as_text=True)
+    token = re.search(r"hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'", page).group(1)
+    response = client.post("/notifications/read-all", headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 200
 
 
 def test_security_headers_and_a_strict_content_security_policy(client):
@@ -66,7 +75,17 @@ def test_security_headers_and_a_strict_content_security_policy(client):
 
 def test_pages_have_no_inline_script_or_event_handler(client, signed_in):
     signed_in(Role.ADMIN)
-    for path in ["/login", "/", "/me", "/notifications", "/admin/", "/admin/users", "/admin/users/new"]:
+    pages = [
+        "/login",
+        "/",
+        "/me",
+        "/notifications",
+        "/admin/",
+        "/admin/users",
+        "/admin/users/new",
+        "/admin/personae",
+    ]
+    for path in [*pages, "/quiz", "/quiz/1", "/personae", "/personae/helper"]:
         page = client.get(path).get_data(as_text=True)
         for script in page.split("<script")[1:]:
             assert script.split(">", 1)[0].strip().startswith("src="), path

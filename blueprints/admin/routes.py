@@ -14,7 +14,7 @@ from blueprints.auth.labels import ROLE_LABELS
 from blueprints.auth.models import Role, User
 from blueprints.auth.services import AccountError, create_user, get_or_create_department, get_or_create_site
 from blueprints.quiz.personae import PERSONAE
-from blueprints.quiz.services import people_with_result_count, persona_distribution
+from blueprints.quiz.services import distribution_rows, people_with_result_count, persona_distribution
 from database import db
 from exports import csv_download
 from urls import local_or
@@ -93,13 +93,7 @@ def personae():
 
 @bp.route("/personae.csv")
 def personae_csv():
-    distribution = persona_distribution()
-    rows = [
-        [department or "—", str(persona.name), counts["primary"], counts["also"]]
-        for department, by_persona in sorted(distribution["by_department"].items())
-        for persona in PERSONAE
-        for counts in [by_persona.get(persona.key, {"primary": 0, "also": 0})]
-    ]
+    rows = distribution_rows(persona_distribution())
     header = [_("Department"), _("Persona"), _("Primary"), _("Also you")]
     return csv_download("personae.csv", header, rows)
 

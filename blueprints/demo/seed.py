@@ -14,13 +14,13 @@ from blueprints.activity import verbs
 from blueprints.activity.models import Activity
 from blueprints.activity.services import record
 from blueprints.auth.models import Department, Role, Site, User
+from blueprints.auth.services import DEMO_PASSWORD
 from blueprints.notifications.services import notify
 from blueprints.quiz.personae import PERSONA_KEYS
 from blueprints.quiz.questions import NETWORKS, QUESTIONS
 from blueprints.quiz.services import save_result
 from database import db, utcnow
 
-DEMO_PASSWORD = "demo"
 HISTORY_WEEKS = 12
 QUIZ_SKIPPED = 0.2  # share of people who have not taken the quiz
 DIRECTORY_OPT_IN = 0.4  # share of quiz takers listed in their persona's directory

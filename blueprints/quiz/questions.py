@@ -166,5 +166,3 @@ QUESTIONS = (
         multiple=True,
     ),
 )
-
-BY_KEY = {question.key: question for question in QUESTIONS}

@@ -9,6 +9,7 @@ from blueprints.activity import verbs
 from blueprints.activity.services import record
 from blueprints.auth.models import Department, User
 from blueprints.quiz.models import PersonaScore, QuizResult
+from blueprints.quiz.personae import BY_KEY, PERSONA_KEYS
 from blueprints.quiz.questions import NETWORKS_QUESTION, NO_NETWORK, QUESTIONS, QUIZ_VERSION, Question
 from blueprints.quiz.scoring import persona_scores, rank_personae
 from database import db
@@ -145,15 +146,26 @@ def persona_distribution() -> dict:
         .where(QuizResult.id.in_(_latest_result_ids()), User.active, _shown_as_theirs())
         .group_by(department, PersonaScore.persona, is_primary)
     )
-    by_department: dict[str, dict[str, dict[str, int]]] = defaultdict(
-        lambda: defaultdict(lambda: {"primary": 0, "also": 0})
-    )
-    totals: dict[str, dict[str, int]] = defaultdict(lambda: {"primary": 0, "also": 0})
+    by_department: dict[str, dict[str, dict[str, int]]] = defaultdict(_zero_counts)
+    totals = _zero_counts()
     for department_name, persona, is_primary, count in rows:
         kind = "primary" if is_primary else "also"
         by_department[department_name][persona][kind] += count
         totals[persona][kind] += count
-    return {"totals": totals, "by_department": by_department}
+    return {"totals": totals, "by_department": dict(by_department)}
+
+
+def _zero_counts() -> dict[str, dict[str, int]]:
+    return {persona: {"primary": 0, "also": 0} for persona in PERSONA_KEYS}
+
+
+def distribution_rows(distribution: dict) -> list[list]:
+    """The distribution as table rows: department, persona name, primary, also."""
+    return [
+        [department or "—", str(BY_KEY[persona].name), counts["primary"], counts["also"]]
+        for department, by_persona in sorted(distribution["by_department"].items())
+        for persona, counts in by_persona.items()
+    ]
 
 
 def people_with_result_count() -> int:

@@ -21,6 +21,15 @@
     showToast(document.body.dataset.offlineMessage);
   });
 
+  // After htmx swaps in a new step (the quiz card), move focus to its heading so
+  // keyboard and screen-reader users hear the new question.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.id) return;
+    var heading = document.querySelector("#" + target.id + " [data-focus-after-swap]");
+    if (heading) heading.focus();
+  });
+
   // Close the account menu when clicking elsewhere or pressing Escape.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.account-menu[open]").forEach(function (menu) {

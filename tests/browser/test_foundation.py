@@ -5,7 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from blueprints.auth.models import Role
+from blueprints.auth.models import Role, User
+from blueprints.notifications.services import notify
+from database import db
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.conftest import PASSWORD
 
@@ -26,7 +28,7 @@ def test_sign_in_switch_language_and_sign_out(page, live_server, make_user, view
     sign_in(page, live_server, person.email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour, Chloé")
 
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Chloé")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.reload()
@@ -50,10 +52,6 @@ def test_wrong_password_is_explained(page, live_server, make_user, viewport):
 
 
 def test_mark_all_read_updates_the_counter_without_reload(page, live_server, app, make_user):
-    from blueprints.auth.models import User
-    from blueprints.notifications.services import notify
-    from database import db
-
     person = make_user()
     with app.app_context():
         notify(db.session.get(User, person.id), "welcome", {"name": "Chloé"})
