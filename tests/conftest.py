@@ -118,9 +118,13 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def plain(value: str) -> str:
+    """Text as a reader sees it: entities (&#39;) decoded, non-breaking spaces as spaces."""
+    return html.unescape(value).replace("\u00a0", " ")
+
+
 def text(response) -> str:
-    """A response's text as a reader sees it (entities such as &#39; decoded)."""
-    return html.unescape(response.get_data(as_text=True))
+    return plain(response.get_data(as_text=True))
 
 
 def csrf_token(client) -> str:
