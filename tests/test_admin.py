@@ -1,12 +1,14 @@
 """The console home and account administration, with its audit trail."""
 
+import re
+
 import sqlalchemy as sa
 
 from blueprints.activity.models import Activity
 from blueprints.auth.models import Role, User
 from blueprints.notifications.models import Notification
 from database import db
-from tests.conftest import Auth, post, queries_before_and_after
+from tests.conftest import Auth, post, queries_before_and_after, text
 
 
 def test_admin_changes_a_role_which_is_audited_and_notified(app, client, signed_in, make_user):
@@ -77,9 +79,16 @@ def test_admin_creates_an_account_with_a_generated_password(app, client, signed_
         "password": "",
     }
     response = post(client, "/admin/users/new", data)
-    assert response.status_code == 302
-    message = client.get("/admin/users").get_data(as_text=True)
-    assert "Compte créé pour nina@lumen.example." in message
+    assert response.status_code == 200
+    page = text(response)
+    assert "Compte créé pour nina@lumen.example." in page
+    password = re.search(r"<code>([^<]+)</code>", page).group(1)
+    with client.session_transaction() as session:
+        assert password not in str(dict(session))  # never in the session cookie
+    with app.app_context():
+        assert db.session.scalar(sa.select(User).where(User.email == "nina@lumen.example")).check_password(
+            password
+        )
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == "nina@lumen.example"))
         assert (user.department.name, user.site.name, user.language) == ("Finance", "Nantes", "en")

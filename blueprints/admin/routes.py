@@ -70,11 +70,11 @@ def new_user():
             form.email.errors.append(str(refusal))
         else:
             db.session.commit()
-            message = _("Account created for %(email)s.", email=user.email)
-            if not form.password.data:
-                message += " " + _("Their password is %(password)s — hand it over safely.", password=password)
-            flash(message, "success")
-            return redirect(url_for("admin.users"))
+            if form.password.data:
+                flash(_("Account created for %(email)s.", email=user.email), "success")
+                return redirect(url_for("admin.users"))
+            # Shown once, in this page only: never stored in the session cookie.
+            return render_template("admin/user_created.html", user=user, password=password)
     return render_template("admin/new_user.html", form=form), 422 if form.errors else 200
 
 
