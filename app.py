@@ -10,6 +10,8 @@ import security
 from blueprints.admin.routes import bp as admin_bp
 from blueprints.auth.cli import users_cli
 from blueprints.auth.routes import bp as auth_bp
+from blueprints.content.console import bp as content_console_bp
+from blueprints.content.routes import bp as content_bp
 from blueprints.core.routes import bp as core_bp
 from blueprints.core.routes import register_error_pages
 from blueprints.demo.cli import seed_demo_command
@@ -64,8 +66,9 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in (core_bp, auth_bp, notifications_bp, profile_bp, quiz_bp):
+    for blueprint in (core_bp, auth_bp, notifications_bp, profile_bp, quiz_bp, content_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(content_console_bp, url_prefix="/admin")
     for command in (users_cli, seed_demo_command, notifications_cli):
         app.cli.add_command(command)

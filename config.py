@@ -18,9 +18,10 @@ STRING_SETTINGS = (
     "DEFAULT_LANGUAGE",
     "LOGIN_RATE_LIMIT",
     "SITE_URL",
+    "PUBLIC_URL",
 )
 BOOLEAN_SETTINGS = ("DEMO_MODE", "SMTP_USE_TLS", "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")
-INTEGER_SETTINGS = ("SMTP_PORT", "TRUSTED_PROXIES")
+INTEGER_SETTINGS = ("SMTP_PORT", "TRUSTED_PROXIES", "FEED_HALF_LIFE_DAYS")
 LIST_SETTINGS = ("ALLOWED_SIGNUP_DOMAINS",)
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -40,6 +41,8 @@ class Defaults:
     SMTP_USE_TLS = True
     MAIL_FROM = "porte-voix@localhost"
     SITE_URL = "http://127.0.0.1:5000"  # used for links in e-mails
+    PUBLIC_URL = ""  # where tracked links (/r/...) are reachable from outside; empty: SITE_URL
+    FEED_HALF_LIFE_DAYS = 7  # an item's freshness halves every this many days
     DEFAULT_LANGUAGE = "fr"
     LANGUAGES = ("fr", "en")
     DEFAULT_TIMEZONE = "Europe/Paris"

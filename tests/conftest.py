@@ -237,3 +237,43 @@ def live_server(app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def make_item(app, make_user):
+    """Create a content item, published an hour ago unless told otherwise; returns its id.
+
+    ``share_texts`` maps a network to its variants.
+    """
+    from datetime import timedelta
+
+    from blueprints.content.catalogue import Status
+    from blueprints.content.models import ContentItem, ShareText
+    from database import utcnow
+
+    authors = []
+
+    def factory(share_texts: dict | None = None, **fields):
+        if not authors:
+            authors.append(make_user(Role.COMMS, display_name="Content Author").id)
+        fields.setdefault("title", "An item")
+        fields.setdefault("summary", "What it is about.")
+        fields.setdefault("url", "https://www.example.org/story")
+        fields.setdefault("theme", "company_news")
+        fields.setdefault("kind", "news")
+        fields.setdefault("language", "fr")
+        fields.setdefault("status", Status.PUBLISHED)
+        fields.setdefault("publish_at", utcnow() - timedelta(hours=1))
+        fields.setdefault("author_id", authors[0])
+        with app.app_context():
+            item = ContentItem(**fields)
+            item.share_texts = [
+                ShareText(network=network, position=position, body=body)
+                for network, bodies in (share_texts or {}).items()
+                for position, body in enumerate(bodies)
+            ]
+            db.session.add(item)
+            db.session.commit()
+            return item.id
+
+    return factory

@@ -20,6 +20,13 @@ PAGES = {
     "/admin/": Role.COMMS,
     "/admin/personae": Role.COMMS,
     "/admin/personae.csv": Role.COMMS,
+    "/feed": Role.EMPLOYEE,
+    "/suggest": Role.EMPLOYEE,
+    "/charter": Role.EMPLOYEE,
+    "/admin/content": Role.COMMS,
+    "/admin/content/new": Role.COMMS,
+    "/admin/moderation": Role.COMMS,
+    "/admin/charter": Role.COMMS,
     "/admin/users": Role.ADMIN,
     "/admin/users/new": Role.ADMIN,
 }
@@ -39,6 +46,15 @@ NOT_PAGES = {
     "/quiz/<int:number>",
     "/quiz/results/<int:result_id>",
     "/personae/<key>",
+    "/content/<int:item_id>",
+    "/content/<int:item_id>/<kind>",
+    "/content/<int:item_id>/share/<network>",
+    "/r/<token>",
+    "/admin/content/<int:item_id>",
+    "/admin/content/<int:item_id>/edit",
+    "/admin/content/<int:item_id>/pin",
+    "/admin/content/<int:item_id>/archive",
+    "/admin/moderation/<int:item_id>",
 }
 # Pages of the matrix that stand for a route with a parameter.
 SAMPLES = {"/personae/messenger"}

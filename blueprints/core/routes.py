@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from blueprints.activity.services import programme_pulse
 from blueprints.auth.models import Role
+from blueprints.content.services import pending_count
 from blueprints.notifications.services import latest_notifications, message_text, unread_count
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import latest_result
@@ -41,8 +42,9 @@ VENDOR_FILES = {"htmx.min.js": Path("node_modules/htmx.org/dist")}
 NAVIGATION = [
     ("core.home", _l("Home"), Role.EMPLOYEE, ("core.home",)),
     ("quiz.intro", _l("Quiz"), Role.EMPLOYEE, ("quiz.intro", "quiz.question", "quiz.result")),
+    ("content.feed", _l("Feed"), Role.EMPLOYEE, ("content.",)),
     ("quiz.personae", _l("Personae"), Role.EMPLOYEE, ("quiz.personae", "quiz.persona")),
-    ("admin.index", _l("Comms console"), Role.COMMS, ("admin.",)),
+    ("admin.index", _l("Comms console"), Role.COMMS, ("admin.", "content_console.")),
 ]
 
 
@@ -58,6 +60,7 @@ def layout_helpers():
         "main_navigation": main_navigation,
         "unread_notifications": lambda: unread_count(current_user),
         "notification_text": message_text,
+        "pending_suggestions": pending_count,
     }
 
 

@@ -13,6 +13,10 @@ from blueprints.auth.models import Role
 
 MESSAGES = {
     "welcome": _l("Welcome to Porte-voix, %(name)s! Start by completing your profile."),
+    "suggestion_approved": _l("Your suggestion “%(title)s” is published in the feed. Thank you!"),
+    "suggestion_rejected": _l(
+        "Your suggestion “%(title)s” was not published. The comms team says: %(reason)s"
+    ),
     "role_changed": lambda params: _(
         "Your access has changed: you are now %(role)s.", role=ROLE_LABELS[Role(params["role"])]
     ),

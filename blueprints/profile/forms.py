@@ -4,6 +4,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from form_fields import MultiCheckboxField
 from i18n import LANGUAGE_NAMES, timezone_choices
 
 NOT_SET = 0
@@ -15,6 +16,10 @@ class ProfileForm(FlaskForm):
     site_id = SelectField(_l("Site"), coerce=int)
     language = SelectField(_l("Language"), choices=[SelectChoice(*item) for item in LANGUAGE_NAMES.items()])
     timezone = SelectField(_l("Time zone"))
+    content_languages = MultiCheckboxField(
+        _l("Languages of the content I share"),
+        choices=[SelectChoice(*item) for item in LANGUAGE_NAMES.items()],
+    )
     directory_opt_in = BooleanField(_l("List me in the directory of my personae, so colleagues can find me"))
 
     def __init__(self, departments, sites, *args, **kwargs):

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from blueprints.auth.labels import ROLE_LABELS
+from blueprints.content.feed import reading_languages
 from blueprints.profile import services
 from blueprints.profile.forms import NOT_SET, PasswordForm, ProfileForm
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
@@ -21,6 +22,7 @@ def profile_form() -> ProfileForm:
         "language": current_user.language or current_app.config["DEFAULT_LANGUAGE"],
         "timezone": current_user.timezone or current_app.config["DEFAULT_TIMEZONE"],
         "directory_opt_in": current_user.directory_opt_in,
+        "content_languages": reading_languages(current_user),
     }
     return ProfileForm(services.departments(), services.sites(), prefix="profile", data=defaults)
 
@@ -50,6 +52,7 @@ def me():
             language=form.language.data,
             timezone=form.timezone.data,
             directory_opt_in=form.directory_opt_in.data,
+            content_languages=form.content_languages.data,
         )
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("profile.me"))

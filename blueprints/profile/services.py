@@ -25,14 +25,17 @@ def update_profile(
     language: str,
     timezone: str,
     directory_opt_in: bool,
+    content_languages: list[str] | None = None,
 ):
-    """Save the profile; 0 for department or site means none."""
+    """Save the profile; 0 for department or site means none, no content language means the
+    interface language."""
     user.display_name = display_name.strip()
     user.department_id = department_id or None
     user.site_id = site_id or None
     user.language = language
     user.timezone = timezone
     user.directory_opt_in = directory_opt_in
+    user.content_languages = sorted(content_languages or [])
     record(user, verbs.PROFILE_UPDATED, "user", user.id)
     db.session.commit()
 

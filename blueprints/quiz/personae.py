@@ -8,20 +8,25 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-THEMES = {
-    "company_news": _l("Company news"),
-    "life_at_work": _l("Life at work"),
-    "expertise": _l("Expertise and innovation"),
-    "products": _l("Products and customers"),
-    "careers": _l("Careers and hiring"),
-    "events": _l("Events"),
-    "impact": _l("Social and environmental impact"),
-}
-
 # Next steps after the quiz: (endpoint, label, personae it fits — None for everyone).
-# Feature packages add theirs (the feed for messengers and amplifiers, mentoring for
-# experts and challengers, events for reporters and insiders) as they land.
+# Still to come as their features land: mentoring for experts and challengers, events
+# for reporters and insiders.
 NEXT_STEPS = (
+    (
+        "content.feed",
+        _l("Relay a post from your feed, with one sentence of your own"),
+        ("messenger", "liker"),
+    ),
+    (
+        "content.feed",
+        _l("Pick something from your feed that your network will find worth reading"),
+        ("curator",),
+    ),
+    (
+        "content.suggest",
+        _l("Suggest an article or a post for colleagues to share"),
+        ("curator", "expert", "fact_checker"),
+    ),
     ("quiz.personae", _l("Discover the other ways to be an ambassador"), None),
     ("profile.me", _l("Complete your profile and appear in the directory of your persona"), None),
 )

@@ -7,8 +7,9 @@ from flask_login import current_user, login_required
 from htmx_flask import make_response
 from sqlalchemy.exc import IntegrityError
 
+from blueprints.content.catalogue import THEMES
 from blueprints.quiz import services
-from blueprints.quiz.personae import BY_KEY, NEXT_STEPS, PERSONAE, THEMES
+from blueprints.quiz.personae import BY_KEY, NEXT_STEPS, PERSONAE
 from blueprints.quiz.questions import QUESTIONS
 from database import db
 

@@ -43,4 +43,35 @@
       menu.querySelector("summary").focus();
     });
   });
+
+  // Copy buttons (hidden without JavaScript, where the text can be selected by hand).
+  function copyText(selector) {
+    var source = document.querySelector(selector);
+    if (!source || !navigator.clipboard) return Promise.reject();
+    return navigator.clipboard.writeText(source.value || source.textContent);
+  }
+  function enableCopyButtons(root) {
+    root.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", function () { enableCopyButtons(document); });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    copyText(button.dataset.copy).then(function () {
+      showToast(document.body.dataset.copiedMessage);
+    }, function () {
+      showToast(document.body.dataset.copyFailedMessage);
+    });
+  });
+
+  // LinkedIn and Facebook take only the link: copy the person's text first, and say so.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("[data-copy-first]")) return;
+    var text = form.querySelector("textarea");
+    if (!text || !text.value.trim() || !navigator.clipboard) return;
+    navigator.clipboard.writeText(text.value).then(function () {
+      showToast(document.body.dataset.pasteMessage);
+    });
+  });
 })();

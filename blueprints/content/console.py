@@ -1,0 +1,182 @@
+"""The comms console's content pages: library, editor, figures, moderation queue, charter."""
+
+from functools import partial
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from blueprints.auth.guards import role_required
+from blueprints.auth.models import Role
+from blueprints.content import services
+from blueprints.content.catalogue import KINDS, NETWORKS, STATUS_LABELS, THEMES, Status
+from blueprints.content.forms import CharterForm, ItemForm, ModerationForm, RejectForm
+from blueprints.content.models import ContentItem
+from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
+from database import db
+
+bp = Blueprint("content_console", __name__)
+
+
+@bp.before_request
+@role_required(Role.COMMS)
+def require_comms():
+    """Content, moderation and the charter are for the comms team and administrators."""
+
+
+def item_or_404(item_id: int) -> ContentItem:
+    found = db.session.get(ContentItem, item_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def labels() -> dict:
+    return {
+        "themes": THEMES,
+        "kinds": KINDS,
+        "status_labels": STATUS_LABELS,
+        "networks": NETWORKS,
+        "personae": PERSONA_BY_KEY,
+    }
+
+
+@bp.route("/content")
+def library():
+    status = request.args.get("status", "")
+    search = request.args.get("q", "").strip()
+    page = services.library_page(request.args.get("page", 1, type=int), status, search)
+    return render_template(
+        "content_console/library.html",
+        page=page,
+        status=status,
+        search=search,
+        statuses=list(Status),
+        **labels(),
+    )
+
+
+@bp.route("/content/new", methods=["GET", "POST"])
+def new_item():
+    form = ItemForm(language=current_user.language, status=Status.DRAFT.value)
+    if form.validate_on_submit():
+        item = ContentItem(author_id=current_user.id)
+        save_from(form, item)
+        flash(_("“%(title)s” is saved.", title=item.title), "success")
+        return redirect(url_for("content_console.figures", item_id=item.id), 303)
+    return render_editor(form, None)
+
+
+@bp.route("/content/<int:item_id>/edit", methods=["GET", "POST"])
+def edit_item(item_id: int):
+    item = item_or_404(item_id)
+    if item.status in (Status.PENDING, Status.REJECTED):
+        return redirect(url_for("content_console.review", item_id=item.id))
+    form = ItemForm()
+    if request.method == "GET":
+        form.fill_from(item)
+    if form.validate_on_submit():
+        save_from(form, item)
+        flash(_("“%(title)s” is saved.", title=item.title), "success")
+        return redirect(url_for("content_console.figures", item_id=item.id), 303)
+    return render_editor(form, item)
+
+
+def save_from(form: ItemForm, item: ContentItem) -> None:
+    form.copy_to(item)
+    services.set_share_texts(item, form.share_texts())
+    services.save_item(current_user, item)
+
+
+def render_editor(form: ItemForm, item: ContentItem | None):
+    page = render_template("content_console/editor.html", form=form, item=item, **labels())
+    return page, 422 if form.errors else 200
+
+
+@bp.route("/content/<int:item_id>")
+def figures(item_id: int):
+    item = item_or_404(item_id)
+    return render_template(
+        "content_console/figures.html",
+        item=item,
+        figures=services.item_figures(item.id),
+        sharers=services.recent_sharers(item.id),
+        **labels(),
+    )
+
+
+@bp.post("/content/<int:item_id>/pin")
+def pin(item_id: int):
+    item = item_or_404(item_id)
+    pinned = request.form.get("pinned") == "1"
+    services.set_pinned(current_user, item, pinned)
+    flash(_("Pinned at the top of the feed.") if pinned else _("No longer pinned."), "success")
+    return redirect(url_for("content_console.figures", item_id=item.id), 303)
+
+
+@bp.post("/content/<int:item_id>/archive")
+def archive(item_id: int):
+    item = item_or_404(item_id)
+    services.archive(current_user, item)
+    flash(_("“%(title)s” is archived: it has left the feed.", title=item.title), "success")
+    return redirect(url_for("content_console.figures", item_id=item.id), 303)
+
+
+@bp.route("/moderation")
+def queue():
+    return render_template("content_console/queue.html", queue=services.moderation_queue(), **labels())
+
+
+@bp.route("/moderation/<int:item_id>", methods=["GET", "POST"])
+def review(item_id: int):
+    """Approve a suggestion, edited on the way, or reject it with a reason."""
+    item = item_or_404(item_id)
+    if not item.is_suggestion:
+        abort(404)
+    form = ModerationForm(prefix="approve")
+    reject_form = RejectForm(prefix="reject")
+    if request.method == "GET":
+        form.fill_from(item)
+    elif request.form.get("decision") == "approve" and form.validate_on_submit():
+        form.copy_to(item)
+        services.set_share_texts(item, form.share_texts())
+        return moderated(item, services.approve, _("Published. %(name)s has been told."))
+    elif request.form.get("decision") == "reject" and reject_form.validate_on_submit():
+        reject = partial(services.reject, reason=reject_form.reason.data)
+        return moderated(item, reject, _("Rejected. %(name)s has been told why."))
+    page = render_template(
+        "content_console/review.html", item=item, form=form, reject_form=reject_form, **labels()
+    )
+    return page, 422 if form.errors or reject_form.errors else 200
+
+
+def moderated(item: ContentItem, decide, done: str):
+    """Apply a moderation decision; a suggestion decided meanwhile by someone else is left as it is."""
+    try:
+        decide(current_user, item)
+    except services.ContentError as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        flash(done % {"name": item.author.display_name}, "success")
+    return redirect(url_for("content_console.queue"), 303)
+
+
+@bp.route("/charter", methods=["GET", "POST"])
+def charter():
+    form = CharterForm()
+    current = services.current_charter()
+    if request.method == "GET" and current:
+        form.body_fr.data, form.body_en.data = current.body_fr, current.body_en
+    if form.validate_on_submit():
+        published = services.publish_charter(current_user, form.body_fr.data, form.body_en.data)
+        flash(
+            _(
+                "Version %(version)s is published: everyone accepts it before their next share.",
+                version=published.version,
+            ),
+            "success",
+        )
+        return redirect(url_for("content_console.charter"), 303)
+    page = render_template("content_console/charter.html", form=form, history=services.charter_history())
+    return page, 422 if form.errors else 200

@@ -1,0 +1,254 @@
+"""The personalised feed: gathering the ranking's inputs, paging with a cursor, saying why.
+
+Every page runs the same few queries whatever the library's size: one for the
+candidates' ranking columns, a few grouped ones for the reader and the items'
+figures, one for the page's items.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import islice
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm import noload
+
+from blueprints.auth.models import User
+from blueprints.content.catalogue import THEMES, Status
+from blueprints.content.models import BOOKMARK, LIKE, ContentItem, Reaction, Share
+from blueprints.content.ranking import Candidate, Ranked, Reader, rank
+from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
+from blueprints.quiz.services import latest_result
+from database import db
+
+PAGE_SIZE = 12
+NEW_FOR_DAYS = 3
+POPULAR_FROM_SHARES = 3
+STRONG_AFFINITY = 0.6
+STRONG_INTEREST = 1.15
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a "load more" continues: the ranking's moment, the position and the last item shown.
+
+    The moment freezes the ranking, so items published since do not shift the
+    pages; the last item's id keeps the place even if an item was withdrawn.
+    """
+
+    as_of: datetime
+    position: int = 0
+    last_id: int = 0
+
+    def encode(self) -> str:
+        return f"{int(self.as_of.timestamp())}.{self.position}.{self.last_id}"
+
+    @classmethod
+    def decode(cls, value: str | None, now: datetime) -> "Cursor":
+        """The cursor of a request, never later than now (that would reveal scheduled items)."""
+        try:
+            stamp, position, last_id = (int(part) for part in (value or "").split("."))
+            as_of = datetime.fromtimestamp(stamp, UTC)
+        except (ValueError, OverflowError, OSError):
+            return cls(now)
+        return cls(min(as_of, now), max(position, 0), max(last_id, 0))
+
+
+@dataclass(frozen=True)
+class Filters:
+    theme: str | None = None
+    kind: str | None = None
+    saved: bool = False  # only the reader's bookmarks
+
+
+@dataclass
+class Card:
+    item: ContentItem
+    reason: str
+    liked: bool
+    bookmarked: bool
+    likes: int
+    shared: bool
+
+
+@dataclass
+class FeedPage:
+    cards: list[Card]
+    next_cursor: Cursor | None
+
+
+def reading_languages(user: User) -> list[str]:
+    """The languages the person reads content in: chosen on /me, else the interface language."""
+    return list(user.content_languages) or [user.language or current_app.config["DEFAULT_LANGUAGE"]]
+
+
+def feed_page(user: User, filters: Filters, cursor: Cursor) -> FeedPage:
+    """One page of the person's feed, ranked as of the cursor's moment."""
+    as_of = cursor.as_of
+    candidates = _candidates(user, filters, as_of)
+    reader = _reader(user, as_of)
+    ranking = rank(
+        candidates,
+        reader,
+        _share_counts(as_of),
+        as_of,
+        current_app.config["FEED_HALF_LIFE_DAYS"],
+    )
+    ranked = _after(ranking, cursor)
+    page = list(islice(ranked, PAGE_SIZE + 1))
+    more = len(page) > PAGE_SIZE
+    page = page[:PAGE_SIZE]
+    next_cursor = None
+    if more:
+        next_cursor = Cursor(as_of, cursor.position + len(page), page[-1].candidate.id)
+    return FeedPage(_cards(user, reader, page), next_cursor)
+
+
+def _after(ranking, cursor: Cursor):
+    """The ranking from just after the cursor's last item (or its position if that item is gone)."""
+    if not cursor.last_id:
+        return ranking
+    seen = list(islice(ranking, cursor.position))
+    for index, ranked in enumerate(seen):
+        if ranked.candidate.id == cursor.last_id:
+            return iter([*seen[index + 1 :], *ranking])
+    return ranking
+
+
+def live_items(as_of: datetime):
+    """Published items whose publication date has come and that have not expired."""
+    return sa.and_(
+        ContentItem.status == Status.PUBLISHED,
+        ContentItem.publish_at <= as_of,
+        sa.or_(ContentItem.expire_at.is_(None), ContentItem.expire_at > as_of),
+    )
+
+
+def _candidates(user: User, filters: Filters, as_of: datetime) -> list[Candidate]:
+    query = sa.select(
+        ContentItem.id,
+        ContentItem.theme,
+        ContentItem.target_personae,
+        ContentItem.publish_at,
+        ContentItem.pinned,
+    ).where(live_items(as_of), ContentItem.language.in_(reading_languages(user)))
+    if filters.theme:
+        query = query.where(ContentItem.theme == filters.theme)
+    if filters.kind:
+        query = query.where(ContentItem.kind == filters.kind)
+    if filters.saved:
+        query = query.where(
+            ContentItem.id.in_(
+                sa.select(Reaction.item_id).where(Reaction.user_id == user.id, Reaction.kind == BOOKMARK)
+            )
+        )
+    return [
+        Candidate(row.id, row.theme, tuple(row.target_personae or ()), row.publish_at, row.pinned)
+        for row in db.session.execute(query)
+    ]
+
+
+def _reader(user: User, as_of: datetime) -> Reader:
+    result = latest_result(user.id)
+    scores = {score.persona: score.score for score in result.scores} if result else {}
+    return Reader(scores, theme_actions(user.id, as_of), _shared_item_ids(user.id, as_of))
+
+
+def theme_actions(user_id: int, as_of: datetime) -> dict[str, int]:
+    """How many items of each theme the person shared or liked: their interests, learned."""
+    shared = sa.select(Share.item_id).where(Share.user_id == user_id, Share.created_at <= as_of).distinct()
+    liked = sa.select(Reaction.item_id).where(
+        Reaction.user_id == user_id, Reaction.kind == LIKE, Reaction.created_at <= as_of
+    )
+    acted_on = sa.union_all(shared, liked).subquery()
+    rows = db.session.execute(
+        sa.select(ContentItem.theme, sa.func.count().label("actions"))
+        .join(acted_on, acted_on.c.item_id == ContentItem.id)
+        .group_by(ContentItem.theme)
+    )
+    return {row.theme: row.actions for row in rows}
+
+
+def _shared_item_ids(user_id: int, as_of: datetime) -> frozenset[int]:
+    return frozenset(
+        db.session.scalars(
+            sa.select(Share.item_id).where(Share.user_id == user_id, Share.created_at <= as_of)
+        )
+    )
+
+
+def _share_counts(as_of: datetime) -> dict[int, int]:
+    """Shares per item by everyone, for the mild engagement factor."""
+    shares = sa.func.count(Share.id).label("shares")
+    rows = db.session.execute(
+        sa.select(Share.item_id, shares).where(Share.created_at <= as_of).group_by(Share.item_id)
+    )
+    return {row.item_id: row.shares for row in rows}
+
+
+def _cards(user: User, reader: Reader, page: list[Ranked]) -> list[Card]:
+    ids = [ranked.candidate.id for ranked in page]
+    if not ids:
+        return []
+    items = {
+        item.id: item
+        for item in db.session.scalars(
+            sa.select(ContentItem).where(ContentItem.id.in_(ids)).options(noload(ContentItem.share_texts))
+        )
+    }
+    mine = set(
+        db.session.execute(
+            sa.select(Reaction.item_id, Reaction.kind).where(
+                Reaction.user_id == user.id, Reaction.item_id.in_(ids)
+            )
+        ).all()
+    )
+    likes = like_counts(ids)
+    return [
+        Card(
+            items[ranked.candidate.id],
+            reason(ranked, reader),
+            liked=(ranked.candidate.id, LIKE) in mine,
+            bookmarked=(ranked.candidate.id, BOOKMARK) in mine,
+            likes=likes.get(ranked.candidate.id, 0),
+            shared=ranked.already_shared,
+        )
+        for ranked in page
+    ]
+
+
+def like_counts(item_ids: list[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        sa.select(Reaction.item_id, sa.func.count().label("likes"))
+        .where(Reaction.item_id.in_(item_ids), Reaction.kind == LIKE)
+        .group_by(Reaction.item_id)
+    )
+    return {row.item_id: row.likes for row in rows}
+
+
+def reason(ranked: Ranked, reader: Reader) -> str:
+    """A short "why you see this", from the factor that weighed most."""
+    candidate = ranked.candidate
+    if candidate.pinned:
+        return _("Pinned by the comms team")
+    if ranked.already_shared:
+        return _("You have shared it already: shown lower")
+    if candidate.target_personae and ranked.affinity >= STRONG_AFFINITY:
+        persona = _best_target(ranked, reader)
+        return _("Chosen for ambassadors like you: %(persona)s", persona=persona)
+    if ranked.interest >= STRONG_INTEREST:
+        return _("You often share and like: %(theme)s", theme=THEMES[candidate.theme])
+    if ranked.shares >= POPULAR_FROM_SHARES:
+        return _("Shared by %(num)s colleagues", num=ranked.shares)
+    if ranked.freshness >= 2 ** (-NEW_FOR_DAYS / current_app.config["FEED_HALF_LIFE_DAYS"]):
+        return _("New in %(theme)s", theme=THEMES[candidate.theme])
+    if not candidate.target_personae:
+        return _("For every ambassador")
+    return _("More from %(theme)s", theme=THEMES[candidate.theme])
+
+
+def _best_target(ranked: Ranked, reader: Reader) -> str:
+    scores = reader.persona_scores
+    best = max(ranked.candidate.target_personae, key=lambda persona: scores.get(persona, 0.0))
+    return str(PERSONA_BY_KEY[best].name)

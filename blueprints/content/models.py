@@ -1,0 +1,137 @@
+"""Content items and what people do with them: share texts, shares, reactions, the charter."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from blueprints.auth.models import User
+from blueprints.content.catalogue import Status
+from database import UTCDateTime, db, utcnow
+
+
+class ContentItem(db.Model):
+    """An item of the library, written by comms or suggested by an employee."""
+
+    __tablename__ = "content_items"
+    __table_args__ = (sa.Index("ix_content_items_feed", "status", "language", "publish_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    url: Mapped[str | None] = mapped_column(sa.String(2000))
+    theme: Mapped[str] = mapped_column(sa.String(30))
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    target_personae: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # empty: everyone
+    status: Mapped[Status] = mapped_column(
+        sa.Enum(
+            Status, native_enum=False, length=16, values_callable=lambda statuses: [s.value for s in statuses]
+        ),
+        default=Status.DRAFT,
+    )
+    publish_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expire_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pinned: Mapped[bool] = mapped_column(default=False)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    suggestion_reason: Mapped[str | None] = mapped_column(sa.Text)  # set when an employee suggested it
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
+    moderated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    share_texts: Mapped[list["ShareText"]] = relationship(
+        order_by="(ShareText.network, ShareText.position)", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_suggestion(self) -> bool:
+        return self.suggestion_reason is not None
+
+    def is_live(self, now: datetime) -> bool:
+        """Published, its publication date reached and not expired: what the feed shows."""
+        return (
+            self.status == Status.PUBLISHED
+            and self.publish_at <= now
+            and (self.expire_at is None or self.expire_at > now)
+        )
+
+    def texts_for(self, network: str) -> list[str]:
+        return [text.body for text in self.share_texts if text.network == network]
+
+
+class ShareText(db.Model):
+    """One suggested text for one network; several variants per network are allowed."""
+
+    __tablename__ = "share_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("content_items.id", ondelete="CASCADE"), index=True)
+    network: Mapped[str] = mapped_column(sa.String(20))
+    position: Mapped[int] = mapped_column(default=0)
+    body: Mapped[str] = mapped_column(sa.Text)
+
+
+class Share(db.Model):
+    """A person's share of an item on a network, with its tracked link's token and visits."""
+
+    __tablename__ = "shares"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "item_id", "network", name="uq_shares_user_item_network"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("content_items.id"), index=True)
+    network: Mapped[str] = mapped_column(sa.String(20))
+    token: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    clicks: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+    item: Mapped[ContentItem] = relationship()
+
+
+class Reaction(db.Model):
+    """A like or a bookmark: at most one of each per person and item."""
+
+    __tablename__ = "reactions"
+    __table_args__ = (sa.Index("ix_reactions_item_kind", "item_id", "kind"),)
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("content_items.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+LIKE = "like"
+BOOKMARK = "bookmark"
+REACTION_KINDS = (LIKE, BOOKMARK)
+
+
+class Charter(db.Model):
+    """One version of the programme charter, in both languages; the highest version is current."""
+
+    __tablename__ = "charters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(unique=True)
+    body_fr: Mapped[str] = mapped_column(sa.Text)
+    body_en: Mapped[str] = mapped_column(sa.Text)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    created_by: Mapped[User] = relationship()
+
+    def body(self, language: str) -> str:
+        return self.body_fr if language == "fr" else self.body_en
+
+
+class CharterAcceptance(db.Model):
+    __tablename__ = "charter_acceptances"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    charter_id: Mapped[int] = mapped_column(sa.ForeignKey("charters.id"), primary_key=True)
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,125 @@
+"""The feed's ranking: one documented function of stored inputs and a moment.
+
+Scores are computed at request time (a stored rank that depends on "now" goes
+stale), always for a fixed moment ``as_of``: the cursor of "load more" carries
+it, so later pages are ranked exactly as the first one was.
+"""
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+# Tuning, kept here with the formula it tunes.
+AFFINITY_FLOOR = 0.2  # an item aimed at other personae still scores this share of its value
+INTEREST_WEIGHT = 0.5  # a theme that is all the person shares and likes weighs up to 1.5×
+ENGAGEMENT_WEIGHT = 0.1  # mild: popularity must not drown personal relevance
+ALREADY_SHARED = 0.25  # what is left of the score of an item the person already shared
+MAX_SAME_THEME_IN_A_ROW = 2
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What the ranking needs of an item."""
+
+    id: int
+    theme: str
+    target_personae: tuple[str, ...]
+    publish_at: datetime
+    pinned: bool
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What the ranking needs of the person, as of the ranking's moment."""
+
+    persona_scores: dict[str, float]  # empty: no quiz result
+    theme_actions: dict[str, int]  # shares and likes per theme
+    shared_item_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    candidate: Candidate
+    score: float
+    affinity: float
+    interest: float
+    freshness: float
+    shares: int  # by everyone
+    already_shared: bool  # by the reader
+
+
+def affinity(persona_scores: dict[str, float], target_personae: tuple[str, ...]) -> float:
+    """0.2 + 0.8 × (person's persona vector · item's target vector) / Σ item vector (SPEC §8).
+
+    The item's vector is 1 for each target persona, so this is the floor plus the
+    person's mean score over the targets. Neutral (1) for an untargeted item or a
+    person without a quiz result.
+    """
+    if not target_personae or not persona_scores:
+        return 1.0
+    mean = sum(persona_scores.get(persona, 0.0) for persona in target_personae) / len(target_personae)
+    return AFFINITY_FLOOR + (1 - AFFINITY_FLOOR) * mean
+
+
+def interest(theme_actions: dict[str, int], theme: str) -> float:
+    """1 plus up to 0.5 for the share of the person's shares and likes that went to this theme."""
+    total = sum(theme_actions.values())
+    return 1.0 + INTEREST_WEIGHT * theme_actions.get(theme, 0) / total if total else 1.0
+
+
+def freshness(publish_at: datetime, as_of: datetime, half_life_days: float) -> float:
+    """2^(−age / half-life); a future-dated item gets no boost beyond 1."""
+    age_days = max((as_of - publish_at).total_seconds(), 0) / 86400
+    return 2 ** (-age_days / half_life_days)
+
+
+def engagement(shares: int) -> float:
+    return 1.0 + ENGAGEMENT_WEIGHT * math.log2(1 + shares)
+
+
+def rank(
+    candidates: list[Candidate],
+    reader: Reader,
+    share_counts: dict[int, int],
+    as_of: datetime,
+    half_life_days: float,
+) -> Iterator[Ranked]:
+    """The feed's order for one person at one moment, lazily (a page needs only its start).
+
+    score = affinity × interest × freshness × engagement × (0.25 if already shared)
+
+    Pinned items come first; then higher score, then newer, then higher id; then
+    no more than two items in a row share a theme when another theme can follow.
+    """
+    ranked = []
+    for candidate in candidates:
+        shared = candidate.id in reader.shared_item_ids
+        parts = {
+            "affinity": affinity(reader.persona_scores, candidate.target_personae),
+            "interest": interest(reader.theme_actions, candidate.theme),
+            "freshness": freshness(candidate.publish_at, as_of, half_life_days),
+            "shares": share_counts.get(candidate.id, 0),
+        }
+        score = parts["affinity"] * parts["interest"] * parts["freshness"] * engagement(parts["shares"])
+        score *= ALREADY_SHARED if shared else 1.0
+        ranked.append(Ranked(candidate, score, already_shared=shared, **parts))
+    ranked.sort(
+        key=lambda r: (not r.candidate.pinned, -r.score, -r.candidate.publish_at.timestamp(), -r.candidate.id)
+    )
+    pinned = [r for r in ranked if r.candidate.pinned]
+    yield from pinned
+    yield from vary_themes([r for r in ranked if not r.candidate.pinned])
+
+
+def vary_themes(ordered: list[Ranked]) -> Iterator[Ranked]:
+    """Keep the order, but take the best item of another theme after two of the same in a row."""
+    waiting = list(ordered)
+    recent: list[str] = []
+    while waiting:
+        index = 0
+        if len(recent) == MAX_SAME_THEME_IN_A_ROW and len(set(recent)) == 1:
+            index = next((i for i, r in enumerate(waiting) if r.candidate.theme != recent[0]), 0)
+        chosen = waiting.pop(index)
+        recent = [*recent, chosen.candidate.theme][-MAX_SAME_THEME_IN_A_ROW:]
+        yield chosen

@@ -1,0 +1,188 @@
+"""The feed, an item, sharing with tracked links, reactions, suggestions and the charter."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from blueprints.content import services
+from blueprints.content.catalogue import (
+    DEFAULT_OWN_WORDS_TIP,
+    KINDS,
+    NETWORKS,
+    OWN_WORDS_TIPS,
+    STATUS_LABELS,
+    THEMES,
+)
+from blueprints.content.feed import Cursor, Filters, feed_page, like_counts
+from blueprints.content.forms import ShareForm, SuggestForm
+from blueprints.content.models import BOOKMARK, LIKE, REACTION_KINDS
+from blueprints.quiz.services import latest_result
+from database import utcnow
+from urls import local_or
+
+bp = Blueprint("content", __name__)
+
+PUBLIC_ENDPOINTS = {"content.track"}  # tracked links are opened by people outside the company
+
+
+@bp.before_request
+def require_sign_in():
+    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
+        return login_required(lambda: None)()
+    return None
+
+
+def wants_fragment() -> bool:
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+
+
+def feed_filters() -> Filters:
+    theme = request.args.get("theme")
+    kind = request.args.get("type")
+    return Filters(
+        theme=theme if theme in THEMES else None,
+        kind=kind if kind in KINDS else None,
+        saved=request.args.get("saved") == "1",
+    )
+
+
+@bp.route("/feed")
+def feed():
+    filters = feed_filters()
+    cursor = Cursor.decode(request.args.get("cursor"), utcnow())
+    page = feed_page(current_user, filters, cursor)
+    context = {
+        "page": page,
+        "filters": filters,
+        "themes": THEMES,
+        "kinds": KINDS,
+        "continued": cursor.position > 0,
+    }
+    if wants_fragment() and cursor.position:
+        return render_template("content/_cards.html", **context)
+    return render_template("content/feed.html", **context)
+
+
+@bp.route("/content/<int:item_id>")
+def item(item_id: int):
+    found = services.item_for(current_user, item_id)
+    if found is None:
+        abort(404)
+    return render_item(found)
+
+
+def render_item(found, error: str | None = None, error_network: str | None = None, status: int = 200):
+    networks = services.share_networks(current_user)
+    texts = {}
+    for network in networks:
+        asked = request.args.get(network, type=int)
+        texts[network] = services.chosen_text(found, network, asked)
+    result = latest_result(current_user.id)
+    tip = (
+        OWN_WORDS_TIPS.get(result.primary_persona, DEFAULT_OWN_WORDS_TIP) if result else DEFAULT_OWN_WORDS_TIP
+    )
+    mine = services.own_reactions(current_user, found.id)
+    page = render_template(
+        "content/item.html",
+        item=found,
+        live=found.is_live(utcnow()),
+        networks=[NETWORKS[key] for key in networks],
+        texts=texts,
+        tip=tip,
+        charter=services.must_accept_charter(current_user),
+        shared=services.shared_networks(current_user, found),
+        liked=LIKE in mine,
+        bookmarked=BOOKMARK in mine,
+        likes=like_counts([found.id]).get(found.id, 0),
+        share_form=ShareForm(),
+        error=error,
+        error_network=error_network,
+        themes=THEMES,
+        kinds=KINDS,
+        status_labels=STATUS_LABELS,
+    )
+    return page, status
+
+
+@bp.post("/content/<int:item_id>/share/<network>")
+def share(item_id: int, network: str):
+    """Record the share, then open the network's share page with the share's tracked link."""
+    found = services.item_for(current_user, item_id)
+    if found is None or not found.is_live(utcnow()) or network not in NETWORKS:
+        abort(404)
+    form = ShareForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if services.must_accept_charter(current_user):
+        flash(_("Please read and accept the programme charter before your first share."), "info")
+        return redirect(url_for("content.charter", next=url_for("content.item", item_id=found.id)), 303)
+    try:
+        text = services.check_share_text(found, network, form.text.data or "")
+        recorded = services.share(current_user, found, network)
+    except services.ContentError as refusal:
+        return render_item(found, error=str(refusal), error_network=network, status=422)
+    return redirect(NETWORKS[network].share_url(services.tracked_link(recorded), text), 303)
+
+
+@bp.route("/r/<token>")
+def track(token: str):
+    """A tracked link: count the visit, go to the item's stored link (never one from the request)."""
+    target = services.follow_tracked_link(token)
+    if target is None:
+        abort(404)
+    return redirect(target, 302)
+
+
+@bp.post("/content/<int:item_id>/<kind>")
+def react(item_id: int, kind: str):
+    """Like or bookmark, and undo: by htmx (the buttons are swapped) or by a plain form."""
+    found = services.item_for(current_user, item_id)
+    if found is None or kind not in REACTION_KINDS:
+        abort(404)
+    services.toggle_reaction(current_user, found, kind)
+    if wants_fragment():
+        mine = services.own_reactions(current_user, found.id)
+        return render_template(
+            "content/_reactions.html",
+            item=found,
+            liked=LIKE in mine,
+            bookmarked=BOOKMARK in mine,
+            likes=like_counts([found.id]).get(found.id, 0),
+        )
+    return redirect(local_or(request.form.get("next"), url_for("content.item", item_id=found.id)), 303)
+
+
+@bp.route("/suggest", methods=["GET", "POST"])
+def suggest():
+    form = SuggestForm(language=current_user.language)
+    if form.validate_on_submit():
+        services.suggest(current_user, form.title.data, form.url.data, form.reason.data, form.language.data)
+        flash(_("Thank you! The comms team will review your suggestion and let you know."), "success")
+        return redirect(url_for("content.suggest"), 303)
+    page = render_template(
+        "content/suggest.html",
+        form=form,
+        suggestions=services.my_suggestions(current_user),
+        status_labels=STATUS_LABELS,
+    )
+    return page, 422 if form.errors else 200
+
+
+@bp.route("/charter", methods=["GET", "POST"])
+def charter():
+    target = local_or(request.values.get("next"), url_for("content.feed"))
+    current = services.current_charter()
+    if request.method == "POST":
+        try:
+            services.accept_charter(current_user, request.form.get("charter_id", type=int) or 0)
+        except services.ContentError as refusal:
+            flash(str(refusal), "error")
+            return redirect(url_for("content.charter", next=target), 303)
+        flash(_("Thank you: you can share now."), "success")
+        return redirect(target, 303)
+    return render_template(
+        "content/charter.html",
+        charter=current,
+        to_accept=services.must_accept_charter(current_user),
+        next=target,
+    )
