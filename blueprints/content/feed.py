@@ -12,7 +12,7 @@ from itertools import islice
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import noload
+from sqlalchemy.orm import lazyload
 
 from blueprints.auth.models import User
 from blueprints.content.catalogue import THEMES, Status
@@ -194,7 +194,7 @@ def _cards(user: User, reader: Reader, page: list[Ranked]) -> list[Card]:
     items = {
         item.id: item
         for item in db.session.scalars(
-            sa.select(ContentItem).where(ContentItem.id.in_(ids)).options(noload(ContentItem.share_texts))
+            sa.select(ContentItem).where(ContentItem.id.in_(ids)).options(lazyload(ContentItem.share_texts))
         )
     }
     mine = set(

@@ -58,6 +58,10 @@ class CharterForm(FlaskForm):
     body_en = TextAreaField(_l("Charter in English"), filters=[stripped], validators=[DataRequired()])
 
 
+# What browsers send for <input type="datetime-local">; the first is also how a value is shown.
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
 def share_text_field_name(network: str, position: int) -> str:
     return f"text_{network}_{position}"
 
@@ -80,8 +84,8 @@ class ItemForm(FlaskForm):
             (s.value, STATUS_LABELS[s]) for s in (Status.DRAFT, Status.PUBLISHED, Status.ARCHIVED)
         ],
     )
-    publish_at = DateTimeLocalField(_l("Publish from"), validators=[Optional()])
-    expire_at = DateTimeLocalField(_l("Withdraw on"), validators=[Optional()])
+    publish_at = DateTimeLocalField(_l("Publish from"), format=LOCAL_FORMATS, validators=[Optional()])
+    expire_at = DateTimeLocalField(_l("Withdraw on"), format=LOCAL_FORMATS, validators=[Optional()])
     pinned = BooleanField(_l("Pin at the top of everyone's feed"))
 
     def share_text_fields(self, network: str) -> list:
@@ -92,8 +96,9 @@ class ItemForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        has_link = bool(self.url.data) and not self.url.errors
         for network in NETWORKS.values():
-            limit = network.text_limit_with_link(bool(self.url.data))
+            limit = network.text_limit_with_link(has_link)
             for text_field in self.share_text_fields(network.key):
                 if len(text_field.data or "") > limit:
                     text_field.errors.append(

@@ -341,7 +341,7 @@ def archive(editor: User, item: ContentItem) -> None:
 
 
 def library_page(page: int, status: str | None, search: str):
-    query = sa.select(ContentItem).options(sa.orm.noload(ContentItem.share_texts))
+    query = sa.select(ContentItem).options(sa.orm.lazyload(ContentItem.share_texts))
     if status in {s.value for s in Status}:
         query = query.where(ContentItem.status == Status(status))
     if search:

@@ -1,0 +1,228 @@
+"""The feed page: what it shows, its order for a person, filters, paging, reactions."""
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from blueprints.activity import verbs
+from blueprints.activity.models import Activity
+from blueprints.content.catalogue import Status
+from blueprints.content.feed import PAGE_SIZE
+from blueprints.content.models import ContentItem, Reaction
+from blueprints.quiz.models import PersonaScore, QuizResult
+from database import db, utcnow
+from tests.conftest import htmx_headers, post, text
+
+
+def feed_ids(response) -> list[int]:
+    """The items of a feed page, in order, read from the cards' title links."""
+    return [int(found) for found in re.findall(r'id="item-(\d+)-title"><a', response.get_data(as_text=True))]
+
+
+def give_result(app, user_id: int, scores: dict[str, float]) -> None:
+    with app.app_context():
+        result = QuizResult(user_id=user_id, version=1, answers={}, networks=[], primary_persona=max(scores))
+        result.scores = [
+            PersonaScore(persona=key, score=value, rank=rank, held=value >= 0.5, also_you=False)
+            for rank, (key, value) in enumerate(sorted(scores.items(), key=lambda kv: -kv[1]), start=1)
+        ]
+        db.session.add(result)
+        db.session.commit()
+
+
+def hours_ago(hours: float):
+    return utcnow() - timedelta(hours=hours)
+
+
+def test_the_feed_shows_only_live_items_in_the_persons_language(client, signed_in, make_item):
+    signed_in(language="fr")
+    live = make_item(title="Live")
+    make_item(title="Draft", status=Status.DRAFT)
+    make_item(title="Pending", status=Status.PENDING)
+    make_item(title="Archived", status=Status.ARCHIVED)
+    make_item(title="Rejected", status=Status.REJECTED)
+    make_item(title="Scheduled", publish_at=utcnow() + timedelta(hours=2))
+    make_item(title="Expired", expire_at=hours_ago(0.5))
+    still = make_item(title="Expires later", expire_at=utcnow() + timedelta(days=1))
+    make_item(title="English", language="en")
+    assert sorted(feed_ids(client.get("/feed"))) == sorted([live, still])
+
+
+def test_content_languages_chosen_on_the_profile_widen_the_feed(client, signed_in, make_item, app):
+    person = signed_in(language="fr", content_languages=["en", "fr"])
+    french, english = make_item(language="fr"), make_item(language="en")
+    assert sorted(feed_ids(client.get("/feed"))) == sorted([french, english])
+    with app.app_context():
+        db.session.execute(
+            sa.text("UPDATE users SET content_languages = '[\"en\"]' WHERE id = :id"), {"id": person.id}
+        )
+        db.session.commit()
+    assert feed_ids(client.get("/feed")) == [english]
+
+
+def test_persona_affinity_orders_the_feed_and_is_neutral_without_a_result(client, signed_in, make_item, app):
+    person = signed_in()
+    for_messengers = make_item(title="For messengers", target_personae=["messenger"], publish_at=hours_ago(1))
+    for_experts = make_item(
+        title="For experts", target_personae=["expert"], theme="expertise", publish_at=hours_ago(30)
+    )
+    assert feed_ids(client.get("/feed")) == [for_messengers, for_experts]
+    give_result(app, person.id, {"expert": 0.9, "messenger": 0.1})
+    page = client.get("/feed")
+    assert feed_ids(page) == [for_experts, for_messengers]
+    assert "Choisi pour les ambassadeurs comme vous : Expert" in text(page)
+
+
+def test_pinned_items_lead_and_say_why(client, signed_in, make_item):
+    signed_in()
+    fresh = make_item(publish_at=hours_ago(1))
+    pinned = make_item(pinned=True, publish_at=hours_ago(24 * 40))
+    page = client.get("/feed")
+    assert feed_ids(page) == [pinned, fresh]
+    assert "Épinglé par l'équipe comm" in text(page)
+
+
+def test_what_the_person_shared_and_liked_teaches_the_feed(client, signed_in, make_item, app):
+    person = signed_in()
+    liked_careers = make_item(theme="careers", publish_at=hours_ago(24 * 20))
+    new_events = make_item(theme="events", publish_at=hours_ago(2))
+    new_careers = make_item(theme="careers", publish_at=hours_ago(30))
+    assert feed_ids(client.get("/feed"))[:2] == [new_events, new_careers]
+    post(client, f"/content/{liked_careers}/like")
+    page = client.get("/feed")
+    assert feed_ids(page)[0] == new_careers
+    assert "Vous partagez et aimez souvent : Carrières et recrutement" in text(page)
+    with app.app_context():
+        assert db.session.get(Reaction, (person.id, liked_careers, "like"))
+
+
+def test_filters_by_theme_type_and_saved(client, signed_in, make_item):
+    signed_in()
+    careers = make_item(theme="careers", kind="job_offer")
+    events = make_item(theme="events", kind="event_recap")
+    assert feed_ids(client.get("/feed?theme=careers")) == [careers]
+    assert feed_ids(client.get("/feed?type=event_recap")) == [events]
+    assert sorted(feed_ids(client.get("/feed?theme=nonsense"))) == sorted([careers, events])
+    assert feed_ids(client.get("/feed?saved=1")) == []
+    post(client, f"/content/{events}/bookmark")
+    assert feed_ids(client.get("/feed?saved=1")) == [events]
+
+
+def test_load_more_continues_without_repeats_even_when_new_items_arrive(client, signed_in, make_item):
+    signed_in()
+    themes = ["company_news", "careers", "events", "impact", "products"]
+    ids = [make_item(theme=themes[n % 5], publish_at=hours_ago(n + 1)) for n in range(PAGE_SIZE + 5)]
+    first = client.get("/feed")
+    first_ids = feed_ids(first)
+    assert len(first_ids) == PAGE_SIZE
+    more = (
+        re.search(r'href="(/feed\?cursor=[^"]+)"', first.get_data(as_text=True))
+        .group(1)
+        .replace("&amp;", "&")
+    )
+    make_item(title="Published meanwhile", publish_at=utcnow())
+    second = client.get(more, headers=htmx_headers(client))
+    assert "<html" not in second.get_data(as_text=True)
+    second_ids = feed_ids(second)
+    assert sorted(first_ids + second_ids) == sorted(ids)
+    assert 'id="load-more"' not in second.get_data(as_text=True)
+
+
+def test_a_cursor_never_reaches_into_the_future(client, signed_in, make_item):
+    signed_in()
+    make_item(title="Scheduled", publish_at=utcnow() + timedelta(days=2))
+    future = int((utcnow() + timedelta(days=5)).timestamp())
+    assert feed_ids(client.get(f"/feed?cursor={future}.0.0")) == []
+    assert client.get("/feed?cursor=garbage").status_code == 200
+
+
+def test_likes_by_htmx_swap_the_buttons_and_are_logged_and_undone(client, signed_in, make_item, app):
+    person = signed_in()
+    item = make_item()
+    response = client.post(f"/content/{item}/like", headers=htmx_headers(client))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in body
+    assert 'aria-pressed="true"' in body and "1 j'aime" in text(response)
+    client.post(f"/content/{item}/like", headers=htmx_headers(client))
+    with app.app_context():
+        logged = db.session.scalars(
+            sa.select(Activity.verb).where(Activity.user_id == person.id).order_by(Activity.id)
+        ).all()
+        assert logged[-2:] == [verbs.CONTENT_LIKED, verbs.CONTENT_UNLIKED]
+        assert db.session.get(Reaction, (person.id, item, "like")) is None
+
+
+def test_reactions_work_as_plain_forms_and_return_to_the_page(client, signed_in, make_item):
+    signed_in()
+    item = make_item()
+    response = post(client, f"/content/{item}/bookmark", {"next": "/feed?theme=careers"})
+    assert response.status_code == 303 and response.headers["Location"] == "/feed?theme=careers"
+    response = post(client, f"/content/{item}/bookmark", {"next": "https://evil.example/"})
+    assert response.headers["Location"] == f"/content/{item}"
+
+
+def test_reactions_need_the_csrf_token(client, signed_in, make_item):
+    signed_in()
+    item = make_item()
+    assert client.post(f"/content/{item}/like").status_code == 400
+
+
+def test_an_item_page_is_404_unless_live_except_for_comms_preview(
+    client, signed_in, make_item, auth, make_user
+):
+    draft = make_item(status=Status.DRAFT, title="Secret plan")
+    signed_in()
+    assert client.get(f"/content/{draft}").status_code == 404
+    assert client.get("/content/999999").status_code == 404
+    assert client.post(f"/content/{draft}/like", headers=htmx_headers(client)).status_code == 404
+    auth.logout()
+    signed_in(role=__import__("blueprints.auth.models", fromlist=["Role"]).Role.COMMS)
+    preview = client.get(f"/content/{draft}")
+    assert preview.status_code == 200
+    assert "Aperçu : cet élément n'est pas dans le fil (Brouillon)." in text(preview)
+
+
+def test_the_feed_runs_as_many_queries_with_500_items_as_with_10(
+    client, signed_in, make_item, count_queries, app
+):
+    person = signed_in()
+    give_result(app, person.id, {"messenger": 0.8, "expert": 0.4})
+    for n in range(10):
+        make_item(theme=["careers", "events"][n % 2], target_personae=["messenger"] if n % 3 else [])
+    client.get("/feed")
+    with count_queries() as small:
+        client.get("/feed")
+    with app.app_context():
+        author = db.session.scalar(sa.select(ContentItem.author_id))
+        now = utcnow()
+        db.session.execute(
+            sa.insert(ContentItem),
+            [
+                {
+                    "title": f"Bulk {n}",
+                    "summary": "",
+                    "url": "https://www.example.org/",
+                    "theme": ["careers", "events", "impact"][n % 3],
+                    "kind": "news",
+                    "language": "fr",
+                    "target_personae": ["expert"] if n % 2 else [],
+                    "status": Status.PUBLISHED,
+                    "publish_at": now - timedelta(hours=n),
+                    "pinned": n % 97 == 0,
+                    "author_id": author,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n in range(490)
+            ],
+        )
+        db.session.commit()
+        for item_id in db.session.scalars(sa.select(ContentItem.id).limit(40)):
+            db.session.add(Reaction(user_id=person.id, item_id=item_id, kind="like"))
+        db.session.commit()
+    with count_queries() as large:
+        page = client.get("/feed")
+    assert len(feed_ids(page)) == PAGE_SIZE
+    assert large.count == small.count, large.statements
+    assert large.count <= 14

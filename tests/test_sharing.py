@@ -1,0 +1,233 @@
+"""Sharing: the charter gate, one share per person, item and network, tracked links."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from blueprints.activity import verbs
+from blueprints.activity.models import Activity
+from blueprints.auth.models import Role, User
+from blueprints.content import services
+from blueprints.content.catalogue import Status
+from blueprints.content.models import Share
+from blueprints.quiz.models import QuizResult
+from database import db
+from tests.conftest import post, text
+
+
+@pytest.fixture
+def charter(app, make_user):
+    """Publish a charter version; returns its id."""
+    author = make_user(Role.COMMS, display_name="Charter Author")
+
+    def publish(body: str = "Be kind. Never share confidential facts."):
+        with app.app_context():
+            return services.publish_charter(db.session.get(User, author.id), f"FR: {body}", body).id
+
+    return publish
+
+
+def share(client, item_id: int, network: str, text: str = ""):
+    return post(client, f"/content/{item_id}/share/{network}", {"text": text})
+
+
+def accept(client, charter_id: int, next_page: str = "/feed"):
+    return post(client, "/charter", {"charter_id": charter_id, "next": next_page})
+
+
+def stored_shares(app) -> list[Share]:
+    with app.app_context():
+        shares = list(db.session.scalars(sa.select(Share).order_by(Share.id)))
+        db.session.expunge_all()
+        return shares
+
+
+def test_the_first_share_asks_for_the_charter_then_goes_to_the_network(
+    client, signed_in, make_item, charter, app
+):
+    signed_in()
+    charter_id = charter()
+    item = make_item(url="https://www.example.org/story", share_texts={"x": ["Proud of this #team"]})
+    page = client.get(f"/content/{item}")
+    assert "J'ai lu la charte et je l'accepte" in text(page)
+    assert "Share on" not in text(page) and "Partager sur X" not in text(page)
+    refused = share(client, item, "x", "Hello")
+    assert refused.status_code == 303 and refused.headers["Location"].startswith("/charter?next=")
+    assert stored_shares(app) == []
+    accepted = accept(client, charter_id, f"/content/{item}")
+    assert accepted.headers["Location"] == f"/content/{item}"
+    assert "Partager sur X" in text(client.get(f"/content/{item}"))
+    shared = share(client, item, "x", "Proud of this #team")
+    assert shared.status_code == 303
+    assert stored_shares(app)[0].network == "x"
+
+
+def test_a_new_charter_version_asks_again(client, signed_in, make_item, charter):
+    signed_in()
+    item = make_item()
+    accept(client, charter())
+    assert share(client, item, "linkedin").headers["Location"].startswith("https://www.linkedin.com/")
+    second = charter("Version two.")
+    assert share(client, item, "facebook").headers["Location"].startswith("/charter")
+    assert "FR: Version two." in text(client.get("/charter"))
+    accept(client, second)
+    assert share(client, item, "facebook").headers["Location"].startswith("https://www.facebook.com/")
+
+
+def test_accepting_an_outdated_charter_version_is_refused(client, signed_in, make_item, charter, app):
+    person = signed_in()
+    first = charter()
+    charter("Version two.")
+    response = accept(client, first)
+    assert response.headers["Location"].startswith("/charter")
+    with app.app_context():
+        assert services.must_accept_charter(db.session.get(User, person.id)).version == 2
+
+
+def test_without_any_charter_sharing_is_free(client, signed_in, make_item):
+    signed_in()
+    item = make_item()
+    assert share(client, item, "linkedin").headers["Location"].startswith("https://www.linkedin.com/")
+
+
+def test_x_gets_the_text_and_the_tracked_link_linkedin_and_facebook_only_the_link(
+    client, signed_in, make_item, app
+):
+    signed_in()
+    item = make_item(url="https://www.example.org/story")
+    x_target = urlsplit(share(client, item, "x", "My own words").headers["Location"])
+    assert (x_target.scheme, x_target.netloc, x_target.path) == ("https", "x.com", "/intent/tweet")
+    x_query = parse_qs(x_target.query)
+    assert x_query["text"] == ["My own words"]
+    tokens = {s.network: s.token for s in stored_shares(app)}
+    assert x_query["url"] == [f"http://127.0.0.1:5000/r/{tokens['x']}"]
+    linkedin = urlsplit(share(client, item, "linkedin", "Ignored by LinkedIn").headers["Location"])
+    assert linkedin.netloc == "www.linkedin.com" and "text" not in parse_qs(linkedin.query)
+    facebook = parse_qs(urlsplit(share(client, item, "facebook", "Ignored").headers["Location"]).query)
+    tokens = {s.network: s.token for s in stored_shares(app)}
+    assert facebook == {"u": [f"http://127.0.0.1:5000/r/{tokens['facebook']}"]}
+    assert len(set(tokens.values())) == 3
+
+
+def test_tracked_links_use_the_public_address_when_configured(make_app, make_item, auth, make_user):
+    app = make_app(PUBLIC_URL="https://ambassadors.example.com/")
+    client = app.test_client()
+    person = make_user()
+    auth.client = client
+    auth.login(person.email)
+    item = make_item()
+    location = share(client, item, "x").headers["Location"]
+    assert "url=https%3A%2F%2Fambassadors.example.com%2Fr%2F" in location
+
+
+def test_a_share_is_recorded_once_per_person_item_and_network(client, signed_in, make_item, app):
+    person = signed_in()
+    item = make_item()
+    first = share(client, item, "linkedin").headers["Location"]
+    again = share(client, item, "linkedin").headers["Location"]
+    assert first == again
+    share(client, item, "x")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Share.id))) == 2
+        logged = db.session.scalars(
+            sa.select(Activity.payload).where(
+                Activity.verb == verbs.CONTENT_SHARED, Activity.user_id == person.id
+            )
+        ).all()
+        assert sorted(entry["network"] for entry in logged) == ["linkedin", "x"]
+
+
+def test_the_database_refuses_a_duplicate_share(app, make_user, make_item):
+    person = make_user()
+    item = make_item()
+    with app.app_context():
+        db.session.add_all(
+            [Share(user_id=person.id, item_id=item, network="x", token=token) for token in ("one", "two")]
+        )
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.commit()
+
+
+def test_an_x_text_over_the_limit_is_refused_and_nothing_is_recorded(client, signed_in, make_item, app):
+    signed_in()
+    item = make_item(url="https://www.example.org/story")
+    response = share(client, item, "x", "a" * 257)
+    assert response.status_code == 422
+    assert "Votre texte fait 257 caractères ; X en accepte 256 ici." in text(response)
+    assert stored_shares(app) == []
+    assert share(client, item, "x", "a" * 256).status_code == 303
+
+
+def test_items_that_are_not_live_cannot_be_shared(client, signed_in, make_item, app):
+    signed_in(Role.COMMS)
+    draft = make_item(status=Status.DRAFT)
+    assert share(client, draft, "x").status_code == 404
+    assert share(client, make_item(), "myspace").status_code == 404
+    assert stored_shares(app) == []
+
+
+def test_sharing_needs_the_csrf_token(client, signed_in, make_item):
+    signed_in()
+    item = make_item()
+    assert client.post(f"/content/{item}/share/x", data={"text": "hi"}).status_code == 400
+
+
+def test_a_tracked_link_counts_the_visit_and_goes_to_the_stored_link_only(
+    client, signed_in, make_item, app, auth
+):
+    person = signed_in()
+    item = make_item(url="https://www.example.org/story")
+    share(client, item, "linkedin")
+    token = stored_shares(app)[0].token
+    auth.logout()  # visitors from outside are not signed in
+    for attempt in (
+        f"/r/{token}",
+        f"/r/{token}?next=https://evil.example/",
+        f"/r/{token}?url=//evil.example",
+    ):
+        response = client.get(attempt, headers={"Referer": "https://evil.example/"})
+        assert response.status_code == 302
+        assert response.headers["Location"] == "https://www.example.org/story"
+    assert stored_shares(app)[0].clicks == 3
+    with app.app_context():
+        clicks = db.session.scalars(
+            sa.select(Activity.user_id).where(Activity.verb == verbs.CLICK_RECEIVED)
+        ).all()
+        assert clicks == [person.id] * 3
+
+
+def test_an_unknown_tracked_link_is_404(client):
+    assert client.get("/r/unknown-token").status_code == 404
+
+
+def test_share_buttons_follow_the_networks_of_the_quiz_or_all_when_unknown(client, signed_in, make_item, app):
+    person = signed_in()
+    item = make_item(share_texts={"linkedin": ["LinkedIn words"], "x": ["X words"]})
+    page = text(client.get(f"/content/{item}"))
+    assert all(f"Partager sur {name}" in page for name in ("LinkedIn", "X", "Facebook"))
+    with app.app_context():
+        db.session.add(
+            QuizResult(
+                user_id=person.id,
+                version=1,
+                answers={},
+                networks=["x", "instagram"],
+                primary_persona="expert",
+            )
+        )
+        db.session.commit()
+    page = text(client.get(f"/content/{item}"))
+    assert "Partager sur X" in page and "Partager sur LinkedIn" not in page
+    assert "Apportez ce que vous savez" in page  # the expert's tip for adding one's own words
+    assert "X words" in page
+
+
+def test_variants_can_be_picked_and_linkedin_says_to_paste_the_text(client, signed_in, make_item):
+    signed_in()
+    item = make_item(share_texts={"linkedin": ["First angle", "Second angle"]})
+    assert "Second angle" in text(client.get(f"/content/{item}?linkedin=1"))
+    assert "First angle" in text(client.get(f"/content/{item}?linkedin=0"))
+    page = text(client.get(f"/content/{item}?linkedin=7"))
+    assert "Proposition" in page and "Une autre proposition" in page
+    assert "LinkedIn ne reprend que le lien : copiez d'abord votre texte" in page
