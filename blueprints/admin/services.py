@@ -13,6 +13,7 @@ from blueprints.activity.models import Activity
 from blueprints.activity.services import record
 from blueprints.auth.labels import ROLE_LABELS
 from blueprints.auth.models import Role, User
+from blueprints.content.models import ContentItem
 from blueprints.notifications.services import notify
 from database import db
 
@@ -76,11 +77,24 @@ AUDIT_DESCRIPTIONS = {
     ),
     verbs.ACCOUNT_DEACTIVATED: lambda target, payload: _("deactivated the account of %(name)s", name=target),
     verbs.ACCOUNT_REACTIVATED: lambda target, payload: _("reactivated the account of %(name)s", name=target),
+    verbs.MODERATION_APPROVED: lambda target, payload: _("approved the suggestion “%(title)s”", title=target),
+    verbs.MODERATION_REJECTED: lambda target, payload: _("rejected the suggestion “%(title)s”", title=target),
+    verbs.CONTENT_CREATED: lambda target, payload: _("created “%(title)s”", title=target),
+    verbs.CONTENT_UPDATED: lambda target, payload: _("edited “%(title)s”", title=target),
+    verbs.CONTENT_PINNED: lambda target, payload: _("pinned “%(title)s”", title=target),
+    verbs.CONTENT_UNPINNED: lambda target, payload: _("unpinned “%(title)s”", title=target),
+    verbs.CONTENT_ARCHIVED: lambda target, payload: _("archived “%(title)s”", title=target),
+    verbs.CHARTER_PUBLISHED: lambda target, payload: _(
+        "published version %(version)s of the charter", version=payload["version"]
+    ),
 }
+
+# How an audit entry's object is named: (model, column) per object type.
+AUDIT_TARGET_NAMES = {"user": (User, User.display_name), "content": (ContentItem, ContentItem.title)}
 
 
 def audit_trail(limit: int = 20) -> list[AuditEntry]:
-    """The latest administration actions, described in the reader's language (two queries)."""
+    """The latest administration actions, described in the reader's language (a query per kind of object)."""
     entries = list(
         db.session.scalars(
             sa.select(Activity)
@@ -90,15 +104,19 @@ def audit_trail(limit: int = 20) -> list[AuditEntry]:
             .limit(limit)
         )
     )
-    target_ids = {entry.object_id for entry in entries}
-    names = dict(
-        db.session.execute(sa.select(User.id, User.display_name).where(User.id.in_(target_ids))).all()
-    )
+    names = {}
+    for object_type, (model, name) in AUDIT_TARGET_NAMES.items():
+        ids = {entry.object_id for entry in entries if entry.object_type == object_type}
+        if ids:
+            rows = db.session.execute(sa.select(model.id, name).where(model.id.in_(ids)))
+            names.update({(object_type, row[0]): row[1] for row in rows})
     return [
         AuditEntry(
             entry.created_at,
             entry.user.display_name,
-            AUDIT_DESCRIPTIONS[entry.verb](names.get(entry.object_id, "?"), entry.payload),
+            AUDIT_DESCRIPTIONS[entry.verb](
+                names.get((entry.object_type, entry.object_id), "?"), entry.payload
+            ),
         )
         for entry in entries
     ]

@@ -1,8 +1,8 @@
 """The feed, an item, sharing with tracked links, reactions, suggestions and the charter."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from blueprints.content import services
 from blueprints.content.catalogue import (
@@ -28,7 +28,7 @@ PUBLIC_ENDPOINTS = {"content.track"}  # tracked links are opened by people outsi
 @bp.before_request
 def require_sign_in():
     if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
-        return login_required(lambda: None)()
+        return current_app.login_manager.unauthorized()
     return None
 
 
@@ -94,7 +94,6 @@ def render_item(found, error: str | None = None, error_network: str | None = Non
         liked=LIKE in mine,
         bookmarked=BOOKMARK in mine,
         likes=like_counts([found.id]).get(found.id, 0),
-        share_form=ShareForm(),
         error=error,
         error_network=error_network,
         themes=THEMES,

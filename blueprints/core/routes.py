@@ -25,14 +25,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from blueprints.activity.services import programme_pulse
 from blueprints.auth.models import Role
+from blueprints.content.feed import Cursor, Filters, feed_page
 from blueprints.content.services import pending_count
 from blueprints.notifications.services import latest_notifications, message_text, unread_count
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import latest_result
-from database import db
+from database import db, utcnow
 from urls import local_or
 
 bp = Blueprint("core", __name__)
+
+HOME_FEED_ITEMS = 3
 
 # Front-end packages installed by npm (package.json), served from our own origin.
 VENDOR_FILES = {"htmx.min.js": Path("node_modules/htmx.org/dist")}
@@ -84,6 +87,7 @@ def home():
         profile_complete=bool(current_user.department_id and current_user.timezone),
         quiz_result=latest_result(current_user.id),
         personae=PERSONA_BY_KEY,
+        feed_preview=feed_page(current_user, Filters(), Cursor(utcnow())).cards[:HOME_FEED_ITEMS],
     )
 
 
