@@ -397,5 +397,5 @@ def recent_sharers(item_id: int, limit: int = 10) -> list[tuple[User, Share]]:
             .where(Share.item_id == item_id)
             .order_by(Share.created_at.desc(), Share.id.desc())
             .limit(limit)
-        ).tuples()
+        )
     )
