@@ -1,5 +1,6 @@
 """Sharing: the charter gate, one share per person, item and network, tracked links."""
 
+import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -10,7 +11,7 @@ from blueprints.activity.models import Activity
 from blueprints.auth.models import Role, User
 from blueprints.content import services
 from blueprints.content.catalogue import Status
-from blueprints.content.models import Share
+from blueprints.content.models import ContentItem, Share
 from blueprints.quiz.models import QuizResult
 from database import db
 from tests.conftest import post, text
@@ -231,3 +232,28 @@ def test_variants_can_be_picked_and_linkedin_says_to_paste_the_text(client, sign
     page = text(client.get(f"/content/{item}?linkedin=7"))
     assert "Proposition" in page and "Une autre proposition" in page
     assert "LinkedIn ne reprend que le lien : copiez d'abord votre texte" in page
+
+
+def test_simultaneous_clicks_record_one_share(app, make_user, make_item):
+    """A burst of identical share requests (double clicks, several tabs) stores one share."""
+    person = make_user()
+    item = make_item()
+    barrier = threading.Barrier(8)
+    tokens = []
+
+    def click():
+        with app.app_context():
+            user, found = db.session.get(User, person.id), db.session.get(ContentItem, item)
+            barrier.wait()
+            tokens.append(services.share(user, found, "linkedin").token)
+            db.session.remove()
+
+    threads = [threading.Thread(target=click) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(tokens) == 8 and len(set(tokens)) == 1
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Share.id))) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).where(Activity.verb == verbs.CONTENT_SHARED)) == 1
