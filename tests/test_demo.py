@@ -5,7 +5,11 @@ import sqlalchemy as sa
 
 from blueprints.activity.models import Activity
 from blueprints.auth.models import Role, User
+from blueprints.content import services
+from blueprints.content.catalogue import KINDS, NETWORKS, THEMES, Status
+from blueprints.content.models import ContentItem, Share
 from blueprints.quiz.models import QuizResult
+from blueprints.quiz.personae import PERSONA_KEYS
 from database import db
 from tests.conftest import csrf_token, post
 from tests.test_cli import count
@@ -64,3 +68,27 @@ def test_every_page_of_the_demo_renders(make_app, language):
         for path in [page for page in PAGES if page != "/login"]:
             response = client.get(path)
             assert response.status_code == expected_status(path, role), (email, path)
+
+
+def test_the_demo_library_covers_every_theme_type_persona_and_language(make_app):
+    app = make_app(DEMO_MODE=True)
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        items = db.session.scalars(sa.select(ContentItem)).all()
+        published = [item for item in items if item.status == Status.PUBLISHED and not item.is_suggestion]
+        assert 50 <= len(published) <= 70
+        assert {item.theme for item in published} == set(THEMES)
+        assert {item.kind for item in published} == set(KINDS)
+        assert {item.language for item in published} == {"fr", "en"}
+        assert {persona for item in published for persona in item.target_personae} == set(PERSONA_KEYS)
+        assert all(
+            len(text) <= NETWORKS[network].text_limit_with_link(bool(item.url))
+            for item in items
+            for network in NETWORKS
+            for text in item.texts_for(network)
+        )
+        assert sum(item.status == Status.PENDING for item in items) >= 3
+        shares = db.session.scalars(sa.select(Share)).all()
+        assert len(shares) >= 20 and sum(share.clicks for share in shares) > 0
+        newcomer = db.session.scalar(sa.select(User).where(User.email == "employee@example.com"))
+        assert services.must_accept_charter(newcomer) is not None  # the demo shows the charter gate
