@@ -234,7 +234,7 @@ def reason(ranked: Ranked, reader: Reader) -> str:
         return _("Pinned by the comms team")
     if ranked.already_shared:
         return _("You have shared it already: shown lower")
-    if candidate.target_personae and ranked.affinity >= STRONG_AFFINITY:
+    if reader.persona_scores and candidate.target_personae and ranked.affinity >= STRONG_AFFINITY:
         persona = _best_target(ranked, reader)
         return _("Chosen for ambassadors like you: %(persona)s", persona=persona)
     if ranked.interest >= STRONG_INTEREST:
