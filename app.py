@@ -15,6 +15,9 @@ from blueprints.content.routes import bp as content_bp
 from blueprints.core.routes import bp as core_bp
 from blueprints.core.routes import register_error_pages
 from blueprints.demo.cli import seed_demo_command
+from blueprints.events.cli import events_cli
+from blueprints.events.console import bp as events_console_bp
+from blueprints.events.routes import bp as events_bp
 from blueprints.notifications.cli import notifications_cli
 from blueprints.notifications.routes import bp as notifications_bp
 from blueprints.profile.routes import bp as profile_bp
@@ -66,9 +69,10 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in (core_bp, auth_bp, notifications_bp, profile_bp, quiz_bp, content_bp):
+    for blueprint in (core_bp, auth_bp, notifications_bp, profile_bp, quiz_bp, content_bp, events_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(content_console_bp, url_prefix="/admin")
-    for command in (users_cli, seed_demo_command, notifications_cli):
+    app.register_blueprint(events_console_bp, url_prefix="/admin")
+    for command in (users_cli, seed_demo_command, notifications_cli, events_cli):
         app.cli.add_command(command)

@@ -1,6 +1,14 @@
-"""Form fields shared by several blueprints."""
+"""Form fields and helpers shared by several blueprints."""
 
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone, to_utc
 from wtforms import SelectMultipleField, widgets
+from wtforms.validators import ValidationError
+
+# What browsers send for <input type="datetime-local">; the first is also how a value is shown.
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -8,3 +16,26 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+def web_link(form, field) -> None:
+    """Only http and https links, with a host: nothing a browser would run or open locally."""
+    value = field.data or ""
+    scheme, _, rest = value.partition("://")
+    if (
+        scheme.lower() not in ("http", "https")
+        or not rest
+        or rest.startswith("/")
+        or any(c.isspace() for c in value)
+    ):
+        raise ValidationError(_l("Give a web address starting with http:// or https://."))
+
+
+def local_moment(moment: datetime | None) -> datetime | None:
+    """A stored UTC moment as the editor's local wall-clock time, for a datetime-local field."""
+    return to_user_timezone(moment).replace(tzinfo=None, second=0, microsecond=0) if moment else None
+
+
+def stored_moment(local: datetime) -> datetime:
+    """The editor's local wall-clock time as an aware UTC moment."""
+    return to_utc(local).replace(tzinfo=UTC)

@@ -1,8 +1,11 @@
 """Which language and time zone a request is served in."""
 
+from datetime import datetime
 from zoneinfo import available_timezones
 
 from flask import current_app, has_request_context, request, session
+from flask_babel import format_date, format_time
+from flask_babel import gettext as _
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
@@ -30,3 +33,8 @@ def timezone_choices() -> list[tuple[str, str]]:
     """Every IANA zone of the kind people live in (Area/City), sorted."""
     zones = sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith("Etc/"))
     return [(zone, zone.replace("_", " ")) for zone in zones]
+
+
+def format_when(moment: datetime) -> str:
+    """Date and time to the minute, in the reader's language and time zone."""
+    return _("%(date)s, %(time)s", date=format_date(moment, "medium"), time=format_time(moment, "short"))

@@ -27,6 +27,9 @@ PAGES = {
     "/admin/content/new": Role.COMMS,
     "/admin/moderation": Role.COMMS,
     "/admin/charter": Role.COMMS,
+    "/events": Role.EMPLOYEE,
+    "/admin/events": Role.COMMS,
+    "/admin/events/new": Role.COMMS,
     "/admin/users": Role.ADMIN,
     "/admin/users/new": Role.ADMIN,
 }
@@ -55,6 +58,16 @@ NOT_PAGES = {
     "/admin/content/<int:item_id>/pin",
     "/admin/content/<int:item_id>/archive",
     "/admin/moderation/<int:item_id>",
+    "/events/<int:event_id>",
+    "/events/<int:event_id>.ics",
+    "/events/<int:event_id>/register",
+    "/events/<int:event_id>/cancel",
+    "/events/calendar/renew",
+    "/calendar/<token>.ics",
+    "/admin/events/<int:event_id>",
+    "/admin/events/<int:event_id>/edit",
+    "/admin/events/<int:event_id>/cancel",
+    "/admin/events/<int:event_id>/attendance/<int:registration_id>",
 }
 # Pages of the matrix that stand for a route with a parameter.
 SAMPLES = {"/personae/messenger"}

@@ -57,6 +57,8 @@ class User(UserMixin, db.Model):
     directory_opt_in: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Languages the person reads content in; empty: their interface language.
     content_languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    # Secret of the person's private calendar feed (/calendar/<token>.ics); renewable.
+    calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -1,33 +1,17 @@
 """Forms of the content library: suggestion, share, moderation, console editor and charter."""
 
-from datetime import UTC, datetime
-
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_user_timezone, to_utc
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.auth.forms import stripped
 from blueprints.content.catalogue import KINDS, MAX_VARIANTS, NETWORKS, STATUS_LABELS, THEMES, Status
 from blueprints.content.models import ContentItem
 from blueprints.quiz.personae import PERSONAE
-from form_fields import MultiCheckboxField
+from form_fields import LOCAL_FORMATS, MultiCheckboxField, local_moment, stored_moment, web_link
 from i18n import LANGUAGE_NAMES
-
-
-def web_link(form, field) -> None:
-    """Only http and https links, with a host: nothing a browser would run or open locally."""
-    value = field.data or ""
-    scheme, _, rest = value.partition("://")
-    if (
-        scheme.lower() not in ("http", "https")
-        or not rest
-        or rest.startswith("/")
-        or any(c.isspace() for c in value)
-    ):
-        raise ValidationError(_l("Give a web address starting with http:// or https://."))
 
 
 class SuggestForm(FlaskForm):
@@ -56,10 +40,6 @@ class RejectForm(FlaskForm):
 class CharterForm(FlaskForm):
     body_fr = TextAreaField(_l("Charter in French"), filters=[stripped], validators=[DataRequired()])
     body_en = TextAreaField(_l("Charter in English"), filters=[stripped], validators=[DataRequired()])
-
-
-# What browsers send for <input type="datetime-local">; the first is also how a value is shown.
-LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
 def share_text_field_name(network: str, position: int) -> str:
@@ -157,13 +137,3 @@ class ModerationForm(ItemForm):
     """Approving a suggestion: the editor without a status (approval publishes)."""
 
     status = None
-
-
-def local_moment(moment: datetime | None) -> datetime | None:
-    """A stored UTC moment as the editor's local wall-clock time, for a datetime-local field."""
-    return to_user_timezone(moment).replace(tzinfo=None, second=0, microsecond=0) if moment else None
-
-
-def stored_moment(local: datetime) -> datetime:
-    """The editor's local wall-clock time as an aware UTC moment."""
-    return to_utc(local).replace(tzinfo=UTC)

@@ -1,6 +1,5 @@
 """Home, language switch, health check, vendored front-end files and error pages."""
 
-from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -15,7 +14,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -31,6 +29,7 @@ from blueprints.notifications.services import latest_notifications, message_text
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import latest_result
 from database import db, utcnow
+from i18n import format_when
 from urls import local_or
 
 bp = Blueprint("core", __name__)
@@ -46,15 +45,13 @@ NAVIGATION = [
     ("core.home", _l("Home"), Role.EMPLOYEE, ("core.home",)),
     ("quiz.intro", _l("Quiz"), Role.EMPLOYEE, ("quiz.intro", "quiz.question", "quiz.result")),
     ("content.feed", _l("Feed"), Role.EMPLOYEE, ("content.",)),
+    ("events.index", _l("Events"), Role.EMPLOYEE, ("events.",)),
     ("quiz.personae", _l("Personae"), Role.EMPLOYEE, ("quiz.personae", "quiz.persona")),
-    ("admin.index", _l("Comms console"), Role.COMMS, ("admin.", "content_console.")),
+    ("admin.index", _l("Comms console"), Role.COMMS, ("admin.", "content_console.", "events_console.")),
 ]
 
 
-@bp.app_template_filter("when")
-def format_when(moment: datetime) -> str:
-    """Date and time to the minute, in the reader's language and time zone."""
-    return _("%(date)s, %(time)s", date=format_date(moment, "medium"), time=format_time(moment, "short"))
+bp.add_app_template_filter(format_when, "when")
 
 
 @bp.app_context_processor

@@ -9,9 +9,13 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 # Next steps after the quiz: (endpoint, label, personae it fits — None for everyone).
-# Still to come as their features land: mentoring for experts and challengers, events
-# for reporters and insiders.
+# Still to come as its feature lands: mentoring for experts and challengers.
 NEXT_STEPS = (
+    (
+        "events.index",
+        _l("Sign up for an event and tell its story, live or afterwards"),
+        ("reporter", "insider"),
+    ),
     (
         "content.feed",
         _l("Relay a post from your feed, with one sentence of your own"),

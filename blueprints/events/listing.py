@@ -1,0 +1,120 @@
+"""Reading events: the list for a person, who is coming, a person's calendar."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from blueprints.auth.models import User
+from blueprints.events.models import ACTIVE, Event, EventStatus, Registration, RegistrationStatus
+from blueprints.events.services import Seats
+from blueprints.quiz.services import latest_result
+from database import db
+
+LIST_LIMIT = 60
+NAMES_SHOWN = 24
+
+
+@dataclass
+class Listed:
+    event: Event
+    seats: Seats
+    mine: RegistrationStatus | None
+    suggested: bool  # aimed at one of the person's personae
+
+
+@dataclass
+class Listing:
+    suggested: list[Listed]
+    others: list[Listed]
+
+
+def events_for(user: User, now: datetime, *, kind=None, language=None, past=False) -> Listing:
+    """Upcoming events (soonest first; those for the person's personae apart) or past ones (latest first).
+
+    A fixed number of queries: the events, their seat counts, the person's registrations.
+    """
+    query = sa.select(Event)
+    if past:
+        query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id.desc())
+    else:
+        query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
+    if kind:
+        query = query.where(Event.kind == kind)
+    if language:
+        query = query.where(Event.language == language)
+    events = list(db.session.scalars(query.limit(LIST_LIMIT)))
+    ids = [event.id for event in events]
+    counts = seat_counts(ids)
+    mine = dict(
+        db.session.execute(
+            sa.select(Registration.event_id, Registration.status).where(
+                Registration.user_id == user.id,
+                Registration.event_id.in_(ids),
+                Registration.status.in_(ACTIVE),
+            )
+        ).all()
+    )
+    result = latest_result(user.id)
+    personae = result.own_personae() if result else set()
+    listed = [
+        Listed(
+            event,
+            Seats(*counts.get(event.id, (0, 0)), event.capacity),
+            mine.get(event.id),
+            bool(personae & set(event.target_personae or [])) and event.status == EventStatus.SCHEDULED,
+        )
+        for event in events
+    ]
+    if past:
+        return Listing([], listed)
+    return Listing([e for e in listed if e.suggested], [e for e in listed if not e.suggested])
+
+
+def seat_counts(event_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(confirmed, waiting) per event, in one grouped query."""
+    rows = db.session.execute(
+        sa.select(Registration.event_id, Registration.status, sa.func.count(Registration.id))
+        .where(Registration.event_id.in_(event_ids), Registration.status.in_(ACTIVE))
+        .group_by(Registration.event_id, Registration.status)
+    ).all()
+    counts: dict[int, list[int]] = {}
+    for event_id, status, count in rows:
+        slot = counts.setdefault(event_id, [0, 0])
+        slot[0 if status == RegistrationStatus.CONFIRMED else 1] = count
+    return {event_id: tuple(pair) for event_id, pair in counts.items()}
+
+
+def first_names_coming(event_id: int) -> tuple[list[str], int]:
+    """The first names of the first confirmed people, and how many others."""
+    names = db.session.scalars(
+        sa.select(User.display_name)
+        .join(Registration, Registration.user_id == User.id)
+        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED)
+        .order_by(Registration.confirmed_at, Registration.id)
+    ).all()
+    return [name.split()[0] for name in names[:NAMES_SHOWN]], max(len(names) - NAMES_SHOWN, 0)
+
+
+def person_with_calendar_token(token: str) -> User | None:
+    if not token:
+        return None
+    return db.session.scalar(sa.select(User).where(User.calendar_token == token, User.active))
+
+
+def calendar_events(user: User) -> list[Event]:
+    """The events the person is confirmed for, or was when they were cancelled (so calendars drop them)."""
+    return list(
+        db.session.scalars(
+            sa.select(Event)
+            .join(Registration, Registration.event_id == Event.id)
+            .where(
+                Registration.user_id == user.id,
+                sa.or_(
+                    Registration.status == RegistrationStatus.CONFIRMED,
+                    sa.and_(Event.status == EventStatus.CANCELLED, Registration.status.in_(ACTIVE)),
+                ),
+            )
+            .order_by(Event.starts_at)
+        )
+    )

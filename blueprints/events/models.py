@@ -1,0 +1,113 @@
+"""Events (social cafés, webinars, trainings, talks), registrations and reminders sent."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from blueprints.auth.models import User
+from database import UTCDateTime, db, utcnow
+
+
+class EventStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+ACTIVE = (RegistrationStatus.CONFIRMED.value, RegistrationStatus.WAITLISTED.value)
+
+
+def _enum(kind):
+    return sa.Enum(
+        kind, native_enum=False, length=16, values_callable=lambda members: [m.value for m in members]
+    )
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (sa.Index("ix_events_status_starts", "status", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(sa.String(200), default="")
+    online_url: Mapped[str | None] = mapped_column(sa.String(2000))
+    capacity: Mapped[int | None]  # None: unlimited
+    language: Mapped[str] = mapped_column(sa.String(8))
+    target_personae: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    organiser_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    status: Mapped[EventStatus] = mapped_column(_enum(EventStatus), default=EventStatus.SCHEDULED)
+    sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE: up on each change of time or place
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organiser: Mapped[User] = relationship()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+    def has_started(self, now: datetime) -> bool:
+        return self.starts_at <= now
+
+
+class Registration(db.Model):
+    """A person's place at an event: confirmed, waiting (first come, first served) or cancelled.
+
+    At most one active registration per person and event (a partial unique index), so a
+    double click is harmless and a person who cancelled can sign up again.
+    """
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        sa.Index(
+            "uq_registrations_active",
+            "event_id",
+            "user_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('confirmed', 'waitlisted')"),
+            postgresql_where=sa.text("status IN ('confirmed', 'waitlisted')"),
+        ),
+        sa.Index("ix_registrations_event_status", "event_id", "status"),
+        sa.Index("ix_registrations_user", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attended: Mapped[bool] = mapped_column(default=False)
+
+    user: Mapped[User] = relationship()
+    event: Mapped[Event] = relationship()
+
+
+class ReminderSent(db.Model):
+    """A reminder sent for a registration, once per kind and start time (a moved event is reminded again)."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "registration_id", "kind", "starts_at", name="uq_reminders_sent_registration_kind"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
