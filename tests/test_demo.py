@@ -3,14 +3,17 @@
 import pytest
 import sqlalchemy as sa
 
+from blueprints.activity import verbs
 from blueprints.activity.models import Activity
 from blueprints.auth.models import Role, User
 from blueprints.content import services
 from blueprints.content.catalogue import KINDS, NETWORKS, THEMES, Status
 from blueprints.content.models import ContentItem, Share
+from blueprints.events import services as event_services
+from blueprints.events.models import Event
 from blueprints.quiz.models import QuizResult
 from blueprints.quiz.personae import PERSONA_KEYS
-from database import db
+from database import db, utcnow
 from tests.conftest import csrf_token, post
 from tests.test_cli import count
 from tests.test_roles import PAGES, expected_status
@@ -92,3 +95,19 @@ def test_the_demo_library_covers_every_theme_type_persona_and_language(make_app)
         assert len(shares) >= 20 and sum(share.clicks for share in shares) > 0
         newcomer = db.session.scalar(sa.select(User).where(User.email == "employee@example.com"))
         assert services.must_accept_charter(newcomer) is not None  # the demo shows the charter gate
+
+
+def test_the_demo_has_past_and_upcoming_events_one_full_with_a_waiting_list(make_app):
+    app = make_app(DEMO_MODE=True)
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    now = utcnow()
+    with app.app_context():
+        events = db.session.scalars(sa.select(Event)).all()
+        assert any(event.ends_at <= now for event in events) and any(
+            event.starts_at > now for event in events
+        )
+        assert {event.language for event in events} == {"fr", "en"}
+        full = [event for event in events if event.starts_at > now and event_services.seats(event.id).full]
+        assert any(event_services.seats(event.id).waiting for event in full)
+        attended = db.session.scalar(sa.select(sa.func.count()).where(Activity.verb == verbs.EVENT_ATTENDED))
+        assert attended >= 10

@@ -16,6 +16,7 @@ from blueprints.activity.services import record
 from blueprints.auth.models import Department, Role, Site, User
 from blueprints.auth.services import DEMO_PASSWORD
 from blueprints.demo.content_seed import seed_content
+from blueprints.demo.events_seed import seed_events
 from blueprints.notifications.services import notify
 from blueprints.quiz.personae import PERSONA_KEYS
 from blueprints.quiz.questions import NETWORKS, QUESTIONS
@@ -122,6 +123,7 @@ def seed_demo(now: datetime | None = None) -> dict[str, int]:
     seed_audit_trail(people, now)
     seed_quiz_results(rng, people, now)
     seed_content(rng, people, now)
+    seed_events(rng, people, now)
     seed_notifications(people, now)
     db.session.commit()
     return {"people": len(people), "activities": activities}
