@@ -14,7 +14,7 @@ from blueprints.events import services
 from blueprints.events.models import Event, EventStatus, Registration, RegistrationStatus, ReminderSent
 from blueprints.notifications.models import Notification
 from database import db, utcnow
-from tests.conftest import ON_POSTGRES, htmx_headers, post, text
+from tests.conftest import ON_POSTGRES, htmx_headers, post, queries_before_and_after, text
 
 
 @pytest.fixture
@@ -459,3 +459,26 @@ def test_simultaneous_sign_ups_never_exceed_the_seats_on_sqlite(app, make_user, 
     found = statuses(app, event)
     assert sum(status == RegistrationStatus.CONFIRMED for status in found.values()) == 3
     assert sorted(positions(app, event).values()) == list(range(1, 10))
+
+
+def test_the_events_page_and_home_run_as_many_queries_with_many_events(
+    client, signed_in, make_user, make_event, act, count_queries
+):
+    person = signed_in()
+    for _ in range(2):
+        act(services.sign_up, person.id, make_event(capacity=None))
+
+    def add_events():
+        for number in range(25):
+            event = make_event(capacity=3, title=f"Event {number}")
+            act(services.sign_up, make_user().id, event)
+            act(services.sign_up, person.id, event)
+
+    before, after = queries_before_and_after(client, count_queries, "/events", add_events)
+    assert before == after
+    with count_queries() as home:
+        client.get("/")
+    add_events()
+    with count_queries() as home_after:
+        client.get("/")
+    assert home.count == home_after.count

@@ -25,6 +25,7 @@ from blueprints.activity.services import programme_pulse
 from blueprints.auth.models import Role
 from blueprints.content.feed import Cursor, Filters, feed_page
 from blueprints.content.services import pending_count
+from blueprints.events.listing import home_events
 from blueprints.notifications.services import latest_notifications, message_text, unread_count
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import latest_result
@@ -85,6 +86,7 @@ def home():
         quiz_result=latest_result(current_user.id),
         personae=PERSONA_BY_KEY,
         feed_preview=feed_page(current_user, Filters(), Cursor(utcnow())).cards[:HOME_FEED_ITEMS],
+        events=home_events(current_user, utcnow()),
     )
 
 

@@ -118,3 +118,19 @@ def calendar_events(user: User) -> list[Event]:
             .order_by(Event.starts_at)
         )
     )
+
+
+def home_events(user: User, now: datetime, limit: int = 3) -> tuple[list[Event], bool]:
+    """The person's next events, or else the next ones they could join; and whether they are theirs."""
+    upcoming = sa.select(Event).where(Event.starts_at > now, Event.status == EventStatus.SCHEDULED)
+    mine = list(
+        db.session.scalars(
+            upcoming.join(Registration, Registration.event_id == Event.id)
+            .where(Registration.user_id == user.id, Registration.status.in_(ACTIVE))
+            .order_by(Event.starts_at)
+            .limit(limit)
+        )
+    )
+    if mine:
+        return mine, True
+    return list(db.session.scalars(upcoming.order_by(Event.starts_at).limit(limit))), False
