@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, current_app, request
 from flask_login import current_user, login_required
 
 from blueprints.auth.models import Role
@@ -22,3 +22,19 @@ def role_required(role: Role):
         return guarded
 
     return decorator
+
+
+def sign_in_required_except(*public_endpoints: str):
+    """A blueprint's before-request hook: sign-in for every view but the named public ones."""
+
+    def require_sign_in():
+        if request.endpoint not in public_endpoints and not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        return None
+
+    return require_sign_in
+
+
+def wants_fragment() -> bool:
+    """An htmx swap of part of the page, not a boosted navigation or a history restore."""
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request

@@ -24,13 +24,6 @@ def require_comms():
     """Content, moderation and the charter are for the comms team and administrators."""
 
 
-def item_or_404(item_id: int) -> ContentItem:
-    found = db.session.get(ContentItem, item_id)
-    if found is None:
-        abort(404)
-    return found
-
-
 def labels() -> dict:
     return {
         "themes": THEMES,
@@ -69,7 +62,7 @@ def new_item():
 
 @bp.route("/content/<int:item_id>/edit", methods=["GET", "POST"])
 def edit_item(item_id: int):
-    item = item_or_404(item_id)
+    item = db.get_or_404(ContentItem, item_id)
     if item.status in (Status.PENDING, Status.REJECTED):
         return redirect(url_for("content_console.review", item_id=item.id))
     form = ItemForm()
@@ -95,7 +88,7 @@ def render_editor(form: ItemForm, item: ContentItem | None):
 
 @bp.route("/content/<int:item_id>")
 def figures(item_id: int):
-    item = item_or_404(item_id)
+    item = db.get_or_404(ContentItem, item_id)
     return render_template(
         "content_console/figures.html",
         item=item,
@@ -107,7 +100,7 @@ def figures(item_id: int):
 
 @bp.post("/content/<int:item_id>/pin")
 def pin(item_id: int):
-    item = item_or_404(item_id)
+    item = db.get_or_404(ContentItem, item_id)
     pinned = request.form.get("pinned") == "1"
     services.set_pinned(current_user, item, pinned)
     flash(_("Pinned at the top of the feed.") if pinned else _("No longer pinned."), "success")
@@ -116,7 +109,7 @@ def pin(item_id: int):
 
 @bp.post("/content/<int:item_id>/archive")
 def archive(item_id: int):
-    item = item_or_404(item_id)
+    item = db.get_or_404(ContentItem, item_id)
     services.archive(current_user, item)
     flash(_("“%(title)s” is archived: it has left the feed.", title=item.title), "success")
     return redirect(url_for("content_console.figures", item_id=item.id), 303)
@@ -130,7 +123,7 @@ def queue():
 @bp.route("/moderation/<int:item_id>", methods=["GET", "POST"])
 def review(item_id: int):
     """Approve a suggestion, edited on the way, or reject it with a reason."""
-    item = item_or_404(item_id)
+    item = db.get_or_404(ContentItem, item_id)
     if not item.is_suggestion:
         abort(404)
     form = ModerationForm(prefix="approve")

@@ -1,9 +1,10 @@
 """The feed, an item, sharing with tracked links, reactions, suggestions and the charter."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from blueprints.auth.guards import sign_in_required_except, wants_fragment
 from blueprints.content import services
 from blueprints.content.catalogue import (
     DEFAULT_OWN_WORDS_TIP,
@@ -22,18 +23,8 @@ from urls import local_or
 
 bp = Blueprint("content", __name__)
 
-PUBLIC_ENDPOINTS = {"content.track"}  # tracked links are opened by people outside the company
-
-
-@bp.before_request
-def require_sign_in():
-    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    return None
-
-
-def wants_fragment() -> bool:
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+# Tracked links are opened by people outside the company.
+bp.before_request(sign_in_required_except("content.track"))
 
 
 def feed_filters() -> Filters:

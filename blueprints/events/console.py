@@ -25,13 +25,6 @@ def require_comms():
     """Events and attendance are run by the comms team and administrators."""
 
 
-def event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    return event
-
-
 @bp.route("/events")
 def index():
     events = list(
@@ -63,7 +56,7 @@ def new_event():
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 def edit_event(event_id: int):
-    event = event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     form = EventForm()
     if request.method == "GET":
         form.fill_from(event)
@@ -102,7 +95,7 @@ def capacity_fits(form: EventForm, event: Event) -> bool:
 
 @bp.post("/events/<int:event_id>/cancel")
 def cancel_event(event_id: int):
-    event = event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     try:
         told = services.cancel_event(current_user, event.id)
     except services.EventError as refusal:
@@ -117,7 +110,7 @@ def cancel_event(event_id: int):
 
 @bp.route("/events/<int:event_id>")
 def attendance(event_id: int):
-    event = event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     registrations = list(
         db.session.scalars(
             sa.select(Registration)

@@ -2,10 +2,11 @@
 
 import secrets
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from blueprints.auth.guards import sign_in_required_except, wants_fragment
 from blueprints.events import listing, services
 from blueprints.events.calendars import calendar_of
 from blueprints.events.catalogue import KINDS
@@ -15,25 +16,8 @@ from i18n import LANGUAGE_NAMES
 
 bp = Blueprint("events", __name__)
 
-PUBLIC_ENDPOINTS = {"events.calendar_feed"}  # calendar apps fetch the private feed without a session
-
-
-@bp.before_request
-def require_sign_in():
-    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    return None
-
-
-def wants_fragment() -> bool:
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
-
-
-def event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    return event
+# Calendar apps fetch the private feed without a session.
+bp.before_request(sign_in_required_except("events.calendar_feed"))
 
 
 @bp.route("/events")
@@ -54,7 +38,7 @@ def index():
 
 @bp.route("/events/<int:event_id>")
 def detail(event_id: int):
-    event = event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     return render_template("events/detail.html", **signup_context(event), kinds=KINDS)
 
 
@@ -75,7 +59,7 @@ def signup_context(event: Event, error: str | None = None) -> dict:
 
 @bp.post("/events/<int:event_id>/register")
 def register(event_id: int):
-    event = event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     try:
         registration = services.sign_up(current_user, event.id)
     except services.EventError as refusal:
@@ -89,7 +73,7 @@ def register(event_id: int):
 
 @bp.post("/events/<int:event_id>/cancel")
 def cancel(event_id: int):
-    event = event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     try:
         services.cancel_registration(current_user, event.id)
     except services.EventError as refusal:
@@ -109,7 +93,7 @@ def answer(event: Event, error: str | None = None, message: str | None = None):
 
 @bp.route("/events/<int:event_id>.ics")
 def event_calendar(event_id: int):
-    event = event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     return calendar_file(calendar_of([event], event.title), f"event-{event.id}.ics")
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from htmx_flask import make_response
 from sqlalchemy.exc import IntegrityError
 
+from blueprints.auth.guards import wants_fragment
 from blueprints.content.catalogue import THEMES
 from blueprints.quiz import services
 from blueprints.quiz.personae import BY_KEY, NEXT_STEPS, PERSONAE
@@ -25,11 +26,6 @@ ATTEMPT = "quiz_attempt"
 @login_required
 def require_sign_in():
     """The quiz and the persona pages are for signed-in colleagues."""
-
-
-def wants_fragment() -> bool:
-    """An htmx swap of the quiz card, not a boosted navigation or a history restore."""
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
 @bp.route("/quiz")
