@@ -63,12 +63,12 @@ def item(item_id: int):
 
 
 def render_item(found, error: str | None = None, error_network: str | None = None, status: int = 200):
-    networks = services.share_networks(current_user)
+    result = latest_result(current_user.id)
+    networks = services.share_networks(result)
     texts = {}
     for network in networks:
         asked = request.args.get(network, type=int)
         texts[network] = services.chosen_text(found, network, asked)
-    result = latest_result(current_user.id)
     tip = (
         OWN_WORDS_TIPS.get(result.primary_persona, DEFAULT_OWN_WORDS_TIP) if result else DEFAULT_OWN_WORDS_TIP
     )

@@ -26,7 +26,7 @@ from blueprints.content.models import (
     ShareText,
 )
 from blueprints.notifications.services import notify
-from blueprints.quiz.services import latest_result
+from blueprints.quiz.models import QuizResult
 from database import db, utcnow
 
 
@@ -48,9 +48,8 @@ def item_for(user: User, item_id: int) -> ContentItem | None:
     return None
 
 
-def share_networks(user: User) -> list[str]:
-    """The networks to offer: those the person said they use, or all when unknown."""
-    result = latest_result(user.id)
+def share_networks(result: QuizResult | None) -> list[str]:
+    """The networks to offer: those the person said they use in the quiz, or all when unknown."""
     used = [key for key in NETWORKS if result and key in (result.networks or [])]
     return used or list(NETWORKS)
 

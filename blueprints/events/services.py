@@ -16,6 +16,7 @@ from flask import current_app, render_template, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from blueprints.activity import verbs
 from blueprints.activity.services import record
@@ -223,7 +224,9 @@ def cancel_event(organiser: User, event_id: int) -> int:
     event.sequence += 1
     registrations = list(
         db.session.scalars(
-            sa.select(Registration).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+            sa.select(Registration)
+            .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+            .options(joinedload(Registration.user))
         )
     )
     for registration in registrations:
