@@ -198,6 +198,27 @@ def test_a_tracked_link_counts_the_visit_and_goes_to_the_stored_link_only(
         assert clicks == [person.id] * 3
 
 
+@pytest.mark.parametrize(
+    "robot",
+    [
+        "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+        "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+        "Twitterbot/1.0",
+    ],
+)
+def test_link_preview_robots_are_redirected_but_not_counted(client, signed_in, make_item, app, auth, robot):
+    signed_in()
+    item = make_item(url="https://www.example.org/story")
+    share(client, item, "linkedin")
+    token = stored_shares(app)[0].token
+    auth.logout()
+    response = client.get(f"/r/{token}", headers={"User-Agent": robot})
+    assert response.headers["Location"] == "https://www.example.org/story"
+    assert stored_shares(app)[0].clicks == 0
+    with app.app_context():
+        assert not db.session.scalar(sa.select(Activity.id).where(Activity.verb == verbs.CLICK_RECEIVED))
+
+
 def test_an_unknown_tracked_link_is_404(client):
     assert client.get("/r/unknown-token").status_code == 404
 

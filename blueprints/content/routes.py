@@ -1,5 +1,6 @@
 """The feed, an item, sharing with tracked links, reactions, suggestions and the charter."""
 
+from crawleruseragents import is_crawler
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -116,8 +117,11 @@ def share(item_id: int, network: str):
 
 @bp.route("/r/<token>")
 def track(token: str):
-    """A tracked link: count the visit, go to the item's stored link (never one from the request)."""
-    target = services.follow_tracked_link(token)
+    """A tracked link: count the visit, go to the item's stored link (never one from the request).
+
+    Link-preview robots (LinkedInBot, facebookexternalhit, Twitterbot…) follow it too, but are not counted.
+    """
+    target = services.follow_tracked_link(token, count_visit=not is_crawler(request.user_agent.string))
     if target is None:
         abort(404)
     return redirect(target, 302)

@@ -168,8 +168,12 @@ def shared_networks(user: User, item: ContentItem) -> set[str]:
     )
 
 
-def follow_tracked_link(token: str) -> str | None:
-    """Count a visit of a tracked link and return where it goes: the item's stored link only."""
+def follow_tracked_link(token: str, *, count_visit: bool = True) -> str | None:
+    """Count a visit of a tracked link and return where it goes: the item's stored link only.
+
+    Networks fetch a link to build its preview when it is posted; such visits are
+    not people and the caller passes ``count_visit=False`` for them.
+    """
     found = db.session.execute(
         sa.select(Share, ContentItem.url)
         .join(ContentItem, ContentItem.id == Share.item_id)
@@ -177,10 +181,11 @@ def follow_tracked_link(token: str) -> str | None:
     ).first()
     if found is None or not found.url:
         return None
-    tracked = found.Share
-    db.session.execute(sa.update(Share).where(Share.id == tracked.id).values(clicks=Share.clicks + 1))
-    record(tracked.user, verbs.CLICK_RECEIVED, "content", tracked.item_id, {"share": tracked.id})
-    db.session.commit()
+    if count_visit:
+        tracked = found.Share
+        db.session.execute(sa.update(Share).where(Share.id == tracked.id).values(clicks=Share.clicks + 1))
+        record(tracked.user, verbs.CLICK_RECEIVED, "content", tracked.item_id, {"share": tracked.id})
+        db.session.commit()
     return found.url
 
 
