@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from icalendar import Calendar
 
 from blueprints.activity import verbs
@@ -12,6 +13,7 @@ from blueprints.activity.models import Activity
 from blueprints.auth.models import Role, User
 from blueprints.events import services
 from blueprints.events.models import Event, EventStatus, Registration, RegistrationStatus, ReminderSent
+from blueprints.notifications.messages import render_message
 from blueprints.notifications.models import Notification
 from database import db, utcnow
 from tests.conftest import ON_POSTGRES, htmx_headers, post, queries_before_and_after, text
@@ -347,6 +349,42 @@ def test_the_ics_of_an_event_has_a_stable_uid_and_its_sequence_follows_changes(
     post(client, f"/admin/events/{event}/cancel")
     [cancelled] = parse_calendar(client.get(f"/events/{event}.ics").data)
     assert (int(cancelled["SEQUENCE"]), str(cancelled["STATUS"])) == (2, "CANCELLED")
+
+
+def test_registrants_are_told_when_time_or_place_changes_but_not_for_a_new_title(
+    client, signed_in, make_event, make_user, act, app
+):
+    event = make_event(capacity=1, starts_at=datetime(2030, 7, 1, 8, 0, tzinfo=UTC))
+    confirmed, waiting, gone = (make_user().id for _ in range(3))
+    act(services.sign_up, confirmed, event)
+    act(services.sign_up, waiting, event)
+    act(services.sign_up, gone, event)
+    act(services.cancel_registration, gone, event)
+    signed_in(Role.COMMS)
+    form = {
+        "title": "Social café",
+        "kind": "social_cafe",
+        "language": "fr",
+        "place": "Paris, 3rd floor",
+        "starts_at": "2030-07-01T10:00",
+        "ends_at": "2030-07-01T11:00",
+        "capacity": "1",
+    }
+    post(client, f"/admin/events/{event}/edit", {**form, "title": "Social café, new name"})
+    assert [kinds_notified(app, person) for person in (confirmed, waiting)] == [[], []]
+    response = post(client, f"/admin/events/{event}/edit", {**form, "place": "Lyon"})
+    assert "2 personnes inscrites ont été prévenues" in text(client.get(response.headers["Location"]))
+    assert [kinds_notified(app, person) for person in (confirmed, waiting, gone)] == [
+        ["event_changed"],
+        ["event_changed"],
+        [],
+    ]
+    with app.test_request_context(), force_locale("fr"):
+        notice = db.session.scalar(sa.select(Notification).where(Notification.user_id == waiting))
+        assert render_message(notice.kind, notice.params).replace("\u00a0", " ") == (
+            "Le lieu ou l'horaire de « Social café » a changé : "
+            "il commence désormais le 1 juil. 2030 à 10:00. Voyez les détails."
+        )
 
 
 def test_the_private_calendar_feed_lists_the_persons_events_and_can_be_renewed(

@@ -61,7 +61,8 @@ def edit_event(event_id: int):
     if request.method == "GET":
         form.fill_from(event)
     if form.validate_on_submit() and capacity_fits(form, event):
-        if form.copy_to(event):
+        moved = form.copy_to(event)
+        if moved:
             event.sequence += 1  # calendars update their copy
         record(current_user, verbs.EVENT_UPDATED, "event", event.id)
         db.session.commit()
@@ -71,6 +72,8 @@ def edit_event(event_id: int):
             flash(str(refusal), "error")
             return redirect(url_for("events_console.edit_event", event_id=event.id), 303)
         flash(_("“%(title)s” is saved.", title=event.title), "success")
+        if moved:
+            announce_change(event)
         if promoted:
             flash(
                 ngettext(
@@ -82,6 +85,20 @@ def edit_event(event_id: int):
             )
         return redirect(url_for("events_console.attendance", event_id=event.id), 303)
     return render_template("events_console/editor.html", form=form, event=event), 422 if form.errors else 200
+
+
+def announce_change(event: Event) -> None:
+    """Tell the registrants of an upcoming event that its time or place has changed."""
+    if event.is_cancelled or event.has_started(utcnow()):
+        return
+    told = services.announce_change(event)
+    if told:
+        message = ngettext(
+            "%(num)s registered person was told of the new time or place.",
+            "%(num)s registered people were told of the new time or place.",
+            told,
+        )
+        flash(message, "success")
 
 
 def capacity_fits(form: EventForm, event: Event) -> bool:

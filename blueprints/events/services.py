@@ -222,22 +222,30 @@ def cancel_event(organiser: User, event_id: int) -> int:
         raise EventError(_l("This event is already cancelled."))
     event.status = EventStatus.CANCELLED
     event.sequence += 1
-    registrations = list(
-        db.session.scalars(
-            sa.select(Registration)
-            .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
-            .options(joinedload(Registration.user))
-        )
-    )
-    for registration in registrations:
-        notify(
-            registration.user,
-            "event_cancelled",
-            {"title": event.title},
-            link=url_for("events.detail", event_id=event.id),
-        )
+    told = _notify_registrants(event, "event_cancelled", {"title": event.title})
     record(organiser, verbs.EVENT_CANCELLED, "event", event.id)
     db.session.commit()
+    return told
+
+
+def announce_change(event: Event) -> int:
+    """Tell everyone registered that the time or place has changed; how many were told."""
+    told = _notify_registrants(
+        event, "event_changed", {"title": event.title, "starts_at": event.starts_at.isoformat()}
+    )
+    db.session.commit()
+    return told
+
+
+def _notify_registrants(event: Event, kind: str, params: dict) -> int:
+    """Notify the confirmed and the waiting people of an event (one query for them all)."""
+    registrations = db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+        .options(joinedload(Registration.user))
+    ).all()
+    for registration in registrations:
+        notify(registration.user, kind, params, link=url_for("events.detail", event_id=event.id))
     return len(registrations)
 
 

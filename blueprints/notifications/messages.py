@@ -22,6 +22,11 @@ MESSAGES = {
     ),
     "event_promoted": _l("A seat is free: you are now confirmed for “%(title)s”."),
     "event_cancelled": _l("“%(title)s” is cancelled. Sorry for the change of plans."),
+    "event_changed": lambda params: _(
+        "The time or place of “%(title)s” has changed: it now starts %(when)s. See the details.",
+        title=params["title"],
+        when=format_when(datetime.fromisoformat(params["starts_at"])),
+    ),
     "event_reminder": lambda params: _(
         "Reminder: “%(title)s” starts %(when)s.",
         title=params["title"],
