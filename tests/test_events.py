@@ -308,6 +308,36 @@ def test_the_event_page_shows_seats_first_names_and_the_waiting_position(
     assert "Vous êtes numéro 1 sur la liste d'attente." in page
 
 
+def move_to_the_past(app, event_id):
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        event.starts_at, event.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=2)
+        db.session.commit()
+
+
+def test_after_the_event_the_page_says_how_it_went_for_the_person(
+    client, signed_in, make_user, make_event, act, app, auth
+):
+    event = make_event(capacity=1)
+    present = make_user(language="en")
+    act(services.sign_up, present.id, event)
+    waiting = signed_in(language="en")
+    post(client, f"/events/{event}/register")
+    move_to_the_past(app, event)
+    page = text(client.get(f"/events/{event}"))
+    assert "You were on the waiting list: no seat freed up in time." in page
+    assert "This event is over." in page and "number 1" not in page and "Leave the waiting list" not in page
+    assert "On the waiting list" not in text(client.get("/events?when=past"))
+    with app.app_context():
+        registration = db.session.scalar(sa.select(Registration).where(Registration.user_id == present.id))
+        registration_id = registration.id
+    act(services.mark_attendance, waiting.id, registration_id, True)
+    auth.logout()
+    auth.login(present.email)
+    assert "You were there. Thank you for taking part!" in text(client.get(f"/events/{event}"))
+    assert "Registered" in text(client.get("/events?when=past"))
+
+
 def test_times_are_shown_in_the_viewers_time_zone(client, signed_in, make_event, auth):
     event = make_event(starts_at=datetime(2030, 7, 1, 8, 0, tzinfo=UTC))
     signed_in(timezone="Europe/Paris")
