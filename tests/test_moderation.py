@@ -167,6 +167,7 @@ def test_rejecting_needs_a_reason_and_tells_the_suggester_why(client, suggested,
     suggester, item_id = suggested
     empty = post(client, f"/admin/moderation/{item_id}", {"decision": "reject", "reject-reason": " "})
     assert empty.status_code == 422
+    assert '<details class="card reject-panel" open>' in empty.get_data(as_text=True)  # the error shows
     assert items(app)[0].status == Status.PENDING
     post(client, f"/admin/moderation/{item_id}", {"decision": "reject", "reject-reason": "Off topic for us."})
     [item] = items(app)
