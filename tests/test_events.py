@@ -83,6 +83,13 @@ def kinds_notified(app, user_id) -> list[str]:
         return list(db.session.scalars(sa.select(Notification.kind).where(Notification.user_id == user_id)))
 
 
+def move_to_the_past(app, event_id):
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        event.starts_at, event.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=2)
+        db.session.commit()
+
+
 def test_seats_then_a_first_come_waiting_list(app, make_user, make_event, act):
     event = make_event(capacity=2)
     people = [make_user().id for _ in range(4)]
@@ -226,6 +233,7 @@ def test_attendance_is_recorded_and_undone_in_the_activity_log(
     event = make_event()
     person = make_user().id
     act(services.sign_up, person, event)
+    move_to_the_past(app, event)
     signed_in(Role.COMMS)
     with app.app_context():
         registration = db.session.scalar(sa.select(Registration.id))
@@ -249,9 +257,41 @@ def test_only_confirmed_people_can_be_marked_present(client, signed_in, make_use
     act(services.sign_up, make_user().id, event)
     act(services.sign_up, make_user().id, event)
     signed_in(Role.COMMS)
+    move_to_the_past(app, event)
     with app.app_context():
         waiting = db.session.scalar(sa.select(Registration.id).where(Registration.status == "waitlisted"))
-    assert post(client, f"/admin/events/{event}/attendance/{waiting}", {"attended": "1"}).status_code == 400
+    response = post(client, f"/admin/events/{event}/attendance/{waiting}", {"attended": "1"})
+    assert "Seules les personnes confirmées" in text(client.get(response.headers["Location"]))
+    assert attendance_entries(app) == []
+
+
+def attendance_entries(app) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(sa.select(Activity.verb).where(Activity.verb == verbs.EVENT_ATTENDED)))
+
+
+def test_the_attendance_sheet_opens_when_the_event_starts_and_not_for_a_cancelled_one(
+    client, signed_in, make_user, make_event, act, app
+):
+    event = make_event()
+    act(services.sign_up, make_user().id, event)
+    signed_in(Role.COMMS, language="en")
+    with app.app_context():
+        registration = db.session.scalar(sa.select(Registration.id))
+    sheet = client.get(f"/admin/events/{event}").get_data(as_text=True)
+    assert 'name="present" disabled' in sheet and "The sheet opens when the event starts" in sheet
+    response = client.post(
+        f"/admin/events/{event}/attendance/{registration}",
+        data={"attended": "1"},
+        headers=htmx_headers(client),
+    )
+    assert response.headers["HX-Refresh"] == "true"
+    assert "The attendance sheet opens when the event starts." in text(client.get(f"/admin/events/{event}"))
+    post(client, f"/admin/events/{event}/cancel")
+    move_to_the_past(app, event)
+    response = post(client, f"/admin/events/{event}/attendance/{registration}", {"attended": "1"})
+    assert "there is no attendance to take" in text(client.get(response.headers["Location"]))
+    assert attendance_entries(app) == []
 
 
 @pytest.mark.parametrize(
@@ -306,13 +346,6 @@ def test_the_event_page_shows_seats_first_names_and_the_waiting_position(
     page = text(client.get(f"/events/{event}"))
     assert "Zoé" in page and "Martin" not in page
     assert "Vous êtes numéro 1 sur la liste d'attente." in page
-
-
-def move_to_the_past(app, event_id):
-    with app.app_context():
-        event = db.session.get(Event, event_id)
-        event.starts_at, event.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=2)
-        db.session.commit()
 
 
 def test_after_the_event_the_page_says_how_it_went_for_the_person(

@@ -128,6 +128,7 @@ def cancel_event(event_id: int):
 @bp.route("/events/<int:event_id>")
 def attendance(event_id: int):
     event = db.get_or_404(Event, event_id)
+    now = utcnow()
     registrations = list(
         db.session.scalars(
             sa.select(Registration)
@@ -145,7 +146,8 @@ def attendance(event_id: int):
         waiting=[r for r in registrations if r.status == RegistrationStatus.WAITLISTED],
         seats=services.seats(event.id),
         kinds=KINDS,
-        now=utcnow(),
+        now=now,
+        sheet_open=not event.is_cancelled and event.has_started(now),
     )
 
 
@@ -157,10 +159,16 @@ def mark(event_id: int, registration_id: int):
         abort(404)
     try:
         services.mark_attendance(current_user, registration.id, request.form.get("attended") == "1")
-    except services.EventError:
-        abort(400)
-    if request.htmx:
-        return render_template(
-            "events_console/_attendee.html", registration=registration, event=registration.event
-        )
+    except services.EventError as refusal:
+        flash(str(refusal), "error")
+        if request.htmx:  # the whole sheet again, with the message
+            return "", 200, {"HX-Refresh": "true"}
+    else:
+        if request.htmx:
+            return render_template(
+                "events_console/_attendee.html",
+                registration=registration,
+                event=registration.event,
+                sheet_open=True,
+            )
     return redirect(url_for("events_console.attendance", event_id=event_id), 303)

@@ -249,11 +249,18 @@ def _notify_registrants(event: Event, kind: str, params: dict) -> int:
     return len(registrations)
 
 
-def mark_attendance(organiser: User, registration_id: int, attended: bool) -> Registration:
-    """Tick or untick a confirmed person's attendance; each change is in the activity log."""
+def mark_attendance(
+    organiser: User, registration_id: int, attended: bool, now: datetime | None = None
+) -> Registration:
+    """Tick or untick a confirmed person's attendance once the event has started; each change is
+    in the activity log (attendance earns recognition, so it cannot be given in advance)."""
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.status != RegistrationStatus.CONFIRMED:
         raise EventError(_l("Only confirmed people can be marked as present."))
+    if registration.event.is_cancelled:
+        raise EventError(_l("This event was cancelled: there is no attendance to take."))
+    if not registration.event.has_started(now or utcnow()):
+        raise EventError(_l("The attendance sheet opens when the event starts."))
     if registration.attended != attended:
         registration.attended = attended
         verb = verbs.EVENT_ATTENDED if attended else verbs.EVENT_ATTENDANCE_REMOVED
