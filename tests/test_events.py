@@ -117,11 +117,18 @@ def test_the_database_refuses_two_active_registrations(app, make_user, make_even
             db.session.commit()
 
 
-def test_cancelling_promotes_the_first_in_line_who_is_told_once(app, make_user, make_event, act):
+@pytest.fixture
+def one_seat_two_waiting(make_user, make_event, act):
+    """An event with one seat: (event, the holder, first and second in line)."""
     event = make_event(capacity=1)
     holder, first, second = (make_user().id for _ in range(3))
     for person in (holder, first, second):
         act(services.sign_up, person, event)
+    return event, holder, first, second
+
+
+def test_cancelling_promotes_the_first_in_line_who_is_told_once(app, one_seat_two_waiting, act):
+    event, holder, first, second = one_seat_two_waiting
     act(services.cancel_registration, holder, event)
     assert statuses(app, event) == {
         first: RegistrationStatus.CONFIRMED,
@@ -132,11 +139,8 @@ def test_cancelling_promotes_the_first_in_line_who_is_told_once(app, make_user, 
     assert kinds_notified(app, second) == []
 
 
-def test_a_waiting_person_who_cancels_promotes_nobody(app, make_user, make_event, act):
-    event = make_event(capacity=1)
-    holder, first, second = (make_user().id for _ in range(3))
-    for person in (holder, first, second):
-        act(services.sign_up, person, event)
+def test_a_waiting_person_who_cancels_promotes_nobody(app, one_seat_two_waiting, act):
+    event, holder, first, second = one_seat_two_waiting
     act(services.cancel_registration, first, event)
     assert statuses(app, event) == {
         holder: RegistrationStatus.CONFIRMED,
