@@ -364,6 +364,7 @@ def test_after_the_event_the_page_says_how_it_went_for_the_person(
     page = text(client.get(f"/events/{event}"))
     assert "You were on the waiting list: no seat freed up in time." in page
     assert "This event is over." in page and "number 1" not in page and "Leave the waiting list" not in page
+    assert "1 person was registered" in page and "Who signed up" in page and "seats left" not in page
     past_list = text(client.get("/events?when=past"))
     assert "On the waiting list" not in past_list
     assert "1 person was registered" in past_list and "seat" not in past_list
