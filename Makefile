@@ -19,6 +19,7 @@ test: deps translations lint
 lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 deps: $(VENV)/.installed node_modules/.installed
 

@@ -6,26 +6,26 @@ from flask import Flask
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-import security
-from blueprints.admin.routes import bp as admin_bp
-from blueprints.auth.cli import users_cli
-from blueprints.auth.routes import bp as auth_bp
-from blueprints.content.console import bp as content_console_bp
-from blueprints.content.routes import bp as content_bp
-from blueprints.core.routes import bp as core_bp
+from base import security
+from base.config import Defaults, derived_settings, environment_settings, instance_secret_key
+from base.database import db
+from base.extensions import babel, csrf, htmx, limiter, login_manager, migrate
+from base.i18n import LANGUAGE_NAMES, select_locale, select_timezone
+from base.registry import register_features
+from blueprints.admin.feature import feature as admin
+from blueprints.auth.feature import feature as auth
+from blueprints.auth.guards import console_blueprint
+from blueprints.content.feature import feature as content
+from blueprints.core.feature import feature as core
 from blueprints.core.routes import register_error_pages
-from blueprints.demo.cli import seed_demo_command
-from blueprints.events.cli import events_cli
-from blueprints.events.console import bp as events_console_bp
-from blueprints.events.routes import bp as events_bp
-from blueprints.notifications.cli import notifications_cli
-from blueprints.notifications.routes import bp as notifications_bp
-from blueprints.profile.routes import bp as profile_bp
-from blueprints.quiz.routes import bp as quiz_bp
-from config import Defaults, derived_settings, environment_settings, instance_secret_key
-from database import db
-from extensions import babel, csrf, htmx, limiter, login_manager, migrate
-from i18n import LANGUAGE_NAMES, select_locale, select_timezone
+from blueprints.demo.feature import feature as demo
+from blueprints.events.feature import feature as events
+from blueprints.notifications.feature import feature as notifications
+from blueprints.profile.feature import feature as profile
+from blueprints.quiz.feature import feature as quiz
+
+# Every feature of the site; a new one is a package and a line here.
+FEATURES = (core, auth, notifications, profile, quiz, content, events, admin, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -37,7 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     init_extensions(app)
-    register_blueprints(app)
+    register_features(app, FEATURES, console_blueprint())
     register_error_pages(app)
     app.after_request(security.add_security_headers)
     app.jinja_env.globals.update(
@@ -66,13 +66,3 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
-
-
-def register_blueprints(app: Flask) -> None:
-    for blueprint in (core_bp, auth_bp, notifications_bp, profile_bp, quiz_bp, content_bp, events_bp):
-        app.register_blueprint(blueprint)
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(content_console_bp, url_prefix="/admin")
-    app.register_blueprint(events_console_bp, url_prefix="/admin")
-    for command in (users_cli, seed_demo_command, notifications_cli, events_cli):
-        app.cli.add_command(command)

@@ -8,7 +8,7 @@ Create Date: ${create_date}
 from alembic import op
 import sqlalchemy as sa
 
-import database  # noqa: F401 (custom column types)
+import base.database  # noqa: F401 (custom column types)
 ${imports if imports else ""}
 
 # revision identifiers, used by Alembic.

@@ -18,8 +18,8 @@ from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
 from app import create_app
-from blueprints.auth.models import Role, User
-from database import db
+from base.database import db
+from blueprints.accounts.models import Role, User
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = DATABASE_URL.startswith(("postgres://", "postgresql"))
@@ -247,9 +247,9 @@ def make_item(app, make_user):
     """
     from datetime import timedelta
 
+    from base.database import utcnow
     from blueprints.content.catalogue import Status
     from blueprints.content.models import ContentItem, ShareText
-    from database import utcnow
 
     authors = []
 

@@ -4,10 +4,10 @@ import re
 
 import sqlalchemy as sa
 
+from base.database import db
+from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
-from blueprints.auth.models import Role, User
 from blueprints.notifications.models import Notification
-from database import db
 from tests.conftest import Auth, post, queries_before_and_after, text
 
 

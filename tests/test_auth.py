@@ -5,10 +5,10 @@ import os
 import pytest
 import sqlalchemy as sa
 
+from base.database import db
+from base.extensions import limiter
+from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
-from blueprints.auth.models import Role, User
-from database import db
-from extensions import limiter
 from tests.conftest import PASSWORD, csrf_token, post, text
 
 

@@ -2,8 +2,8 @@
 
 import sqlalchemy as sa
 
-from blueprints.auth.models import Department, Role, User
-from database import db
+from base.database import db
+from blueprints.accounts.models import Department, Role, User
 from tests.conftest import plain
 
 

@@ -1,6 +1,6 @@
 """Configuration sources and their order: defaults, instance/config.py, environment, test overrides."""
 
-from config import environment_settings, instance_secret_key, sqlalchemy_url
+from base.config import environment_settings, instance_secret_key, sqlalchemy_url
 
 
 def test_environment_values_are_typed():

@@ -3,17 +3,18 @@
 import pytest
 import sqlalchemy as sa
 
-from blueprints.activity import verbs
+from base.database import db, utcnow
+from base.vocabularies import NETWORKS, THEMES
+from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
-from blueprints.auth.models import Role, User
 from blueprints.content import services
-from blueprints.content.catalogue import KINDS, NETWORKS, THEMES, Status
+from blueprints.content.catalogue import KINDS, Status
 from blueprints.content.models import ContentItem, Share
 from blueprints.events import services as event_services
+from blueprints.events import verbs as events_verbs
 from blueprints.events.models import Event
 from blueprints.quiz.models import QuizResult
 from blueprints.quiz.personae import PERSONA_KEYS
-from database import db, utcnow
 from tests.conftest import csrf_token, post
 from tests.test_cli import count
 from tests.test_roles import PAGES, expected_status
@@ -109,5 +110,7 @@ def test_the_demo_has_past_and_upcoming_events_one_full_with_a_waiting_list(make
         assert {event.language for event in events} == {"fr", "en"}
         full = [event for event in events if event.starts_at > now and event_services.seats(event.id).full]
         assert any(event_services.seats(event.id).waiting for event in full)
-        attended = db.session.scalar(sa.select(sa.func.count()).where(Activity.verb == verbs.EVENT_ATTENDED))
+        attended = db.session.scalar(
+            sa.select(sa.func.count()).where(Activity.verb == events_verbs.EVENT_ATTENDED)
+        )
         assert attended >= 10

@@ -8,14 +8,14 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from icalendar import Calendar
 
-from blueprints.activity import verbs
+from base.database import db, utcnow
+from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
-from blueprints.auth.models import Role, User
 from blueprints.events import services
+from blueprints.events import verbs as events_verbs
 from blueprints.events.models import Event, EventStatus, Registration, RegistrationStatus, ReminderSent
-from blueprints.notifications.messages import render_message
 from blueprints.notifications.models import Notification
-from database import db, utcnow
+from blueprints.notifications.services import message_text
 from tests.conftest import ON_POSTGRES, htmx_headers, post, queries_before_and_after, text
 
 
@@ -252,7 +252,11 @@ def test_attendance_is_recorded_and_undone_in_the_activity_log(
         logged = db.session.scalars(
             sa.select(Activity.verb).where(Activity.user_id == person).order_by(Activity.id)
         ).all()
-        assert logged == [verbs.EVENT_REGISTERED, verbs.EVENT_ATTENDED, verbs.EVENT_ATTENDANCE_REMOVED]
+        assert logged == [
+            events_verbs.EVENT_REGISTERED,
+            events_verbs.EVENT_ATTENDED,
+            events_verbs.EVENT_ATTENDANCE_REMOVED,
+        ]
         assert db.session.get(Registration, registration).attended is False
 
 
@@ -271,7 +275,9 @@ def test_only_confirmed_people_can_be_marked_present(client, signed_in, make_use
 
 def attendance_entries(app) -> list[str]:
     with app.app_context():
-        return list(db.session.scalars(sa.select(Activity.verb).where(Activity.verb == verbs.EVENT_ATTENDED)))
+        return list(
+            db.session.scalars(sa.select(Activity.verb).where(Activity.verb == events_verbs.EVENT_ATTENDED))
+        )
 
 
 def test_the_attendance_sheet_opens_when_the_event_starts_and_not_for_a_cancelled_one(
@@ -451,7 +457,7 @@ def test_registrants_are_told_when_time_or_place_changes_but_not_for_a_new_title
     ]
     with app.test_request_context(), force_locale("fr"):
         notice = db.session.scalar(sa.select(Notification).where(Notification.user_id == waiting))
-        assert render_message(notice.kind, notice.params).replace("\u00a0", " ") == (
+        assert message_text(notice).replace("\u00a0", " ") == (
             "Le lieu ou l'horaire de « Social café » a changé : "
             "il commence désormais le 1 juil. 2030 à 10:00. Voyez les détails."
         )
@@ -500,7 +506,7 @@ def test_the_remind_command_sends_e_mail_when_smtp_is_configured(
 ):
     sent = []
     monkeypatch.setattr(
-        "blueprints.events.services.send_mail", lambda to, subject, body: sent.append((to, subject, body))
+        "blueprints.events.emails.send_mail", lambda to, subject, body: sent.append((to, subject, body))
     )
     app = make_app(SMTP_HOST="smtp.example.com")
     event = make_event(title="Café du jeudi", starts_at=datetime.now(UTC) + timedelta(hours=5))

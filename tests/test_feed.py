@@ -5,13 +5,13 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from blueprints.activity import verbs
+from base.database import db, utcnow
 from blueprints.activity.models import Activity
+from blueprints.content import verbs as content_verbs
 from blueprints.content.catalogue import Status
 from blueprints.content.feed import PAGE_SIZE
 from blueprints.content.models import ContentItem, Reaction
 from blueprints.quiz.models import PersonaScore, QuizResult
-from database import db, utcnow
 from tests.conftest import htmx_headers, post, text
 
 
@@ -149,7 +149,7 @@ def test_likes_by_htmx_swap_the_buttons_and_are_logged_and_undone(client, signed
         logged = db.session.scalars(
             sa.select(Activity.verb).where(Activity.user_id == person.id).order_by(Activity.id)
         ).all()
-        assert logged[-2:] == [verbs.CONTENT_LIKED, verbs.CONTENT_UNLIKED]
+        assert logged[-2:] == [content_verbs.CONTENT_LIKED, content_verbs.CONTENT_UNLIKED]
         assert db.session.get(Reaction, (person.id, item, "like")) is None
 
 
@@ -177,7 +177,7 @@ def test_an_item_page_is_404_unless_live_except_for_comms_preview(
     assert client.get("/content/999999").status_code == 404
     assert client.post(f"/content/{draft}/like", headers=htmx_headers(client)).status_code == 404
     auth.logout()
-    signed_in(role=__import__("blueprints.auth.models", fromlist=["Role"]).Role.COMMS)
+    signed_in(role=__import__("blueprints.accounts.models", fromlist=["Role"]).Role.COMMS)
     preview = client.get(f"/content/{draft}")
     assert preview.status_code == 200
     assert "Aperçu : cet élément n'est pas dans le fil (Brouillon)." in text(preview)

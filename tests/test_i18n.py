@@ -7,8 +7,8 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from blueprints.auth.models import User
-from database import db
+from base.database import db
+from blueprints.accounts.models import User
 from tests.conftest import Auth, post
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,13 +5,13 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from blueprints.activity import verbs
+from base.database import db
+from blueprints.accounts.models import Role
 from blueprints.activity.models import Activity
-from blueprints.auth.models import Role
+from blueprints.content import verbs as content_verbs
 from blueprints.content.catalogue import Status
 from blueprints.content.models import Charter, ContentItem, Share
 from blueprints.notifications.models import Notification
-from database import db
 from tests.conftest import post, text
 
 MARKUP = '<script>alert("x")</script><b>bold</b>'
@@ -84,7 +84,7 @@ def test_a_suggestion_waits_in_the_queue_and_is_logged(client, signed_in, app):
             db.session.scalar(
                 sa.select(Activity.verb).where(Activity.user_id == person.id).order_by(Activity.id.desc())
             )
-            == verbs.SUGGESTION_SUBMITTED
+            == content_verbs.SUGGESTION_SUBMITTED
         )
 
 
@@ -153,10 +153,14 @@ def test_approving_publishes_the_edited_suggestion_and_tells_the_suggester(
         "A trade magazine on our street lights.",
     )
     [notice] = notifications_of(app, suggester.id)
-    assert notice.kind == "suggestion_approved" and notice.link == f"/content/{item_id}"
+    assert notice.kind == "suggestion_approved" and (notice.link_endpoint, notice.link_values) == ("content.item", {"item_id": item_id})
     with app.app_context():
         verbs_logged = set(db.session.scalars(sa.select(Activity.verb).where(Activity.object_id == item_id)))
-    assert {verbs.SUGGESTION_SUBMITTED, verbs.SUGGESTION_APPROVED, verbs.MODERATION_APPROVED} <= verbs_logged
+    assert {
+        content_verbs.SUGGESTION_SUBMITTED,
+        content_verbs.SUGGESTION_APPROVED,
+        content_verbs.MODERATION_APPROVED,
+    } <= verbs_logged
     assert "Rien en attente" in text(client.get("/admin/moderation"))
     auth.logout()
     signed_in(language="en")
@@ -290,7 +294,7 @@ def test_pin_archive_and_figures(client, signed_in, make_item, make_user, app):
     assert (archived.status, archived.pinned) == (Status.ARCHIVED, False)
     with app.app_context():
         audit = set(db.session.scalars(sa.select(Activity.verb).where(Activity.object_id == item)))
-    assert {verbs.CONTENT_PINNED, verbs.CONTENT_ARCHIVED} <= audit
+    assert {content_verbs.CONTENT_PINNED, content_verbs.CONTENT_ARCHIVED} <= audit
 
 
 def test_the_charter_is_versioned_by_comms(client, signed_in, app):

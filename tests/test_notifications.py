@@ -2,10 +2,10 @@
 
 import sqlalchemy as sa
 
-from blueprints.auth.models import User
+from base.database import db
+from blueprints.accounts.models import User
 from blueprints.notifications.models import Notification
 from blueprints.notifications.services import notify, send_digests
-from database import db
 from tests.conftest import htmx_headers, plain, post, text
 
 
@@ -54,7 +54,7 @@ def test_mark_all_read_without_javascript_redirects(app, client, signed_in):
 
 def test_opening_a_notification_marks_it_read_and_follows_its_local_link(app, client, signed_in):
     person = signed_in()
-    [mine] = add_notifications(app, person, 1, link="/me")
+    [mine] = add_notifications(app, person, 1, link=("profile.me", {}))
     assert post(client, f"/notifications/{mine}/open").headers["Location"] == "/me"
     with app.app_context():
         assert db.session.get(Notification, mine).read_at is not None
@@ -62,7 +62,7 @@ def test_opening_a_notification_marks_it_read_and_follows_its_local_link(app, cl
 
 def test_nobody_opens_someone_else_notification(app, client, signed_in, make_user):
     signed_in()
-    [theirs] = add_notifications(app, make_user(), 1, link="/me")
+    [theirs] = add_notifications(app, make_user(), 1, link=("profile.me", {}))
     assert post(client, f"/notifications/{theirs}/open").status_code == 404
     with app.app_context():
         assert db.session.get(Notification, theirs).read_at is None
@@ -112,7 +112,7 @@ class FakeSMTP:
 
 def test_digest_is_sent_once_in_each_reader_language(make_app, make_user, monkeypatch):
     app = make_app(SMTP_HOST="smtp.lumen.example", SITE_URL="https://porte-voix.lumen.example")
-    monkeypatch.setattr("mail.smtplib.SMTP", FakeSMTP)
+    monkeypatch.setattr("base.mail.smtplib.SMTP", FakeSMTP)
     FakeSMTP.sent = []
     english, french = make_user(language="en"), make_user(language="fr")
     add_notifications(app, english, 2)

@@ -2,9 +2,9 @@
 
 import sqlalchemy as sa
 
+from base.database import db
+from blueprints.accounts.models import Department, Site, User
 from blueprints.activity.models import Activity
-from blueprints.auth.models import Department, Site, User
-from database import db
 from tests.conftest import PASSWORD, post, text
 
 

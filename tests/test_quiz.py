@@ -8,14 +8,14 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
+from base.database import db
+from blueprints.accounts.models import Department, Role, User
 from blueprints.activity.models import Activity
-from blueprints.auth.models import Department, Role, User
 from blueprints.quiz.models import PersonaScore, QuizResult
 from blueprints.quiz.personae import PERSONAE
 from blueprints.quiz.questions import QUESTIONS
 from blueprints.quiz.scoring import persona_scores, rank_personae
 from blueprints.quiz.services import save_result
-from database import db
 from tests.conftest import csrf_token, queries_before_and_after, text
 
 LAST = len(QUESTIONS)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from blueprints.auth.models import Role
+from blueprints.accounts.models import Role
 from tests.conftest import post, text
 
 # Every GET page and the lowest role that may open it (None: anyone).

@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from blueprints.auth.models import Role
-from exports import defused
+from base.exports import defused
+from base.web import public
+from blueprints.accounts.models import Role
 from tests.conftest import htmx_headers, text
 
 STATE_CHANGES = [
@@ -111,6 +112,7 @@ def test_server_error_is_a_translated_500(make_app):
     app = make_app(PROPAGATE_EXCEPTIONS=False)
 
     @app.route("/boom")
+    @public
     def boom():
         raise RuntimeError("boom")
 

@@ -6,14 +6,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import sqlalchemy as sa
 
-from blueprints.activity import verbs
+from base.database import db
+from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
-from blueprints.auth.models import Role, User
 from blueprints.content import services
+from blueprints.content import verbs as content_verbs
 from blueprints.content.catalogue import Status
 from blueprints.content.models import ContentItem, Share
 from blueprints.quiz.models import QuizResult
-from database import db
 from tests.conftest import post, text
 
 
@@ -133,7 +133,7 @@ def test_a_share_is_recorded_once_per_person_item_and_network(client, signed_in,
         assert db.session.scalar(sa.select(sa.func.count(Share.id))) == 2
         logged = db.session.scalars(
             sa.select(Activity.payload).where(
-                Activity.verb == verbs.CONTENT_SHARED, Activity.user_id == person.id
+                Activity.verb == content_verbs.CONTENT_SHARED, Activity.user_id == person.id
             )
         ).all()
         assert sorted(entry["network"] for entry in logged) == ["linkedin", "x"]
@@ -193,7 +193,7 @@ def test_a_tracked_link_counts_the_visit_and_goes_to_the_stored_link_only(
     assert stored_shares(app)[0].clicks == 3
     with app.app_context():
         clicks = db.session.scalars(
-            sa.select(Activity.user_id).where(Activity.verb == verbs.CLICK_RECEIVED)
+            sa.select(Activity.user_id).where(Activity.verb == content_verbs.CLICK_RECEIVED)
         ).all()
         assert clicks == [person.id] * 3
 
@@ -216,7 +216,9 @@ def test_link_preview_robots_are_redirected_but_not_counted(client, signed_in, m
     assert response.headers["Location"] == "https://www.example.org/story"
     assert stored_shares(app)[0].clicks == 0
     with app.app_context():
-        assert not db.session.scalar(sa.select(Activity.id).where(Activity.verb == verbs.CLICK_RECEIVED))
+        assert not db.session.scalar(
+            sa.select(Activity.id).where(Activity.verb == content_verbs.CLICK_RECEIVED)
+        )
 
 
 def test_an_unknown_tracked_link_is_404(client):
@@ -277,4 +279,7 @@ def test_simultaneous_clicks_record_one_share(app, make_user, make_item):
     assert len(tokens) == 8 and len(set(tokens)) == 1
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Share.id))) == 1
-        assert db.session.scalar(sa.select(sa.func.count()).where(Activity.verb == verbs.CONTENT_SHARED)) == 1
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).where(Activity.verb == content_verbs.CONTENT_SHARED))
+            == 1
+        )

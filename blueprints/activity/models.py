@@ -11,8 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blueprints.auth.models import User
-from database import UTCDateTime, db, utcnow
+from base.database import UTCDateTime, db, utcnow
+from blueprints.accounts.models import User
 
 
 class Activity(db.Model):

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from base.database import db, utcnow
+from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
-from blueprints.auth.models import User
-from database import db, utcnow
 
 
 def record(

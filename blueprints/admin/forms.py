@@ -4,10 +4,10 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from blueprints.auth.forms import stripped
-from blueprints.auth.labels import ROLE_LABELS
-from blueprints.auth.models import Role
-from i18n import LANGUAGE_NAMES
+from base.form_fields import stripped
+from base.i18n import LANGUAGE_NAMES
+from blueprints.accounts.labels import ROLE_LABELS
+from blueprints.accounts.models import Role
 
 
 def role_choices():

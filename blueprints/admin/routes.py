@@ -6,26 +6,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from base.database import db
+from base.exports import csv_download
+from base.urls import local_or
+from blueprints.accounts.labels import ROLE_LABELS
+from blueprints.accounts.models import Role, User
 from blueprints.activity.services import programme_pulse
 from blueprints.admin import services
 from blueprints.admin.forms import NewUserForm, RoleForm
 from blueprints.auth.guards import role_required
-from blueprints.auth.labels import ROLE_LABELS
-from blueprints.auth.models import Role, User
 from blueprints.auth.services import AccountError, create_user, get_or_create_department, get_or_create_site
 from blueprints.quiz.personae import PERSONAE
 from blueprints.quiz.services import distribution_rows, people_with_result_count, persona_distribution
-from database import db
-from exports import csv_download
-from urls import local_or
 
 bp = Blueprint("admin", __name__)
-
-
-@bp.before_request
-@role_required(Role.COMMS)
-def require_comms():
-    """The whole console is for the comms team and administrators."""
 
 
 @bp.route("/")
@@ -72,7 +66,7 @@ def new_user():
             db.session.commit()
             if form.password.data:
                 flash(_("Account created for %(email)s.", email=user.email), "success")
-                return redirect(url_for("admin.users"))
+                return redirect(url_for("console.admin.users"))
             # Shown once, in this page only: never stored in the session cookie.
             return render_template("admin/user_created.html", user=user, password=password)
     return render_template("admin/new_user.html", form=form), 422 if form.errors else 200
@@ -127,4 +121,4 @@ def apply_change(change):
         flash(str(refusal), "error")
     else:
         flash(_("Saved."), "success")
-    return redirect(local_or(request.form.get("next"), url_for("admin.users")))
+    return redirect(local_or(request.form.get("next"), url_for("console.admin.users")))

@@ -4,18 +4,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from blueprints.activity import verbs
+from base.database import db
+from base.registry import registry
+from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
 from blueprints.activity.services import record
-from blueprints.auth.labels import ROLE_LABELS
-from blueprints.auth.models import Role, User
-from blueprints.content.models import ContentItem
+from blueprints.admin import verbs
 from blueprints.notifications.services import notify
-from database import db
 
 USERS_PER_PAGE = 50
 
@@ -70,42 +68,24 @@ class AuditEntry:
     what: str
 
 
-AUDIT_DESCRIPTIONS = {
-    verbs.USER_CREATED: lambda target, payload: _("created the account of %(name)s", name=target),
-    verbs.ROLE_CHANGED: lambda target, payload: _(
-        "gave %(name)s the role %(role)s", name=target, role=ROLE_LABELS[Role(payload["to"])]
-    ),
-    verbs.ACCOUNT_DEACTIVATED: lambda target, payload: _("deactivated the account of %(name)s", name=target),
-    verbs.ACCOUNT_REACTIVATED: lambda target, payload: _("reactivated the account of %(name)s", name=target),
-    verbs.MODERATION_APPROVED: lambda target, payload: _("approved the suggestion “%(title)s”", title=target),
-    verbs.MODERATION_REJECTED: lambda target, payload: _("rejected the suggestion “%(title)s”", title=target),
-    verbs.CONTENT_CREATED: lambda target, payload: _("created “%(title)s”", title=target),
-    verbs.CONTENT_UPDATED: lambda target, payload: _("edited “%(title)s”", title=target),
-    verbs.CONTENT_PINNED: lambda target, payload: _("pinned “%(title)s”", title=target),
-    verbs.CONTENT_UNPINNED: lambda target, payload: _("unpinned “%(title)s”", title=target),
-    verbs.CONTENT_ARCHIVED: lambda target, payload: _("archived “%(title)s”", title=target),
-    verbs.CHARTER_PUBLISHED: lambda target, payload: _(
-        "published version %(version)s of the charter", version=payload["version"]
-    ),
-}
-
-# How an audit entry's object is named: (model, column) per object type.
-AUDIT_TARGET_NAMES = {"user": (User, User.display_name), "content": (ContentItem, ContentItem.title)}
-
-
 def audit_trail(limit: int = 20) -> list[AuditEntry]:
-    """The latest administration actions, described in the reader's language (a query per kind of object)."""
+    """The latest administration actions, described in the reader's language (a query per kind of object).
+
+    Features register which verbs appear here, with their texts and how their objects are named.
+    """
+    features = registry()
     entries = list(
         db.session.scalars(
             sa.select(Activity)
-            .where(Activity.verb.in_(AUDIT_DESCRIPTIONS))
+            .where(Activity.verb.in_(features.audit_texts))
             .options(joinedload(Activity.user))
             .order_by(Activity.created_at.desc(), Activity.id.desc())
             .limit(limit)
         )
     )
     names = {}
-    for object_type, (model, name) in AUDIT_TARGET_NAMES.items():
+    for object_type, target in features.audit_targets.items():
+        model, name = target.model, target.name_column
         ids = {entry.object_id for entry in entries if entry.object_type == object_type}
         if ids:
             rows = db.session.execute(sa.select(model.id, name).where(model.id.in_(ids)))
@@ -114,7 +94,7 @@ def audit_trail(limit: int = 20) -> list[AuditEntry]:
         AuditEntry(
             entry.created_at,
             entry.user.display_name,
-            AUDIT_DESCRIPTIONS[entry.verb](
+            features.audit_texts[entry.verb](
                 names.get((entry.object_type, entry.object_id), "?"), entry.payload
             ),
         )

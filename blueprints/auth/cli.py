@@ -5,9 +5,9 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from base.database import db
+from blueprints.accounts.models import Role
 from blueprints.auth import services
-from blueprints.auth.models import Role
-from database import db
 
 users_cli = AppGroup("users", help="Create and import accounts.")
 

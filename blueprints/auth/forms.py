@@ -3,9 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-
-def stripped(value):
-    return value.strip() if isinstance(value, str) else value
+from base.form_fields import stripped
 
 
 class LoginForm(FlaskForm):

@@ -2,10 +2,10 @@
 
 from functools import wraps
 
-from flask import abort, current_app, request
+from flask import Blueprint, abort
 from flask_login import current_user, login_required
 
-from blueprints.auth.models import Role
+from blueprints.accounts.models import Role
 
 
 def role_required(role: Role):
@@ -24,17 +24,13 @@ def role_required(role: Role):
     return decorator
 
 
-def sign_in_required_except(*public_endpoints: str):
-    """A blueprint's before-request hook: sign-in for every view but the named public ones."""
-
-    def require_sign_in():
-        if request.endpoint not in public_endpoints and not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()
-        return None
-
-    return require_sign_in
+def console_blueprint() -> Blueprint:
+    """The comms console (/admin): features nest their console pages in it, under its guard."""
+    console = Blueprint("console", __name__, url_prefix="/admin")
+    console.before_request(require_comms)
+    return console
 
 
-def wants_fragment() -> bool:
-    """An htmx swap of part of the page, not a boosted navigation or a history restore."""
-    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
+@role_required(Role.COMMS)
+def require_comms():
+    """The whole console is for the comms team and administrators."""

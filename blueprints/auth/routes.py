@@ -5,17 +5,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from htmx_flask import make_response
 
-from blueprints.activity import verbs
+from base.database import db, utcnow
+from base.extensions import limiter, login_manager
+from base.urls import local_or
+from base.web import is_public_endpoint, public
+from blueprints.accounts.models import User
 from blueprints.activity.services import record
-from blueprints.auth import services
+from blueprints.auth import services, verbs
 from blueprints.auth.forms import LoginForm, SignupForm
-from blueprints.auth.models import User
-from database import db, utcnow
-from extensions import limiter, login_manager
-from urls import local_or
 
 bp = Blueprint("auth", __name__)
 
@@ -74,6 +74,14 @@ def trusted_header_sign_in():
 
 
 @bp.before_app_request
+def require_sign_in():
+    """Every page needs a signed-in person, except the endpoints marked public."""
+    if not current_user.is_authenticated and not is_public_endpoint(request.endpoint):
+        return login_manager.unauthorized()
+    return None
+
+
+@bp.before_app_request
 def note_last_seen():
     """Remember when a person was last here, writing at most once every few minutes."""
     if not current_user.is_authenticated:
@@ -85,6 +93,7 @@ def note_last_seen():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     next_page = local_or(request.args.get("next"), url_for("core.home"))
@@ -106,7 +115,6 @@ def login():
 
 
 @bp.route("/logout", methods=["GET", "POST"])
-@login_required
 def logout():
     if request.method == "GET":
         return render_template("auth/logout.html")
@@ -117,6 +125,7 @@ def logout():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@public
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def signup():
     domains = current_app.config["ALLOWED_SIGNUP_DOMAINS"]

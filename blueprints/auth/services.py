@@ -10,11 +10,11 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from blueprints.activity import verbs
+from base.database import db
+from blueprints.accounts.models import Department, Role, Site, User
 from blueprints.activity.services import record
-from blueprints.auth.models import Department, Role, Site, User
+from blueprints.auth import verbs
 from blueprints.notifications.services import notify
-from database import db
 
 DEMO_PASSWORD = "demo"
 MIN_PASSWORD_LENGTH = 8

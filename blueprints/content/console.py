@@ -6,22 +6,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints.auth.guards import role_required
-from blueprints.auth.models import Role
+from base.database import db
+from base.vocabularies import SHARE_NETWORKS, THEMES
 from blueprints.content import services
-from blueprints.content.catalogue import KINDS, NETWORKS, STATUS_LABELS, THEMES, Status
+from blueprints.content.catalogue import KINDS, STATUS_LABELS, Status
 from blueprints.content.forms import CharterForm, ItemForm, ModerationForm, RejectForm
 from blueprints.content.models import ContentItem
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
-from database import db
 
-bp = Blueprint("content_console", __name__)
-
-
-@bp.before_request
-@role_required(Role.COMMS)
-def require_comms():
-    """Content, moderation and the charter are for the comms team and administrators."""
+bp = Blueprint("content", __name__)
 
 
 def labels() -> dict:
@@ -29,7 +22,7 @@ def labels() -> dict:
         "themes": THEMES,
         "kinds": KINDS,
         "status_labels": STATUS_LABELS,
-        "networks": NETWORKS,
+        "networks": SHARE_NETWORKS,
         "personae": PERSONA_BY_KEY,
     }
 
@@ -56,7 +49,7 @@ def new_item():
         item = ContentItem(author_id=current_user.id)
         save_from(form, item)
         flash(_("“%(title)s” is saved.", title=item.title), "success")
-        return redirect(url_for("content_console.figures", item_id=item.id), 303)
+        return redirect(url_for("console.content.figures", item_id=item.id), 303)
     return render_editor(form, None)
 
 
@@ -64,14 +57,14 @@ def new_item():
 def edit_item(item_id: int):
     item = db.get_or_404(ContentItem, item_id)
     if item.status in (Status.PENDING, Status.REJECTED):
-        return redirect(url_for("content_console.review", item_id=item.id))
+        return redirect(url_for("console.content.review", item_id=item.id))
     form = ItemForm()
     if request.method == "GET":
         form.fill_from(item)
     if form.validate_on_submit():
         save_from(form, item)
         flash(_("“%(title)s” is saved.", title=item.title), "success")
-        return redirect(url_for("content_console.figures", item_id=item.id), 303)
+        return redirect(url_for("console.content.figures", item_id=item.id), 303)
     return render_editor(form, item)
 
 
@@ -104,7 +97,7 @@ def pin(item_id: int):
     pinned = request.form.get("pinned") == "1"
     services.set_pinned(current_user, item, pinned)
     flash(_("Pinned at the top of the feed.") if pinned else _("No longer pinned."), "success")
-    return redirect(url_for("content_console.figures", item_id=item.id), 303)
+    return redirect(url_for("console.content.figures", item_id=item.id), 303)
 
 
 @bp.post("/content/<int:item_id>/archive")
@@ -112,7 +105,7 @@ def archive(item_id: int):
     item = db.get_or_404(ContentItem, item_id)
     services.archive(current_user, item)
     flash(_("“%(title)s” is archived: it has left the feed.", title=item.title), "success")
-    return redirect(url_for("content_console.figures", item_id=item.id), 303)
+    return redirect(url_for("console.content.figures", item_id=item.id), 303)
 
 
 @bp.route("/moderation")
@@ -152,7 +145,7 @@ def moderated(item: ContentItem, decide, done: str):
         flash(str(refusal), "error")
     else:
         flash(done % {"name": item.author.display_name}, "success")
-    return redirect(url_for("content_console.queue"), 303)
+    return redirect(url_for("console.content.queue"), 303)
 
 
 @bp.route("/charter", methods=["GET", "POST"])
@@ -170,6 +163,6 @@ def charter():
             ),
             "success",
         )
-        return redirect(url_for("content_console.charter"), 303)
+        return redirect(url_for("console.content.charter"), 303)
     page = render_template("content_console/charter.html", form=form, history=services.charter_history())
     return page, 422 if form.errors else 200

@@ -14,13 +14,15 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import lazyload
 
-from blueprints.auth.models import User
-from blueprints.content.catalogue import THEMES, Status
+from base.database import db
+from base.i18n import reading_languages
+from base.vocabularies import THEMES
+from blueprints.accounts.models import User
+from blueprints.content.catalogue import Status
 from blueprints.content.models import BOOKMARK, LIKE, ContentItem, Reaction, Share
 from blueprints.content.ranking import Candidate, Ranked, Reader, rank
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import latest_result
-from database import db
 
 PAGE_SIZE = 12
 NEW_FOR_DAYS = 3
@@ -76,11 +78,6 @@ class Card:
 class FeedPage:
     cards: list[Card]
     next_cursor: Cursor | None
-
-
-def reading_languages(user: User) -> list[str]:
-    """The languages the person reads content in: chosen on /me, else the interface language."""
-    return list(user.content_languages) or [user.language or current_app.config["DEFAULT_LANGUAGE"]]
 
 
 def feed_page(user: User, filters: Filters, cursor: Cursor) -> FeedPage:

@@ -6,12 +6,19 @@ from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from blueprints.auth.forms import stripped
-from blueprints.content.catalogue import KINDS, MAX_VARIANTS, NETWORKS, STATUS_LABELS, THEMES, Status
+from base.form_fields import (
+    LOCAL_FORMATS,
+    MultiCheckboxField,
+    local_moment,
+    stored_moment,
+    stripped,
+    web_link,
+)
+from base.i18n import LANGUAGE_NAMES
+from base.vocabularies import SHARE_NETWORKS, THEMES
+from blueprints.content.catalogue import KINDS, MAX_VARIANTS, STATUS_LABELS, Status
 from blueprints.content.models import ContentItem
 from blueprints.quiz.personae import PERSONAE
-from form_fields import LOCAL_FORMATS, MultiCheckboxField, local_moment, stored_moment, web_link
-from i18n import LANGUAGE_NAMES
 
 
 class SuggestForm(FlaskForm):
@@ -72,12 +79,14 @@ class ItemForm(FlaskForm):
         return [self[share_text_field_name(network, position)] for position in range(MAX_VARIANTS)]
 
     def share_texts(self) -> dict[str, list[str]]:
-        return {network: [f.data or "" for f in self.share_text_fields(network)] for network in NETWORKS}
+        return {
+            network: [f.data or "" for f in self.share_text_fields(network)] for network in SHARE_NETWORKS
+        }
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         has_link = bool(self.url.data) and not self.url.errors
-        for network in NETWORKS.values():
+        for network in SHARE_NETWORKS.values():
             limit = network.text_limit_with_link(has_link)
             for text_field in self.share_text_fields(network.key):
                 if len(text_field.data or "") > limit:
@@ -104,7 +113,7 @@ class ItemForm(FlaskForm):
             self.status.data = item.status.value
         self.publish_at.data = local_moment(item.publish_at)
         self.expire_at.data = local_moment(item.expire_at)
-        for network in NETWORKS:
+        for network in SHARE_NETWORKS:
             texts = item.texts_for(network)
             for position, text_field in enumerate(self.share_text_fields(network)):
                 text_field.data = texts[position] if position < len(texts) else ""
@@ -121,7 +130,7 @@ class ItemForm(FlaskForm):
         item.expire_at = stored_moment(self.expire_at.data) if self.expire_at.data else None
 
 
-for _network in NETWORKS.values():
+for _network in SHARE_NETWORKS.values():
     for _position in range(MAX_VARIANTS):
         setattr(
             ItemForm,

@@ -5,9 +5,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blueprints.auth.models import User
+from base.database import UTCDateTime, db, utcnow
+from blueprints.accounts.models import User
 from blueprints.content.catalogue import Status
-from database import UTCDateTime, db, utcnow
 
 
 class ContentItem(db.Model):

@@ -5,27 +5,20 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints.auth.guards import sign_in_required_except, wants_fragment
+from base.database import utcnow
+from base.urls import local_or
+from base.vocabularies import SHARE_NETWORKS, THEMES
+from base.web import public, wants_fragment
 from blueprints.content import services
-from blueprints.content.catalogue import (
-    DEFAULT_OWN_WORDS_TIP,
-    KINDS,
-    NETWORKS,
-    OWN_WORDS_TIPS,
-    STATUS_LABELS,
-    THEMES,
-)
+from blueprints.content.catalogue import DEFAULT_OWN_WORDS_TIP, KINDS, OWN_WORDS_TIPS, STATUS_LABELS
 from blueprints.content.feed import Cursor, Filters, feed_page, like_counts
 from blueprints.content.forms import ShareForm, SuggestForm
 from blueprints.content.models import BOOKMARK, LIKE, REACTION_KINDS
 from blueprints.quiz.services import latest_result
-from database import utcnow
-from urls import local_or
 
 bp = Blueprint("content", __name__)
 
 # Tracked links are opened by people outside the company.
-bp.before_request(sign_in_required_except("content.track"))
 
 
 def feed_filters() -> Filters:
@@ -78,7 +71,7 @@ def render_item(found, error: str | None = None, error_network: str | None = Non
         "content/item.html",
         item=found,
         live=found.is_live(utcnow()),
-        networks=[NETWORKS[key] for key in networks],
+        networks=[SHARE_NETWORKS[key] for key in networks],
         texts=texts,
         tip=tip,
         charter=services.must_accept_charter(current_user),
@@ -99,7 +92,7 @@ def render_item(found, error: str | None = None, error_network: str | None = Non
 def share(item_id: int, network: str):
     """Record the share, then open the network's share page with the share's tracked link."""
     found = services.item_for(current_user, item_id)
-    if found is None or not found.is_live(utcnow()) or network not in NETWORKS:
+    if found is None or not found.is_live(utcnow()) or network not in SHARE_NETWORKS:
         abort(404)
     form = ShareForm()
     if not form.validate_on_submit():
@@ -112,10 +105,11 @@ def share(item_id: int, network: str):
         recorded = services.share(current_user, found, network)
     except services.ContentError as refusal:
         return render_item(found, error=str(refusal), error_network=network, status=422)
-    return redirect(NETWORKS[network].share_url(services.tracked_link(recorded), text), 303)
+    return redirect(SHARE_NETWORKS[network].share_url(services.tracked_link(recorded), text), 303)
 
 
 @bp.route("/r/<token>")
+@public
 def track(token: str):
     """A tracked link: count the visit, go to the item's stored link (never one from the request).
 

@@ -7,14 +7,16 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from blueprints.activity import verbs
+from base.database import db, utcnow
+from base.links import public_url
+from base.vocabularies import SHARE_NETWORKS
+from blueprints.accounts.models import User
 from blueprints.activity.services import record
-from blueprints.auth.models import User
-from blueprints.content.catalogue import NETWORKS, Status
+from blueprints.content import verbs
+from blueprints.content.catalogue import Status
 from blueprints.content.models import (
     LIKE,
     REACTION_KINDS,
@@ -27,7 +29,6 @@ from blueprints.content.models import (
 )
 from blueprints.notifications.services import notify
 from blueprints.quiz.models import QuizResult
-from database import db, utcnow
 
 
 class ContentError(Exception):
@@ -50,8 +51,8 @@ def item_for(user: User, item_id: int) -> ContentItem | None:
 
 def share_networks(result: QuizResult | None) -> list[str]:
     """The networks to offer: those the person said they use in the quiz, or all when unknown."""
-    used = [key for key in NETWORKS if result and key in (result.networks or [])]
-    return used or list(NETWORKS)
+    used = [key for key in SHARE_NETWORKS if result and key in (result.networks or [])]
+    return used or list(SHARE_NETWORKS)
 
 
 def chosen_text(item: ContentItem, network: str, variant: int | None) -> tuple[str, int]:
@@ -113,19 +114,18 @@ def charter_history() -> list[Charter]:
 
 def tracked_link(share: Share) -> str:
     """The share's public link: on PUBLIC_URL, the address the outside world reaches."""
-    base = current_app.config["PUBLIC_URL"] or current_app.config["SITE_URL"]
-    return base.rstrip("/") + url_for("content.track", token=share.token)
+    return public_url("content.track", token=share.token)
 
 
 def check_share_text(item: ContentItem, network: str, text: str) -> str:
-    limit = NETWORKS[network].text_limit_with_link(bool(item.url))
+    limit = SHARE_NETWORKS[network].text_limit_with_link(bool(item.url))
     text = text.strip()
     if len(text) > limit:
         raise ContentError(
             _l(
                 "Your text is %(length)s characters long; %(network)s takes %(limit)s here.",
                 length=len(text),
-                network=NETWORKS[network].name,
+                network=SHARE_NETWORKS[network].name,
                 limit=limit,
             )
         )
@@ -137,7 +137,7 @@ def share(user: User, item: ContentItem, network: str) -> Share:
 
     The caller has checked the charter and that the item is live.
     """
-    if network not in NETWORKS:
+    if network not in SHARE_NETWORKS:
         raise ContentError(_l("This network is not offered for sharing."))
     if not item.url:
         raise ContentError(_l("This item has no link to share: copy its text instead."))
@@ -269,7 +269,7 @@ def approve(moderator: User, item: ContentItem) -> None:
         item.author,
         "suggestion_approved",
         {"title": item.title},
-        link=url_for("content.item", item_id=item.id),
+        link=("content.item", {"item_id": item.id}),
     )
     db.session.commit()
 

@@ -1,5 +1,6 @@
 """Home, language switch, health check, vendored front-end files and error pages."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -15,23 +16,22 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response
 from sqlalchemy.exc import SQLAlchemyError
 
+from base.database import db, utcnow
+from base.i18n import format_when
+from base.registry import registry
+from base.urls import local_or
+from base.web import public
 from blueprints.activity.services import programme_pulse
-from blueprints.auth.models import Role
 from blueprints.content.feed import Cursor, Filters, feed_page
-from blueprints.content.services import pending_count
 from blueprints.events.listing import home_events
 from blueprints.notifications.services import latest_notifications, message_text, unread_count
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import latest_result
-from database import db, utcnow
-from i18n import format_when
-from urls import local_or
 
 bp = Blueprint("core", __name__)
 
@@ -41,42 +41,37 @@ HOME_FEED_ITEMS = 3
 VENDOR_FILES = {"htmx.min.js": Path("node_modules/htmx.org/dist")}
 
 
-# Sections in the header: (endpoint, label, lowest role that sees it, endpoints of the section).
-NAVIGATION = [
-    ("core.home", _l("Home"), Role.EMPLOYEE, ("core.home",)),
-    ("quiz.intro", _l("Quiz"), Role.EMPLOYEE, ("quiz.intro", "quiz.question", "quiz.result")),
-    ("content.feed", _l("Feed"), Role.EMPLOYEE, ("content.",)),
-    ("events.index", _l("Events"), Role.EMPLOYEE, ("events.",)),
-    ("quiz.personae", _l("Personae"), Role.EMPLOYEE, ("quiz.personae", "quiz.persona")),
-    ("admin.index", _l("Comms console"), Role.COMMS, ("admin.", "content_console.", "events_console.")),
-]
-
-
 bp.add_app_template_filter(format_when, "when")
 
 
 @bp.app_context_processor
 def layout_helpers():
     return {
-        "main_navigation": main_navigation,
+        "navigation": navigation,
         "unread_notifications": lambda: unread_count(current_user),
         "notification_text": message_text,
-        "pending_suggestions": pending_count,
     }
 
 
-def main_navigation() -> list[tuple[str, str, bool]]:
-    """The header's sections for the person: (endpoint, label, whether the page is in it)."""
+@dataclass
+class MenuItem:
+    endpoint: str
+    label: str
+    current: bool
+    badge: int | None
+
+
+def navigation(menu: str) -> list[MenuItem]:
+    """A menu's entries that the person may see, as the features registered them."""
     here = request.endpoint or ""
     return [
-        (endpoint, label, here.startswith(section))
-        for endpoint, label, role, section in NAVIGATION
-        if current_user.has_role(role)
+        MenuItem(entry.endpoint, entry.label, here.startswith(entry.section), entry.badge and entry.badge())
+        for entry in registry().navigation
+        if entry.menu == menu and current_user.has_role(entry.role)
     ]
 
 
 @bp.route("/")
-@login_required
 def home():
     return render_template(
         "core/home.html",
@@ -91,6 +86,7 @@ def home():
 
 
 @bp.post("/language")
+@public
 def set_language():
     """Switch language: remembered on the account, or in the session for a visitor."""
     language = request.form.get("language", "")
@@ -103,6 +99,7 @@ def set_language():
 
 
 @bp.route("/healthz")
+@public
 def healthz():
     try:
         db.session.execute(sa.text("SELECT 1"))
@@ -113,6 +110,7 @@ def healthz():
 
 
 @bp.route("/static/vendor/<name>")
+@public
 def vendor(name: str):
     folder = VENDOR_FILES.get(name)
     if folder is None:

@@ -4,13 +4,13 @@ import random
 import secrets
 from datetime import datetime, timedelta
 
-from blueprints.activity import verbs
+from base.database import db
+from blueprints.accounts.models import Role, User
 from blueprints.activity.services import record
-from blueprints.auth.models import Role, User
+from blueprints.content import verbs as content_verbs
 from blueprints.content.catalogue import Status
 from blueprints.content.models import Charter, CharterAcceptance, ContentItem, Reaction, Share, ShareText
 from blueprints.demo.content_data import ITEMS, SUGGESTIONS
-from database import db
 
 HISTORY_DAYS = 80
 SHARERS = 0.4  # share of people who have shared something
@@ -103,7 +103,7 @@ def _suggestions(rng: random.Random, people: list[User], now: datetime) -> None:
         )
         db.session.add(item)
         db.session.flush()
-        record(suggester, verbs.SUGGESTION_SUBMITTED, "content", item.id, at=submitted)
+        record(suggester, content_verbs.SUGGESTION_SUBMITTED, "content", item.id, at=submitted)
 
 
 def _reader_history(
@@ -115,14 +115,14 @@ def _reader_history(
     accepted = now - timedelta(days=rng.randint(HISTORY_DAYS // 2, HISTORY_DAYS))
     if rng.random() < SHARERS:
         db.session.add(CharterAcceptance(user_id=person.id, charter_id=charter.id, accepted_at=accepted))
-        record(person, verbs.CHARTER_ACCEPTED, "charter", charter.id, {"version": 1}, at=accepted)
+        record(person, content_verbs.CHARTER_ACCEPTED, "charter", charter.id, {"version": 1}, at=accepted)
         for item in rng.sample(readable, rng.randint(1, 6)):
             _share(rng, person, item, now)
     if rng.random() < LIKERS:
         for item in rng.sample(readable, rng.randint(1, 8)):
             liked = _moment_after(rng, item.publish_at, now)
             db.session.add(Reaction(user_id=person.id, item_id=item.id, kind="like", created_at=liked))
-            record(person, verbs.CONTENT_LIKED, "content", item.id, at=liked)
+            record(person, content_verbs.CONTENT_LIKED, "content", item.id, at=liked)
 
 
 def _share(rng: random.Random, person: User, item: ContentItem, now: datetime) -> None:
@@ -134,11 +134,16 @@ def _share(rng: random.Random, person: User, item: ContentItem, now: datetime) -
     db.session.add(share)
     db.session.flush()
     record(
-        person, verbs.CONTENT_SHARED, "content", item.id, {"network": network, "share": share.id}, at=shared
+        person,
+        content_verbs.CONTENT_SHARED,
+        "content",
+        item.id,
+        {"network": network, "share": share.id},
+        at=shared,
     )
     for _ in range(share.clicks):
         clicked = _moment_after(rng, shared, now)
-        record(person, verbs.CLICK_RECEIVED, "content", item.id, {"share": share.id}, at=clicked)
+        record(person, content_verbs.CLICK_RECEIVED, "content", item.id, {"share": share.id}, at=clicked)
 
 
 def _moment_after(rng: random.Random, start: datetime, now: datetime) -> datetime:

@@ -3,11 +3,11 @@
 import random
 from datetime import datetime, timedelta
 
-from blueprints.activity import verbs
+from base.database import db
+from blueprints.accounts.models import Role, User
 from blueprints.activity.services import record
-from blueprints.auth.models import Role, User
+from blueprints.events import verbs as events_verbs
 from blueprints.events.models import Event, Registration, RegistrationStatus
-from database import db
 
 NEWCOMER = "employee@example.com"  # not in the full event, so the demo can show the waiting list
 ATTENDANCE = 0.8  # share of confirmed people who came
@@ -139,7 +139,12 @@ def _register(rng: random.Random, event: Event, people: list[User], now: datetim
         if event.ends_at <= now and rng.random() < ATTENDANCE:
             registration.attended = True
             record(
-                person, verbs.EVENT_ATTENDED, "event", event.id, {"by": event.organiser.id}, at=event.ends_at
+                person,
+                events_verbs.EVENT_ATTENDED,
+                "event",
+                event.id,
+                {"by": event.organiser.id},
+                at=event.ends_at,
             )
 
 
@@ -159,7 +164,7 @@ def _fill_with_waiting_list(rng: random.Random, event: Event, people: list[User]
                 waitlisted_at=joined,
             )
         )
-        record(person, verbs.EVENT_WAITLISTED, "event", event.id, at=joined)
+        record(person, events_verbs.EVENT_WAITLISTED, "event", event.id, at=joined)
 
 
 def _confirmed(event: Event, person: User, now: datetime) -> Registration:
@@ -172,5 +177,5 @@ def _confirmed(event: Event, person: User, now: datetime) -> Registration:
         confirmed_at=signed_up,
     )
     db.session.add(registration)
-    record(person, verbs.EVENT_REGISTERED, "event", event.id, at=signed_up)
+    record(person, events_verbs.EVENT_REGISTERED, "event", event.id, at=signed_up)
     return registration

@@ -10,18 +10,20 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from blueprints.activity import verbs
+from base.database import db, utcnow
+from base.vocabularies import NETWORKS
+from blueprints.accounts.models import Department, Role, Site, User
 from blueprints.activity.models import Activity
 from blueprints.activity.services import record
-from blueprints.auth.models import Department, Role, Site, User
+from blueprints.admin import verbs as admin_verbs
+from blueprints.auth import verbs as auth_verbs
 from blueprints.auth.services import DEMO_PASSWORD
 from blueprints.demo.content_seed import seed_content
 from blueprints.demo.events_seed import seed_events
 from blueprints.notifications.services import notify
 from blueprints.quiz.personae import PERSONA_KEYS
-from blueprints.quiz.questions import NETWORKS, QUESTIONS
+from blueprints.quiz.questions import QUESTIONS
 from blueprints.quiz.services import save_result
-from database import db, utcnow
 
 HISTORY_WEEKS = 12
 QUIZ_SKIPPED = 0.2  # share of people who have not taken the quiz
@@ -200,7 +202,7 @@ def seed_activity_history(rng: random.Random, people: list[User], now: datetime)
                 visits = 1
             for _ in range(visits):
                 at = now - timedelta(weeks=week, days=rng.random() * 7)
-                record(person, verbs.SIGNED_IN, at=at)
+                record(person, auth_verbs.SIGNED_IN, at=at)
                 count += 1
     return count
 
@@ -222,10 +224,10 @@ def seed_audit_trail(people: list[User], now: datetime) -> None:
     joined = now - timedelta(weeks=HISTORY_WEEKS + 1)
     for person in people:
         if person.language == "en":
-            record(admin, verbs.USER_CREATED, "user", person.id, at=joined)
+            record(admin, auth_verbs.USER_CREATED, "user", person.id, at=joined)
     second_comms = next(person for person in people[len(DEMO_ACCOUNTS) :] if person.role == Role.COMMS)
     change = {"from": Role.EMPLOYEE.value, "to": Role.COMMS.value}
-    record(admin, verbs.ROLE_CHANGED, "user", second_comms.id, change, at=now - timedelta(weeks=3))
+    record(admin, admin_verbs.ROLE_CHANGED, "user", second_comms.id, change, at=now - timedelta(weeks=3))
 
 
 def seed_quiz_results(rng: random.Random, people: list[User], now: datetime) -> None:

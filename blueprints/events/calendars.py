@@ -2,12 +2,12 @@
 
 from datetime import datetime
 
-from flask import current_app, url_for
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from base.database import utcnow
+from base.links import site_url
 from blueprints.events.models import Event
-from database import utcnow
 
 PRODUCT = "-//Porte-voix//Events//EN"
 
@@ -40,9 +40,7 @@ def _component(event: Event, stamp: datetime) -> CalendarEvent:
     location = event.place or event.online_url
     if location:
         component.add("location", location)
-    component.add(
-        "url", current_app.config["SITE_URL"].rstrip("/") + url_for("events.detail", event_id=event.id)
-    )
+    component.add("url", site_url("events.detail", event_id=event.id))
     component.add("sequence", event.sequence)
     component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     return component

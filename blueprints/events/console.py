@@ -6,23 +6,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from blueprints.activity import verbs
+from base.database import db, utcnow
 from blueprints.activity.services import record
-from blueprints.auth.guards import role_required
-from blueprints.auth.models import Role
-from blueprints.events import listing, services
+from blueprints.events import listing, services, verbs
 from blueprints.events.catalogue import KINDS
 from blueprints.events.forms import EventForm
 from blueprints.events.models import Event, Registration, RegistrationStatus
-from database import db, utcnow
 
-bp = Blueprint("events_console", __name__)
-
-
-@bp.before_request
-@role_required(Role.COMMS)
-def require_comms():
-    """Events and attendance are run by the comms team and administrators."""
+bp = Blueprint("events", __name__)
 
 
 @bp.route("/events")
@@ -50,7 +41,7 @@ def new_event():
         record(current_user, verbs.EVENT_CREATED, "event", event.id)
         db.session.commit()
         flash(_("“%(title)s” is scheduled.", title=event.title), "success")
-        return redirect(url_for("events_console.attendance", event_id=event.id), 303)
+        return redirect(url_for("console.events.attendance", event_id=event.id), 303)
     return render_template("events_console/editor.html", form=form, event=None), 422 if form.errors else 200
 
 
@@ -70,7 +61,7 @@ def edit_event(event_id: int):
             promoted = services.set_capacity(event.id, form.capacity.data)
         except services.EventError as refusal:  # seats taken since the check above
             flash(str(refusal), "error")
-            return redirect(url_for("events_console.edit_event", event_id=event.id), 303)
+            return redirect(url_for("console.events.edit_event", event_id=event.id), 303)
         flash(_("“%(title)s” is saved.", title=event.title), "success")
         if moved:
             announce_change(event)
@@ -83,7 +74,7 @@ def edit_event(event_id: int):
                 ),
                 "success",
             )
-        return redirect(url_for("events_console.attendance", event_id=event.id), 303)
+        return redirect(url_for("console.events.attendance", event_id=event.id), 303)
     return render_template("events_console/editor.html", form=form, event=event), 422 if form.errors else 200
 
 
@@ -122,7 +113,7 @@ def cancel_event(event_id: int):
             _("“%(title)s” is cancelled; %(num)s registered people were told.", title=event.title, num=told),
             "success",
         )
-    return redirect(url_for("events_console.attendance", event_id=event.id), 303)
+    return redirect(url_for("console.events.attendance", event_id=event.id), 303)
 
 
 @bp.route("/events/<int:event_id>")
@@ -171,4 +162,4 @@ def mark(event_id: int, registration_id: int):
                 event=registration.event,
                 sheet_open=True,
             )
-    return redirect(url_for("events_console.attendance", event_id=event_id), 303)
+    return redirect(url_for("console.events.attendance", event_id=event_id), 303)

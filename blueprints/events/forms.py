@@ -6,12 +6,18 @@ from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from blueprints.auth.forms import stripped
+from base.form_fields import (
+    LOCAL_FORMATS,
+    MultiCheckboxField,
+    local_moment,
+    stored_moment,
+    stripped,
+    web_link,
+)
+from base.i18n import LANGUAGE_NAMES
 from blueprints.events.catalogue import KINDS
 from blueprints.events.models import Event
 from blueprints.quiz.personae import PERSONAE
-from form_fields import LOCAL_FORMATS, MultiCheckboxField, local_moment, stored_moment, web_link
-from i18n import LANGUAGE_NAMES
 
 
 class EventForm(FlaskForm):

@@ -5,11 +5,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from blueprints.auth.models import User
+from base.database import db
+from blueprints.accounts.models import User
 from blueprints.events.models import ACTIVE, Event, EventStatus, Registration, RegistrationStatus
 from blueprints.events.services import Seats
 from blueprints.quiz.services import latest_result
-from database import db
 
 LIST_LIMIT = 60
 NAMES_SHOWN = 24

@@ -6,18 +6,17 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints.auth.guards import sign_in_required_except, wants_fragment
+from base.database import db, utcnow
+from base.i18n import LANGUAGE_NAMES
+from base.web import public, wants_fragment
 from blueprints.events import listing, services
 from blueprints.events.calendars import calendar_of
 from blueprints.events.catalogue import KINDS
 from blueprints.events.models import Event, RegistrationStatus
-from database import db, utcnow
-from i18n import LANGUAGE_NAMES
 
 bp = Blueprint("events", __name__)
 
 # Calendar apps fetch the private feed without a session.
-bp.before_request(sign_in_required_except("events.calendar_feed"))
 
 
 @bp.route("/events")
@@ -98,6 +97,7 @@ def event_calendar(event_id: int):
 
 
 @bp.route("/calendar/<token>.ics")
+@public
 def calendar_feed(token: str):
     """A person's private feed of their events, for calendar apps; the secret URL is the key."""
     person = listing.person_with_calendar_token(token)

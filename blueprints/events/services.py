@@ -8,19 +8,18 @@ capacity holds however many people sign up at the same instant.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from babel.dates import format_datetime
-from flask import current_app, render_template, url_for
-from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from blueprints.activity import verbs
+from base.database import db, utcnow
+from blueprints.accounts.models import User
 from blueprints.activity.services import record
-from blueprints.auth.models import User
+from blueprints.events import verbs
+from blueprints.events.emails import email_reminder
 from blueprints.events.models import (
     ACTIVE,
     Event,
@@ -30,8 +29,6 @@ from blueprints.events.models import (
     ReminderSent,
 )
 from blueprints.notifications.services import notify
-from database import db, utcnow
-from mail import mail_configured, send_mail
 
 REMINDER_BEFORE = timedelta(hours=24)
 REMINDER_KIND = "24h"
@@ -67,6 +64,11 @@ def locked_event(event_id: int) -> Event | None:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+
+
+def event_link(event: Event) -> tuple[str, dict]:
+    """The event's page, as notifications store it."""
+    return "events.detail", {"event_id": event.id}
 
 
 def seats(event_id: int) -> Seats:
@@ -187,7 +189,7 @@ def promote(event: Event, now: datetime) -> list[Registration]:
             registration.user,
             "event_promoted",
             {"title": event.title},
-            link=url_for("events.detail", event_id=event.id),
+            link=event_link(event),
         )
     return promoted
 
@@ -245,7 +247,7 @@ def _notify_registrants(event: Event, kind: str, params: dict) -> int:
         .options(joinedload(Registration.user))
     ).all()
     for registration in registrations:
-        notify(registration.user, kind, params, link=url_for("events.detail", event_id=event.id))
+        notify(registration.user, kind, params, link=event_link(event))
     return len(registrations)
 
 
@@ -302,26 +304,13 @@ def send_reminders(now: datetime | None = None) -> int:
                 )
         except IntegrityError:  # another run sent it meanwhile
             continue
-        link = url_for("events.detail", event_id=event.id)
         notify(
             registration.user,
             "event_reminder",
             {"title": event.title, "starts_at": event.starts_at.isoformat()},
-            link=link,
+            link=event_link(event),
         )
         db.session.commit()
-        _email_reminder(registration.user, event, link)
+        email_reminder(registration.user, event)
         sent += 1
     return sent
-
-
-def _email_reminder(user: User, event: Event, link: str) -> None:
-    if not mail_configured():
-        return
-    language = user.language or current_app.config["DEFAULT_LANGUAGE"]
-    zone = ZoneInfo(user.timezone or current_app.config["DEFAULT_TIMEZONE"])
-    when = format_datetime(event.starts_at, "medium", tzinfo=zone, locale=language)  # the reader's time zone
-    with force_locale(language):
-        body = render_template("email/event_reminder.txt", user=user, event=event, link=link, when=when)
-        subject = str(_l("Reminder: %(title)s", title=event.title))
-    send_mail(user.email, subject, body)

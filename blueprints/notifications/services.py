@@ -1,33 +1,41 @@
-"""Notifying people, counting and reading their notifications."""
+"""Notifying people, counting and reading their notifications, e-mailing digests.
+
+Features register their notification kinds and texts (``registry.Feature.notifications``);
+a notification stores its kind and parameters and is written in the reader's language
+when it is shown.
+"""
 
 from itertools import groupby
 
 import sqlalchemy as sa
-from flask import current_app, render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
 
-from blueprints.auth.models import User
-from blueprints.notifications.messages import MESSAGES, render_message
+from base.database import db, utcnow
+from base.mail import mail_configured
+from base.registry import registry
+from blueprints.accounts.models import User
+from blueprints.notifications.emails import send_digest
 from blueprints.notifications.models import Notification
-from database import db, utcnow
-from mail import mail_configured, send_mail
 
 PAGE_SIZE = 20
 
 
-def notify(user, kind: str, params: dict | None = None, link: str | None = None) -> Notification:
-    """Queue a notification for a person (the caller commits)."""
-    if kind not in MESSAGES:
+def notify(user, kind: str, params: dict | None = None, link: tuple[str, dict] | None = None) -> Notification:
+    """Queue a notification for a person (the caller commits). ``link``: (endpoint, values)."""
+    if kind not in registry().notifications:
         raise ValueError(f"unknown notification kind {kind!r}")
-    notification = Notification(user_id=user.id, kind=kind, params=params or {}, link=link)
+    endpoint, values = link or (None, {})
+    notification = Notification(
+        user_id=user.id, kind=kind, params=params or {}, link_endpoint=endpoint, link_values=values
+    )
     db.session.add(notification)
     return notification
 
 
 def message_text(notification: Notification) -> str:
     """The notification's text in the current language."""
-    return render_message(notification.kind, notification.params)
+    message = registry().notifications[notification.kind]
+    params = notification.params
+    return message(params) if callable(message) else str(message) % params
 
 
 def unread_count(user) -> int:
@@ -94,7 +102,7 @@ def send_digests() -> int:
     sent = 0
     for user_id, notifications in groupby(pending, key=lambda n: n.user_id):
         notifications = list(notifications)
-        if people[user_id].active and _send_digest(people[user_id], notifications):
+        if people[user_id].active and send_digest(people[user_id], notifications, message_text):
             sent += 1
             db.session.execute(
                 sa.update(Notification)
@@ -103,14 +111,3 @@ def send_digests() -> int:
             )
             db.session.commit()
     return sent
-
-
-def _send_digest(user, notifications: list[Notification]) -> bool:
-    """One e-mail in the person's language; the request context at the site's public
-    address lets url_for build absolute links from a cron job."""
-    config = current_app.config
-    language = user.language or config["DEFAULT_LANGUAGE"]
-    with current_app.test_request_context(base_url=config["SITE_URL"]), force_locale(language):
-        lines = [message_text(notification) for notification in notifications]
-        body = render_template("email/digest.txt", user=user, lines=lines)
-        return send_mail(user.email, _("Your Porte-voix news"), body)

@@ -4,8 +4,8 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from form_fields import MultiCheckboxField
-from i18n import LANGUAGE_NAMES, timezone_choices
+from base.form_fields import MultiCheckboxField
+from base.i18n import LANGUAGE_NAMES, timezone_choices
 
 NOT_SET = 0
 

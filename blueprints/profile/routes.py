@@ -1,14 +1,14 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from blueprints.auth.labels import ROLE_LABELS
-from blueprints.content.feed import reading_languages
+from base.extensions import limiter
+from base.i18n import reading_languages
+from blueprints.accounts.labels import ROLE_LABELS
 from blueprints.profile import services
 from blueprints.profile.forms import NOT_SET, PasswordForm, ProfileForm
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import history as quiz_history
-from extensions import limiter
 
 bp = Blueprint("profile", __name__)
 
@@ -40,7 +40,6 @@ def render_profile(form: ProfileForm, password_form: PasswordForm, status: int =
 
 
 @bp.route("/me", methods=["GET", "POST"])
-@login_required
 def me():
     form = profile_form()
     if form.validate_on_submit():
@@ -60,7 +59,6 @@ def me():
 
 
 @bp.post("/me/password")
-@login_required
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 def change_password():
     password_form = PasswordForm(prefix="password")

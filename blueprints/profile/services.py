@@ -2,10 +2,10 @@
 
 import sqlalchemy as sa
 
-from blueprints.activity import verbs
+from base.database import db
+from blueprints.accounts.models import Department, Site, User
 from blueprints.activity.services import record
-from blueprints.auth.models import Department, Site, User
-from database import db
+from blueprints.profile import verbs
 
 
 def departments() -> list[Department]:

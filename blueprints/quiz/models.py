@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from database import UTCDateTime, db, utcnow
+from base.database import UTCDateTime, db, utcnow
 
 
 class QuizResult(db.Model):

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from base.vocabularies import NETWORKS
+
 QUIZ_VERSION = 1
 
 
@@ -30,14 +32,6 @@ class Question:
         return {option.key for option in self.options}
 
 
-NETWORKS = {
-    "linkedin": "LinkedIn",
-    "x": "X",
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "youtube": "YouTube",
-    "tiktok": "TikTok",
-}
 NETWORKS_QUESTION = "networks"
 NO_NETWORK = "none"
 
@@ -162,7 +156,10 @@ QUESTIONS = (
     Question(
         NETWORKS_QUESTION,
         _l("Which social networks do you use? (choose all that apply)"),
-        (*(Option(key, name) for key, name in NETWORKS.items()), Option(NO_NETWORK, _l("None of them yet"))),
+        (
+            *(Option(key, network.name) for key, network in NETWORKS.items()),
+            Option(NO_NETWORK, _l("None of them yet")),
+        ),
         multiple=True,
     ),
 )

@@ -3,16 +3,16 @@
 import secrets
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from htmx_flask import make_response
 from sqlalchemy.exc import IntegrityError
 
-from blueprints.auth.guards import wants_fragment
-from blueprints.content.catalogue import THEMES
+from base.database import db
+from base.vocabularies import THEMES
+from base.web import wants_fragment
 from blueprints.quiz import services
 from blueprints.quiz.personae import BY_KEY, NEXT_STEPS, PERSONAE
 from blueprints.quiz.questions import QUESTIONS
-from database import db
 
 bp = Blueprint("quiz", __name__)
 
@@ -20,12 +20,6 @@ bp = Blueprint("quiz", __name__)
 # and the attempt they belong to (stored with the result, unique per person).
 ANSWERS = "quiz_answers"
 ATTEMPT = "quiz_attempt"
-
-
-@bp.before_request
-@login_required
-def require_sign_in():
-    """The quiz and the persona pages are for signed-in colleagues."""
 
 
 @bp.route("/quiz")

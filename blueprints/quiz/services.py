@@ -5,14 +5,14 @@ from collections import defaultdict
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from blueprints.activity import verbs
+from base.database import db
+from blueprints.accounts.models import Department, User
 from blueprints.activity.services import record
-from blueprints.auth.models import Department, User
+from blueprints.quiz import verbs
 from blueprints.quiz.models import PersonaScore, QuizResult
 from blueprints.quiz.personae import BY_KEY, PERSONA_KEYS
 from blueprints.quiz.questions import NETWORKS_QUESTION, NO_NETWORK, QUESTIONS, QUIZ_VERSION, Question
 from blueprints.quiz.scoring import persona_scores, rank_personae
-from database import db
 
 
 class QuizError(Exception):

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 02:50:43.825341
 from alembic import op
 import sqlalchemy as sa
 
-import database  # noqa: F401 (custom column types)
+import base.database  # noqa: F401 (custom column types)
 
 
 # revision identifiers, used by Alembic.
@@ -25,8 +25,8 @@ def upgrade():
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('starts_at', database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', base.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', base.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('place', sa.String(length=200), nullable=False),
     sa.Column('online_url', sa.String(length=2000), nullable=True),
     sa.Column('capacity', sa.Integer(), nullable=True),
@@ -35,8 +35,8 @@ def upgrade():
     sa.Column('organiser_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.Enum('scheduled', 'cancelled', name='eventstatus', native_enum=False, length=16), nullable=False),
     sa.Column('sequence', sa.Integer(), nullable=False),
-    sa.Column('created_at', database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', base.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', base.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['organiser_id'], ['users.id'], name=op.f('fk_events_organiser_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
     )
@@ -48,10 +48,10 @@ def upgrade():
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.Enum('confirmed', 'waitlisted', 'cancelled', name='registrationstatus', native_enum=False, length=16), nullable=False),
-    sa.Column('created_at', database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('waitlisted_at', database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('confirmed_at', database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('cancelled_at', database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', base.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('waitlisted_at', base.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('confirmed_at', base.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_at', base.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('attended', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_registrations_event_id_events')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_registrations_user_id_users')),
@@ -66,8 +66,8 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('registration_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('starts_at', database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', base.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', base.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_reminders_sent_registration_id_registrations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reminders_sent')),
     sa.UniqueConstraint('registration_id', 'kind', 'starts_at', name='uq_reminders_sent_registration_kind')

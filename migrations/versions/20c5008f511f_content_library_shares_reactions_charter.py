@@ -8,7 +8,7 @@ Create Date: 2026-11-23 02:12:00.773694
 from alembic import op
 import sqlalchemy as sa
 
-import database  # noqa: F401 (custom column types)
+import base.database  # noqa: F401 (custom column types)
 
 
 # revision identifiers, used by Alembic.
@@ -26,7 +26,7 @@ def upgrade():
     sa.Column('body_fr', sa.Text(), nullable=False),
     sa.Column('body_en', sa.Text(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', base.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_charters_created_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_charters')),
     sa.UniqueConstraint('version', name=op.f('uq_charters_version'))
@@ -41,16 +41,16 @@ def upgrade():
     sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('target_personae', sa.JSON(), nullable=False),
     sa.Column('status', sa.Enum('draft', 'pending', 'published', 'rejected', 'archived', name='status', native_enum=False, length=16), nullable=False),
-    sa.Column('publish_at', database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expire_at', database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('publish_at', base.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expire_at', base.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('pinned', sa.Boolean(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=False),
     sa.Column('suggestion_reason', sa.Text(), nullable=True),
     sa.Column('rejection_reason', sa.Text(), nullable=True),
     sa.Column('moderated_by_id', sa.Integer(), nullable=True),
-    sa.Column('moderated_at', database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('moderated_at', base.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', base.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', base.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_content_items_author_id_users')),
     sa.ForeignKeyConstraint(['moderated_by_id'], ['users.id'], name=op.f('fk_content_items_moderated_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_content_items'))
@@ -62,7 +62,7 @@ def upgrade():
     op.create_table('charter_acceptances',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('charter_id', sa.Integer(), nullable=False),
-    sa.Column('accepted_at', database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('accepted_at', base.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['charter_id'], ['charters.id'], name=op.f('fk_charter_acceptances_charter_id_charters')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_charter_acceptances_user_id_users')),
     sa.PrimaryKeyConstraint('user_id', 'charter_id', name=op.f('pk_charter_acceptances'))
@@ -71,7 +71,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=10), nullable=False),
-    sa.Column('created_at', database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', base.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['content_items.id'], name=op.f('fk_reactions_item_id_content_items')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_reactions_user_id_users')),
     sa.PrimaryKeyConstraint('user_id', 'item_id', 'kind', name=op.f('pk_reactions'))
@@ -98,7 +98,7 @@ def upgrade():
     sa.Column('network', sa.String(length=20), nullable=False),
     sa.Column('token', sa.String(length=32), nullable=False),
     sa.Column('clicks', sa.Integer(), nullable=False),
-    sa.Column('created_at', database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', base.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['content_items.id'], name=op.f('fk_shares_item_id_content_items')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_shares_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_shares')),

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 23:50:20.093455
 from alembic import op
 import sqlalchemy as sa
 
-import database  # noqa: F401 (custom column types)
+import base.database  # noqa: F401 (custom column types)
 
 
 # revision identifiers, used by Alembic.
@@ -27,7 +27,7 @@ def upgrade():
     sa.Column('answers', sa.JSON(), nullable=False),
     sa.Column('networks', sa.JSON(), nullable=False),
     sa.Column('primary_persona', sa.String(length=20), nullable=False),
-    sa.Column('created_at', database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', base.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_quiz_results_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_results'))
     )

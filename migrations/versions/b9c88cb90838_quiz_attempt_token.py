@@ -8,7 +8,7 @@ Create Date: 2026-11-23 00:27:26.139375
 from alembic import op
 import sqlalchemy as sa
 
-import database  # noqa: F401 (custom column types)
+import base.database  # noqa: F401 (custom column types)
 
 
 # revision identifiers, used by Alembic.

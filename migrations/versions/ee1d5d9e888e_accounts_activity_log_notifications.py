@@ -8,7 +8,7 @@ Create Date: 2026-11-22 23:35:41.082441
 from alembic import op
 import sqlalchemy as sa
 
-import database  # noqa: F401 (custom column types)
+import base.database  # noqa: F401 (custom column types)
 
 
 # revision identifiers, used by Alembic.
@@ -44,8 +44,8 @@ def upgrade():
     sa.Column('language', sa.String(length=8), nullable=True),
     sa.Column('timezone', sa.String(length=64), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_at', database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', base.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', base.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_users_department_id_departments')),
     sa.ForeignKeyConstraint(['manager_id'], ['users.id'], name=op.f('fk_users_manager_id_users')),
     sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_users_site_id_sites')),
@@ -62,7 +62,7 @@ def upgrade():
     sa.Column('verb', sa.String(length=40), nullable=False),
     sa.Column('object_type', sa.String(length=40), nullable=True),
     sa.Column('object_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', base.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('department_id', sa.Integer(), nullable=True),
     sa.Column('site_id', sa.Integer(), nullable=True),
     sa.Column('payload', sa.JSON(), nullable=False),
@@ -83,9 +83,9 @@ def upgrade():
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('params', sa.JSON(), nullable=False),
     sa.Column('link', sa.String(length=500), nullable=True),
-    sa.Column('created_at', database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('read_at', database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('emailed_at', database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', base.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('read_at', base.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('emailed_at', base.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
     )

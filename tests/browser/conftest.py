@@ -1,5 +1,7 @@
 """Playwright on Debian's Chromium: pytest-playwright's fixtures, our browser binary."""
 
+from pathlib import Path
+
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
@@ -21,9 +23,14 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+HERE = Path(__file__).parent
+
+
 def pytest_collection_modifyitems(items):
+    """The browser marker on the tests of this folder only (the hook sees the whole suite)."""
     for item in items:
-        item.add_marker(pytest.mark.browser)
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

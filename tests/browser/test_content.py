@@ -5,10 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from blueprints.auth.models import Role, User
+from base.database import db
+from blueprints.accounts.models import Role, User
 from blueprints.content import services
 from blueprints.content.feed import PAGE_SIZE
-from database import db
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_quiz import sign_in
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from blueprints.auth.models import Role
+from base.database import db, utcnow
+from blueprints.accounts.models import Role
 from blueprints.events.models import Event
-from database import db, utcnow
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_content import sign_in_en, sign_in_fr
 

@@ -5,9 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from blueprints.auth.models import Role, User
+from base.database import db
+from blueprints.accounts.models import Role, User
 from blueprints.notifications.services import notify
-from database import db
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.conftest import PASSWORD
 

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from blueprints.auth.models import Role
+from blueprints.accounts.models import Role
 
 ROLE_LABELS = {
     Role.EMPLOYEE: _l("Employee"),

@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from database import UTCDateTime, db, utcnow
+from base.database import UTCDateTime, db, utcnow
 
 
 class Role(enum.StrEnum):

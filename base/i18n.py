@@ -38,3 +38,13 @@ def timezone_choices() -> list[tuple[str, str]]:
 def format_when(moment: datetime) -> str:
     """Date and time to the minute, in the reader's language and time zone."""
     return _("%(date)s, %(time)s", date=format_date(moment, "medium"), time=format_time(moment, "short"))
+
+
+def language_of(user) -> str:
+    """The language to write to a person in outside a request (e-mails): theirs, else the default."""
+    return user.language or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def reading_languages(user) -> list[str]:
+    """The languages the person reads content in: chosen on /me, else the interface language."""
+    return list(user.content_languages) or [language_of(user)]

@@ -11,6 +11,11 @@ from wtforms.validators import ValidationError
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
+def stripped(value):
+    """A form filter: text without surrounding white space."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Several choices as check boxes (rendered as a fieldset by the ``field`` macro)."""
 

@@ -1,0 +1,108 @@
+"""Features plug in here: each declares its blueprints, commands, activity verbs,
+notification kinds, audit texts and navigation entries, and the factory registers it.
+
+Lower packages read what the features registered (through ``current_app``) instead of
+listing the features themselves, so a new feature adds a package and a line in the
+factory, and edits nothing below it.
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Flask, current_app
+
+EXTENSION = "porte_voix_features"
+
+# A notification's text: a lazy string formatted with its parameters, or a function of them.
+Message = Any
+# An audit entry's text from the name of its object and the action's payload.
+AuditText = Callable[[str, dict], str]
+
+
+MAIN_MENU = "main"  # the header
+CONSOLE_MENU = "console"  # the comms console's own menu
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """An entry of a menu: its page, label, the lowest role that sees it, the endpoint
+    prefixes that belong to it (the entry is marked current on those pages), its place,
+    and optionally a count to show beside it (e.g. suggestions waiting)."""
+
+    endpoint: str
+    label: Any
+    role: Any
+    section: tuple[str, ...]
+    order: int
+    menu: str = MAIN_MENU
+    badge: Callable[[], int] | None = None
+
+
+@dataclass(frozen=True)
+class AuditTarget:
+    """How the audit trail names an object type: the model and the column to read."""
+
+    model: Any
+    name_column: Any
+
+
+@dataclass
+class Feature:
+    name: str
+    blueprints: Sequence[Blueprint] = ()
+    console_blueprints: Sequence[Blueprint] = ()  # nested under the comms console (/admin)
+    commands: Sequence[Any] = ()
+    verbs: Sequence[str] = ()
+    notifications: Mapping[str, Message] = field(default_factory=dict)
+    audit_texts: Mapping[str, AuditText] = field(default_factory=dict)
+    audit_targets: Mapping[str, AuditTarget] = field(default_factory=dict)
+    navigation: Sequence[NavEntry] = ()
+
+
+@dataclass
+class Registry:
+    """Everything the registered features declared, merged; a key declared twice is an error."""
+
+    features: list[Feature] = field(default_factory=list)
+    verbs: set[str] = field(default_factory=set)
+    notifications: dict[str, Message] = field(default_factory=dict)
+    audit_texts: dict[str, AuditText] = field(default_factory=dict)
+    audit_targets: dict[str, AuditTarget] = field(default_factory=dict)
+    navigation: list[NavEntry] = field(default_factory=list)
+
+    def add(self, feature: Feature) -> None:
+        _merge(self.verbs, feature.verbs, feature.name, "verb")
+        _merge(self.notifications, feature.notifications, feature.name, "notification kind")
+        _merge(self.audit_texts, feature.audit_texts, feature.name, "audit text")
+        _merge(self.audit_targets, feature.audit_targets, feature.name, "audit target")
+        self.navigation = sorted([*self.navigation, *feature.navigation], key=lambda entry: entry.order)
+        self.features.append(feature)
+
+
+def _merge(into, new, feature: str, what: str) -> None:
+    clash = set(into) & set(new)
+    if clash:
+        raise ValueError(f"feature {feature!r} declares the {what} {sorted(clash)} again")
+    into.update(new)
+
+
+def register_features(app: Flask, features: Sequence[Feature], console: Blueprint) -> Registry:
+    """Register each feature's blueprints (console ones under ``console``) and commands."""
+    registry = Registry()
+    for feature in features:
+        registry.add(feature)
+        for blueprint in feature.blueprints:
+            app.register_blueprint(blueprint)
+        for blueprint in feature.console_blueprints:
+            console.register_blueprint(blueprint)
+        for command in feature.commands:
+            app.cli.add_command(command)
+    app.register_blueprint(console)
+    app.extensions[EXTENSION] = registry
+    return registry
+
+
+def registry() -> Registry:
+    """The features registered on the current app."""
+    return current_app.extensions[EXTENSION]

@@ -1,0 +1,74 @@
+"""The content library: feed, sharing with tracked links, suggestions, moderation, charter."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from base.registry import CONSOLE_MENU, AuditTarget, Feature, NavEntry
+from blueprints.accounts.models import Role
+from blueprints.content import console, verbs
+from blueprints.content.models import ContentItem
+from blueprints.content.routes import bp
+from blueprints.content.services import pending_count
+
+feature = Feature(
+    "content",
+    blueprints=[bp],
+    console_blueprints=[console.bp],
+    verbs=verbs.VERBS,
+    notifications={
+        "suggestion_approved": _l("Your suggestion “%(title)s” is published in the feed. Thank you!"),
+        "suggestion_rejected": _l(
+            "Your suggestion “%(title)s” was not published. The comms team says: %(reason)s"
+        ),
+    },
+    audit_texts={
+        verbs.MODERATION_APPROVED: lambda target, payload: _(
+            "approved the suggestion “%(title)s”", title=target
+        ),
+        verbs.MODERATION_REJECTED: lambda target, payload: _(
+            "rejected the suggestion “%(title)s”", title=target
+        ),
+        verbs.CONTENT_CREATED: lambda target, payload: _("created “%(title)s”", title=target),
+        verbs.CONTENT_UPDATED: lambda target, payload: _("edited “%(title)s”", title=target),
+        verbs.CONTENT_PINNED: lambda target, payload: _("pinned “%(title)s”", title=target),
+        verbs.CONTENT_UNPINNED: lambda target, payload: _("unpinned “%(title)s”", title=target),
+        verbs.CONTENT_ARCHIVED: lambda target, payload: _("archived “%(title)s”", title=target),
+        verbs.CHARTER_PUBLISHED: lambda target, payload: _(
+            "published version %(version)s of the charter", version=payload["version"]
+        ),
+    },
+    audit_targets={"content": AuditTarget(ContentItem, ContentItem.title)},
+    navigation=[
+        NavEntry("content.feed", _l("Feed"), Role.EMPLOYEE, ("content.",), 20),
+        NavEntry(
+            "console.content.library",
+            _l("Content"),
+            Role.COMMS,
+            (
+                "console.content.library",
+                "console.content.new_item",
+                "console.content.edit_item",
+                "console.content.figures",
+            ),
+            10,
+            CONSOLE_MENU,
+        ),
+        NavEntry(
+            "console.content.queue",
+            _l("Moderation"),
+            Role.COMMS,
+            ("console.content.queue", "console.content.review"),
+            20,
+            CONSOLE_MENU,
+            badge=pending_count,
+        ),
+        NavEntry(
+            "console.content.charter",
+            _l("Charter"),
+            Role.COMMS,
+            ("console.content.charter",),
+            40,
+            CONSOLE_MENU,
+        ),
+    ],
+)

@@ -1,0 +1,11 @@
+"""Home, language switch, health check, vendored front-end files."""
+
+from flask_babel import lazy_gettext as _l
+
+from base.registry import Feature, NavEntry
+from blueprints.accounts.models import Role
+from blueprints.core.routes import bp
+
+feature = Feature(
+    "core", blueprints=[bp], navigation=[NavEntry("core.home", _l("Home"), Role.EMPLOYEE, ("core.home",), 0)]
+)

@@ -1,0 +1,39 @@
+"""Events: social cafés, webinars, trainings and talks, with sign-up and waiting lists."""
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from base.i18n import format_when
+from base.registry import CONSOLE_MENU, Feature, NavEntry
+from blueprints.accounts.models import Role
+from blueprints.events import console, verbs
+from blueprints.events.cli import events_cli
+from blueprints.events.routes import bp
+
+feature = Feature(
+    "events",
+    blueprints=[bp],
+    console_blueprints=[console.bp],
+    commands=[events_cli],
+    verbs=verbs.VERBS,
+    notifications={
+        "event_promoted": _l("A seat is free: you are now confirmed for “%(title)s”."),
+        "event_cancelled": _l("“%(title)s” is cancelled. Sorry for the change of plans."),
+        "event_changed": lambda params: _(
+            "The time or place of “%(title)s” has changed: it now starts %(when)s. See the details.",
+            title=params["title"],
+            when=format_when(datetime.fromisoformat(params["starts_at"])),
+        ),
+        "event_reminder": lambda params: _(
+            "Reminder: “%(title)s” starts %(when)s.",
+            title=params["title"],
+            when=format_when(datetime.fromisoformat(params["starts_at"])),
+        ),
+    },
+    navigation=[
+        NavEntry("events.index", _l("Events"), Role.EMPLOYEE, ("events.",), 30),
+        NavEntry("console.events.index", _l("Events"), Role.COMMS, ("console.events.",), 30, CONSOLE_MENU),
+    ],
+)
