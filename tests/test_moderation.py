@@ -153,7 +153,10 @@ def test_approving_publishes_the_edited_suggestion_and_tells_the_suggester(
         "A trade magazine on our street lights.",
     )
     [notice] = notifications_of(app, suggester.id)
-    assert notice.kind == "suggestion_approved" and (notice.link_endpoint, notice.link_values) == ("content.item", {"item_id": item_id})
+    assert notice.kind == "suggestion_approved" and (notice.link_endpoint, notice.link_values) == (
+        "content.item",
+        {"item_id": item_id},
+    )
     with app.app_context():
         verbs_logged = set(db.session.scalars(sa.select(Activity.verb).where(Activity.object_id == item_id)))
     assert {
