@@ -12,6 +12,7 @@ from base.database import db
 from base.extensions import babel, csrf, htmx, limiter, login_manager, migrate
 from base.i18n import LANGUAGE_NAMES, select_locale, select_timezone
 from base.registry import register_features
+from base.web import csrf_field
 from blueprints.admin.feature import feature as admin
 from blueprints.auth.feature import feature as auth
 from blueprints.auth.guards import console_blueprint
@@ -41,7 +42,10 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_pages(app)
     app.after_request(security.add_security_headers)
     app.jinja_env.globals.update(
-        get_locale=get_locale, LANGUAGES=app.config["LANGUAGES"], LANGUAGE_NAMES=LANGUAGE_NAMES
+        get_locale=get_locale,
+        csrf_field=csrf_field,
+        LANGUAGES=app.config["LANGUAGES"],
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
     )
     return app
 
