@@ -3,18 +3,26 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Links in share buttons, calendars and e-mails point at the port the site runs on, unless set.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint translations extract-messages deps
+.PHONY: run test lint translations extract-messages deps chromium
 
 run: deps translations
 	DEMO_MODE=1 $(FLASK) db upgrade
 	DEMO_MODE=1 $(FLASK) seed-demo --if-empty
-	DEMO_MODE=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	DEMO_MODE=1 SITE_URL=$(SITE_URL) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: deps translations lint
-	@test -x /usr/bin/chromium || { echo "Chromium is missing for the browser tests: run 'apt-get install -y chromium' as root, then 'make test' again."; exit 1; }
+test: deps translations lint chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium: installed here when we may (as root), else say how.
+chromium:
+	@test -x /usr/bin/chromium || [ "$$(id -u)" != 0 ] || \
+		{ echo "Installing Chromium for the browser tests…"; apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-upgrade chromium >/dev/null; }
+	@test -x /usr/bin/chromium || { echo "Chromium is missing for the browser tests: run 'sudo apt-get install -y chromium', then 'make test' again."; exit 1; }
 
 lint: deps
 	$(BIN)/ruff check .
