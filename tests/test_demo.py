@@ -1,5 +1,7 @@
 """The demo company of SPEC §6: seeded once, alive, and every page renders with it."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -9,7 +11,7 @@ from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
 from blueprints.content import services
 from blueprints.content.catalogue import KINDS, Status
-from blueprints.content.models import ContentItem, Share
+from blueprints.content.models import Charter, ContentItem, Share, ShareText
 from blueprints.events import services as event_services
 from blueprints.events import verbs as events_verbs
 from blueprints.events.models import Event
@@ -18,6 +20,16 @@ from blueprints.quiz.personae import PERSONA_KEYS
 from tests.conftest import csrf_token, post
 from tests.test_cli import count
 from tests.test_roles import PAGES, expected_status
+
+DEMO_ACCOUNTS = {
+    "employee@example.com": Role.EMPLOYEE,
+    "comms@example.com": Role.COMMS,
+    "admin@example.com": Role.ADMIN,
+}
+
+
+def sign_in(client, email: str):
+    return client.post("/login", data={"email": email, "password": "demo", "csrf_token": csrf_token(client)})
 
 
 def test_seed_demo_fills_the_company_once(make_app):
@@ -28,30 +40,34 @@ def test_seed_demo_fills_the_company_once(make_app):
     with app.app_context():
         people = db.session.scalars(sa.select(User)).all()
         assert 45 <= len(people) <= 60
+        assert f"Demo company created: {len(people)} people" in result.output
         roles = {user.email: user.role for user in people}
-        assert roles["admin@example.com"] == Role.ADMIN
-        assert roles["comms@example.com"] == Role.COMMS
-        assert roles["employee@example.com"] == Role.EMPLOYEE
+        for email, role in DEMO_ACCOUNTS.items():
+            assert roles[email] == role, email
         assert {user.language for user in people} == {"fr", "en"}
-        assert len({user.department_id for user in people}) >= 6
+        departments = {user.department_id for user in people}
+        assert None not in departments
+        assert len(departments) >= 6
         active_people = db.session.scalar(sa.select(sa.func.count(sa.distinct(Activity.user_id))))
         assert active_people >= 20
         quiz_takers = db.session.scalars(sa.select(QuizResult.primary_persona)).all()
-        assert len(quiz_takers) >= 30 and len(set(quiz_takers)) >= 6  # varied personae
-        assert any(user.directory_opt_in for user in people)
+        assert len(quiz_takers) >= 30
+        assert len(set(quiz_takers)) >= 6  # varied personae
+        opted_in = sum(user.directory_opt_in for user in people)
+        assert 0 < opted_in < len(quiz_takers)  # some quiz takers are listed in the directory, not all
     again = runner.invoke(args=["seed-demo", "--if-empty"])
-    assert again.exit_code == 0 and "not added" in again.output
+    assert again.exit_code == 0, again.output
+    assert again.output == "The database already has people: demo data not added.\n"
     assert count(app, User) == len(people)
-    client = app.test_client()
-    response = client.post(
-        "/login", data={"email": "employee@example.com", "password": "demo", "csrf_token": csrf_token(client)}
-    )
+    response = sign_in(app.test_client(), "employee@example.com")
     assert response.status_code == 302
+    assert response.headers.get("Location") == "/"  # signed in and sent home, not back to the form
 
 
 def test_seed_demo_refuses_outside_demo_mode(app, runner):
     result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code != 0
+    assert result.exit_code == 1
+    assert "seed-demo fills a demo site: set DEMO_MODE=1 first." in result.output
     assert count(app, User) == 0
 
 
@@ -60,15 +76,15 @@ def test_every_page_of_the_demo_renders(make_app, language):
     """The seeded company, seen by each demo role, in both languages."""
     app = make_app(DEMO_MODE=True)
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
-    accounts = {
-        "employee@example.com": Role.EMPLOYEE,
-        "comms@example.com": Role.COMMS,
-        "admin@example.com": Role.ADMIN,
-    }
-    for email, role in accounts.items():
+    for email, role in DEMO_ACCOUNTS.items():
         client = app.test_client()
-        post(client, "/language", {"language": language})
-        client.post("/login", data={"email": email, "password": "demo", "csrf_token": csrf_token(client)})
+        signed_in = sign_in(client, email)
+        assert (signed_in.status_code, signed_in.headers.get("Location")) == (302, "/"), email
+        # Once signed in, the account's language wins over the session's: switch it there.
+        switched = post(client, "/language", {"language": language})
+        assert (switched.status_code, switched.headers.get("Location")) == (302, "/"), email
+        home = client.get("/").get_data(as_text=True)
+        assert f'<html lang="{language}">' in home, email
         for path in [page for page in PAGES if page != "/login"]:
             response = client.get(path)
             assert response.status_code == expected_status(path, role), (email, path)
@@ -85,17 +101,42 @@ def test_the_demo_library_covers_every_theme_type_persona_and_language(make_app)
         assert {item.kind for item in published} == set(KINDS)
         assert {item.language for item in published} == {"fr", "en"}
         assert {persona for item in published for persona in item.target_personae} == set(PERSONA_KEYS)
-        assert all(
-            len(text) <= NETWORKS[network].text_limit_with_link(bool(item.url))
+        texts = [
+            (item, network, text)
             for item in items
             for network in NETWORKS
             for text in item.texts_for(network)
-        )
-        assert sum(item.status == Status.PENDING for item in items) >= 3
+        ]
+        assert len(texts) == db.session.scalar(sa.select(sa.func.count(ShareText.id)))
+        assert {network for _, network, _ in texts} == {"linkedin", "x", "facebook"}
+        too_long = [
+            (item.title, network)
+            for item, network, text in texts
+            if len(text) > NETWORKS[network].text_limit_with_link(bool(item.url))
+        ]
+        assert too_long == []
+        french = [
+            text
+            for item in items
+            if item.language == "fr"
+            for text in (
+                item.title,
+                item.summary,
+                item.suggestion_reason or "",
+                *(share_text.body for share_text in item.share_texts),
+            )
+        ]
+        assert [text for text in french if re.search(r" [:;!?]", text)] == []  # French spacing is no-break
+        assert any("\u00a0:" in text for text in french)
+        pending = [item for item in items if item.status == Status.PENDING]
+        assert len(pending) >= 3
+        assert all(item.is_suggestion for item in pending), [item.title for item in pending]
         shares = db.session.scalars(sa.select(Share)).all()
-        assert len(shares) >= 20 and sum(share.clicks for share in shares) > 0
+        assert len(shares) >= 20
+        assert sum(share.clicks for share in shares) > 0
         newcomer = db.session.scalar(sa.select(User).where(User.email == "employee@example.com"))
-        assert services.must_accept_charter(newcomer) is not None  # the demo shows the charter gate
+        charter = db.session.scalar(sa.select(Charter))
+        assert services.must_accept_charter(newcomer) == charter  # the demo shows the charter gate
 
 
 def test_the_demo_has_past_and_upcoming_events_one_full_with_a_waiting_list(make_app):
@@ -104,12 +145,12 @@ def test_the_demo_has_past_and_upcoming_events_one_full_with_a_waiting_list(make
     now = utcnow()
     with app.app_context():
         events = db.session.scalars(sa.select(Event)).all()
-        assert any(event.ends_at <= now for event in events) and any(
-            event.starts_at > now for event in events
-        )
+        assert any(event.ends_at <= now for event in events)
+        assert any(event.starts_at > now for event in events)
         assert {event.language for event in events} == {"fr", "en"}
-        full = [event for event in events if event.starts_at > now and event_services.seats(event.id).full]
-        assert any(event_services.seats(event.id).waiting for event in full)
+        upcoming = [event_services.seats(event.id) for event in events if event.starts_at > now]
+        assert [seats.waiting for seats in upcoming if seats.full and seats.waiting > 0] == [3]
+        assert [seats.waiting for seats in upcoming if not seats.full and seats.waiting > 0] == []
         attended = db.session.scalar(
             sa.select(sa.func.count()).where(Activity.verb == events_verbs.EVENT_ATTENDED)
         )

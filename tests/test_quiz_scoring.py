@@ -1,9 +1,10 @@
 """Scoring rules of SPEC §4.1 and §8: normalisation, ties, threshold, margin."""
 
 import itertools
-import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from blueprints.quiz.personae import PERSONA_KEYS
 from blueprints.quiz.questions import QUESTIONS, Option, Question
@@ -27,11 +28,19 @@ def test_every_persona_can_be_reached_and_reach_the_top():
         assert scores[persona] == pytest.approx(1.0), persona
 
 
-@pytest.mark.parametrize("seed", range(200))
-def test_scores_always_lie_between_0_and_1(seed):
-    rng = random.Random(seed)
-    answers = {question.key: rng.choice(question.options).key for question in SCORED}
-    assert all(0.0 <= score <= 1.0 for score in persona_scores(answers).values())
+# Any complete set of answers: one option, any of them, for every scored question.
+ANY_ANSWERS = st.fixed_dictionaries(
+    {question.key: st.sampled_from([option.key for option in question.options]) for question in SCORED}
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(answers=ANY_ANSWERS)
+def test_scores_always_lie_between_0_and_1(answers):
+    scores = persona_scores(answers)
+    assert list(scores) == list(PERSONA_KEYS)  # one score per persona, none missing or extra
+    for persona, score in scores.items():
+        assert 0.0 <= score <= 1.0, (persona, score)
 
 
 def test_normalisation_uses_the_minimum_reachable_not_zero():

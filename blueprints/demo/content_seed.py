@@ -10,34 +10,26 @@ from blueprints.activity.services import record
 from blueprints.content import verbs as content_verbs
 from blueprints.content.catalogue import Status
 from blueprints.content.models import Charter, CharterAcceptance, ContentItem, Reaction, Share, ShareText
-from blueprints.demo.content_data import ITEMS, SUGGESTIONS
+from blueprints.demo.data_files import load
 
 HISTORY_DAYS = 80
 SHARERS = 0.4  # share of people who have shared something
 MAX_CLICKS = 12
 LIKERS = 0.6
 NEWCOMER = "employee@example.com"  # has not accepted the charter yet: the demo shows the gate
+COMPANY_SITE = "https://www.lumen-co.example/"
 
-CHARTER_FR = """Je partage ce qui me plaît, avec mes mots : rien n'est obligatoire.
-Je ne publie aucune information confidentielle : chiffres non publiés, projets en cours, clients sans leur accord.
-Je demande l'accord de mes collègues avant de les montrer en photo ou en vidéo.
-Je parle en mon nom : mes publications n'engagent pas l'entreprise.
-Je reste courtois, même face à la critique ; en cas de doute, je demande à l'équipe comm."""
-
-CHARTER_EN = """I share what I like, in my own words: nothing is compulsory.
-I never publish confidential information: unpublished figures, ongoing projects, customers without their consent.
-I ask colleagues before showing them in a photo or a video.
-I speak for myself: my posts do not commit the company.
-I stay courteous, even when criticised; when in doubt, I ask the comms team."""
+# The charter, the library's items and the pending suggestions: see data/content.toml.
+LIBRARY = load("content.toml")
 
 
 def seed_content(rng: random.Random, people: list[User], now: datetime) -> None:
-
     comms = next(person for person in people if person.role == Role.COMMS)
-    charter = Charter(version=1, body_fr=CHARTER_FR, body_en=CHARTER_EN, created_by=comms)
+    texts = LIBRARY["charter"]
+    charter = Charter(version=1, body_fr=texts["fr"], body_en=texts["en"], created_by=comms)
     charter.created_at = now - timedelta(days=HISTORY_DAYS + 5)
     db.session.add(charter)
-    items = [_item(rng, data, comms, now) for data in ITEMS]
+    items = [_item(rng, data, comms, now) for data in LIBRARY["items"]]
     _vary_states(items, now)
     db.session.add_all(items)
     db.session.flush()
@@ -52,7 +44,7 @@ def _item(rng: random.Random, data: dict, author: User, now: datetime) -> Conten
     item = ContentItem(
         title=data["title"],
         summary=data["summary"],
-        url=data["url"],
+        url=_url(data),
         theme=data["theme"],
         kind=data["kind"],
         language=data["language"],
@@ -70,6 +62,13 @@ def _item(rng: random.Random, data: dict, author: User, now: datetime) -> Conten
     return item
 
 
+def _url(data: dict) -> str | None:
+    """Items link to a page of the company site in their language, or to nothing."""
+    if "path" not in data:
+        return None
+    return COMPANY_SITE + ("fr" if data["language"] == "fr" else "en") + data["path"]
+
+
 def _vary_states(items: list[ContentItem], now: datetime) -> None:
     """A few items show the console's other states: pinned, scheduled, draft, archived, expired."""
     french = [item for item in items if item.language == "fr"]
@@ -85,7 +84,7 @@ def _vary_states(items: list[ContentItem], now: datetime) -> None:
 
 def _suggestions(rng: random.Random, people: list[User], now: datetime) -> None:
     employees = [person for person in people if person.role == Role.EMPLOYEE and person.email != NEWCOMER]
-    for number, data in enumerate(SUGGESTIONS):
+    for number, data in enumerate(LIBRARY["suggestions"]):
         suggester = rng.choice([person for person in employees if person.language == data["language"]])
         submitted = now - timedelta(days=number + 1, hours=rng.randint(0, 8))
         item = ContentItem(

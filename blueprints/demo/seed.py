@@ -19,6 +19,7 @@ from blueprints.admin import verbs as admin_verbs
 from blueprints.auth import verbs as auth_verbs
 from blueprints.auth.services import DEMO_PASSWORD
 from blueprints.demo.content_seed import seed_content
+from blueprints.demo.data_files import load
 from blueprints.demo.events_seed import seed_events
 from blueprints.notifications.services import notify
 from blueprints.quiz.personae import PERSONA_KEYS
@@ -29,82 +30,12 @@ HISTORY_WEEKS = 12
 QUIZ_SKIPPED = 0.2  # share of people who have not taken the quiz
 DIRECTORY_OPT_IN = 0.4  # share of quiz takers listed in their persona's directory
 
-DEPARTMENTS = [
-    "Communication",
-    "Commercial",
-    "R&D",
-    "Ressources humaines",
-    "Finance",
-    "Opérations",
-    "Informatique",
-    "Marketing",
-]
-SITES = {
-    "Paris": "Europe/Paris",
-    "Lyon": "Europe/Paris",
-    "Nantes": "Europe/Paris",
-    "Montréal": "America/Toronto",
-    "London": "Europe/London",
-}
-
-# (e-mail, name, role, department, site, language)
-DEMO_ACCOUNTS = [
-    ("admin@example.com", "Alice Martin", Role.ADMIN, "Informatique", "Paris", "fr"),
-    ("comms@example.com", "Camille Laurent", Role.COMMS, "Communication", "Paris", "fr"),
-    ("employee@example.com", "Emma Petit", Role.EMPLOYEE, "Commercial", "Lyon", "fr"),
-]
-
-FRENCH_NAMES = [
-    "Hugo Bernard",
-    "Léa Dubois",
-    "Lucas Thomas",
-    "Chloé Robert",
-    "Nathan Richard",
-    "Manon Durand",
-    "Louis Moreau",
-    "Inès Simon",
-    "Jules Michel",
-    "Sarah Lefebvre",
-    "Gabriel Leroy",
-    "Camille Roux",
-    "Arthur David",
-    "Jade Bertrand",
-    "Raphaël Morel",
-    "Louise Fournier",
-    "Adam Girard",
-    "Alice Bonnet",
-    "Paul Dupont",
-    "Zoé Lambert",
-    "Théo Fontaine",
-    "Lina Rousseau",
-    "Maël Vincent",
-    "Rose Muller",
-    "Noah Lefèvre",
-    "Anna Faure",
-    "Tom André",
-    "Julia Mercier",
-    "Sacha Blanc",
-    "Clara Guérin",
-    "Ethan Boyer",
-    "Mila Garnier",
-    "Victor Chevalier",
-    "Lou François",
-    "Yanis Legrand",
-    "Eva Gauthier",
-    "Mathis Garcia",
-    "Nina Perrin",
-    "Antoine Robin",
-]
-ENGLISH_NAMES = [
-    "Oliver Smith",
-    "Amelia Jones",
-    "Harry Taylor",
-    "Isla Brown",
-    "Jack Wilson",
-    "Grace Evans",
-    "Noah Walker",
-    "Sophie Clarke",
-]
+# Departments, sites, the demo accounts and their colleagues: see data/company.toml.
+COMPANY = load("company.toml")
+DEPARTMENTS: list[str] = COMPANY["departments"]
+SITES: dict[str, str] = COMPANY["sites"]  # name: time zone
+DEMO_ACCOUNTS: list[dict] = COMPANY["accounts"]
+DEMO_EMAILS = {account["email"] for account in DEMO_ACCOUNTS}
 
 # Share of people in each engagement profile and their sign-ins per week:
 # a few very active ambassadors, some regulars, many who mostly watch.
@@ -137,11 +68,13 @@ def seed_organisation(rng: random.Random, now: datetime) -> list[User]:
     db.session.add_all([*departments.values(), *sites.values()])
     password_hash = generate_password_hash(DEMO_PASSWORD)  # one hash for all: seeding stays fast
     people = []
-    for email, name, role, department, site, language in DEMO_ACCOUNTS:
+    for account in DEMO_ACCOUNTS:
+        email, name, language = account["email"], account["name"], account["language"]
+        role, department, site = Role(account["role"]), account["department"], account["site"]
         people.append(
             _person(email, name, role, departments[department], sites[site], language, password_hash)
         )
-    colleagues = [(name, "fr") for name in FRENCH_NAMES] + [(name, "en") for name in ENGLISH_NAMES]
+    colleagues = [(name, language) for language, names in COMPANY["colleagues"].items() for name in names]
     for index, (name, language) in enumerate(colleagues):
         site = _site_for(rng, language, index)
         department = DEPARTMENTS[index % len(DEPARTMENTS)]
@@ -208,7 +141,7 @@ def seed_activity_history(rng: random.Random, people: list[User], now: datetime)
 
 
 def _engagement(rng: random.Random, person: User) -> tuple[int, int]:
-    if person.email in {account[0] for account in DEMO_ACCOUNTS}:
+    if person.email in DEMO_EMAILS:
         return (1, 3)
     draw = rng.random()
     for share, visits in ENGAGEMENT:
