@@ -1,22 +1,59 @@
-"""Events: capacity, waiting list, promotion, capacity changes, attendance, calendars, reminders."""
+"""Events: capacity, waiting list, promotion, editing, attendance, calendars, reminders.
 
+Services are called as cron calls them, in a plain app context (no request).
+"""
+
+import re
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_datetime
 from flask_babel import force_locale
 from icalendar import Calendar
 
 from base.database import db, utcnow
 from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
-from blueprints.events import services
+from blueprints.events import listing, services
 from blueprints.events import verbs as events_verbs
+from blueprints.events.calendars import calendar_of
 from blueprints.events.models import Event, EventStatus, Registration, RegistrationStatus, ReminderSent
 from blueprints.notifications.models import Notification
 from blueprints.notifications.services import message_text
 from tests.conftest import ON_POSTGRES, htmx_headers, post, queries_before_and_after, text
+
+
+def first_of_july() -> datetime:
+    """08:00 UTC on next year's 1 July: 10:00 in Paris (summer time), 04:00 in Toronto."""
+    return datetime(utcnow().year + 1, 7, 1, 8, 0, tzinfo=UTC)
+
+
+def tenth_of_january() -> datetime:
+    """09:00 UTC on next year's 10 January: 10:00 in Paris (winter time)."""
+    return datetime(utcnow().year + 1, 1, 10, 9, 0, tzinfo=UTC)
+
+
+def typed(moment: datetime, hours: int = 0) -> str:
+    """What an editor in Paris types in a datetime-local field for a moment (plus some hours)."""
+    return (moment + timedelta(hours=hours)).astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%dT%H:%M")
+
+
+def event_form(**fields) -> dict:
+    """The console editor's fields as a browser posts them, for an hour from 1 July, 10:00 in Paris."""
+    return {
+        "title": "Social café",
+        "kind": "social_cafe",
+        "language": "fr",
+        "place": "Paris, 3rd floor",
+        "starts_at": typed(first_of_july()),
+        "ends_at": typed(first_of_july(), hours=1),
+        "capacity": "2",
+        **fields,
+    }
 
 
 @pytest.fixture
@@ -45,10 +82,10 @@ def make_event(app, make_user):
 
 @pytest.fixture
 def act(app):
-    """Run a service as a person, in its own app context; returns a plain result."""
+    """Run a service as a person, in its own plain app context; returns a plain result."""
 
     def run(service, user_id, *args, **kwargs):
-        with app.test_request_context():
+        with app.app_context():
             user = db.session.get(User, user_id)
             result = service(user, *args, **kwargs)
             if isinstance(result, Registration):
@@ -56,6 +93,25 @@ def act(app):
             return result
 
     return run
+
+
+def changes_of(app, event_id: int, **fields) -> services.EventChanges:
+    """An event's current values as an edit, with some of them changed."""
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        current = services.EventChanges(
+            title=event.title,
+            description=event.description,
+            kind=event.kind,
+            language=event.language,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            place=event.place,
+            online_url=event.online_url,
+            capacity=event.capacity,
+            target_personae=list(event.target_personae),
+        )
+    return replace(current, **fields)
 
 
 def statuses(app, event_id) -> dict[int, RegistrationStatus]:
@@ -80,7 +136,27 @@ def positions(app, event_id) -> dict[int, int]:
 
 def kinds_notified(app, user_id) -> list[str]:
     with app.app_context():
-        return list(db.session.scalars(sa.select(Notification.kind).where(Notification.user_id == user_id)))
+        return list(
+            db.session.scalars(
+                sa.select(Notification.kind).where(Notification.user_id == user_id).order_by(Notification.id)
+            )
+        )
+
+
+def verbs_logged(app, object_id: int | None = None) -> list[str]:
+    """The activity verbs in order, for one event or all of them."""
+    with app.app_context():
+        query = sa.select(Activity.verb).order_by(Activity.id)
+        if object_id is not None:
+            query = query.where(Activity.object_type == "event", Activity.object_id == object_id)
+        return list(db.session.scalars(query))
+
+
+def event_row(app, event_id) -> tuple:
+    """What an edit may change, plus its calendar sequence."""
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        return (event.title, event.place, event.starts_at, event.ends_at, event.capacity, event.sequence)
 
 
 def move_to_the_past(app, event_id):
@@ -88,6 +164,11 @@ def move_to_the_past(app, event_id):
         event = db.session.get(Event, event_id)
         event.starts_at, event.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=2)
         db.session.commit()
+
+
+def registration_of(app, user_id) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(Registration.id).where(Registration.user_id == user_id))
 
 
 def test_seats_then_a_first_come_waiting_list(app, make_user, make_event, act):
@@ -156,17 +237,21 @@ def test_a_person_who_cancelled_can_sign_up_again_at_the_end_of_the_line(app, ma
     act(services.cancel_registration, holder, event)
     act(services.sign_up, other, event)
     assert act(services.sign_up, holder, event)[0] == RegistrationStatus.WAITLISTED
+    assert positions(app, event) == {holder: 1}
 
 
 def test_no_sign_up_after_the_start_nor_for_a_cancelled_event(app, make_user, make_event, act):
     started = make_event(starts_at=utcnow() - timedelta(minutes=5))
     cancelled = make_event(status=EventStatus.CANCELLED)
     person = make_user().id
-    with pytest.raises(services.EventError, match="sign-up is closed"):
-        act(services.sign_up, person, started)
-    with pytest.raises(services.EventError, match="cancelled"):
-        act(services.sign_up, person, cancelled)
-    assert statuses(app, started) == {} and statuses(app, cancelled) == {}
+    with app.app_context(), force_locale("en"):
+        user = db.session.get(User, person)
+        with pytest.raises(services.EventError, match=r"^This event has started: sign-up is closed\.$"):
+            services.sign_up(user, started)
+        with pytest.raises(services.EventError, match=r"^This event has been cancelled\.$"):
+            services.sign_up(user, cancelled)
+    assert statuses(app, started) == {}
+    assert statuses(app, cancelled) == {}
 
 
 def test_no_promotion_after_the_start(app, make_user, make_event, act):
@@ -180,55 +265,201 @@ def test_no_promotion_after_the_start(app, make_user, make_event, act):
 
 def test_an_empty_capacity_means_unlimited(app, make_user, make_event, act):
     event = make_event(capacity=None)
-    assert {act(services.sign_up, make_user().id, event)[0] for _ in range(12)} == {
+    assert [act(services.sign_up, make_user().id, event)[0] for _ in range(12)] == [
         RegistrationStatus.CONFIRMED
-    }
+    ] * 12
 
 
 def test_raising_capacity_promotes_first_come_and_lowering_below_confirmed_is_refused(
-    app, make_user, make_event
+    app, make_user, make_event, act
 ):
     event = make_event(capacity=1)
     people = [make_user().id for _ in range(4)]
-    with app.test_request_context():
-        for person in people:
-            services.sign_up(db.session.get(User, person), event)
-        promoted = services.set_capacity(event, 3)
-        assert [registration.user_id for registration in promoted] == people[1:3]
-        with pytest.raises(services.EventError, match="3 personnes sont déjà confirmées"):
-            services.set_capacity(event, 2)
-        services.set_capacity(event, 3)
-        assert db.session.get(Event, event).capacity == 3
-        services.set_capacity(event, None)  # unlimited: everyone waiting gets a seat
+    for person in people:
+        act(services.sign_up, person, event)
+    editor = make_user(Role.COMMS).id
+    with app.app_context():
+        comms = db.session.get(User, editor)
+        assert services.update_event(comms, event, changes_of(app, event, capacity=3)).promoted == 2
+        with pytest.raises(
+            services.CapacityRefused, match=r"^3 personnes sont déjà confirmées\u00a0: la capacité"
+        ):
+            services.update_event(comms, event, changes_of(app, event, capacity=2))
+        assert services.update_event(comms, event, changes_of(app, event, capacity=3)).promoted == 0
+    assert statuses(app, event) == {
+        people[0]: RegistrationStatus.CONFIRMED,
+        people[1]: RegistrationStatus.CONFIRMED,
+        people[2]: RegistrationStatus.CONFIRMED,
+        people[3]: RegistrationStatus.WAITLISTED,
+    }
+    assert [kinds_notified(app, person) for person in people] == [
+        [],
+        ["event_promoted"],
+        ["event_promoted"],
+        [],
+    ]
+    outcome = act(services.update_event, editor, event, changes_of(app, event, capacity=None))
+    assert outcome.promoted == 1  # unlimited: everyone waiting gets a seat
     assert set(statuses(app, event).values()) == {RegistrationStatus.CONFIRMED}
 
 
-def test_lowering_capacity_through_the_console_shows_a_clear_message(
+def test_an_update_refused_for_its_capacity_changes_nothing(app, make_user, make_event, act):
+    event = make_event(capacity=2)
+    for _ in range(3):
+        act(services.sign_up, make_user().id, event)
+    before = event_row(app, event)
+    moved = before[2] + timedelta(days=1)
+    edit = changes_of(
+        app,
+        event,
+        title="New name",
+        place="Lyon",
+        starts_at=moved,
+        ends_at=moved + timedelta(hours=1),
+        capacity=1,
+    )
+    with pytest.raises(services.CapacityRefused):
+        act(services.update_event, make_user(Role.COMMS).id, event, edit)
+    assert event_row(app, event) == before
+    assert verbs_logged(app, event) == [events_verbs.EVENT_REGISTERED] * 2 + [events_verbs.EVENT_WAITLISTED]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
+
+
+def test_an_event_created_then_edited_through_the_console(client, signed_in, app):
+    organiser = signed_in(Role.COMMS)
+    july = first_of_july()
+    form = event_form(
+        title="Café des ambassadeurs",
+        description="Bring a colleague.",
+        kind="webinar",
+        language="en",
+        place="",
+        online_url="https://meet.example.com/cafe",
+        capacity="",
+        target_personae=["helper", "insider"],
+    )
+    response = post(client, "/admin/events/new", form)
+    assert response.status_code == 303
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event))
+        assert (
+            event.title,
+            event.description,
+            event.kind,
+            event.language,
+            event.place,
+            event.online_url,
+            event.capacity,
+            event.target_personae,
+            event.organiser_id,
+            event.sequence,
+        ) == (
+            "Café des ambassadeurs",
+            "Bring a colleague.",
+            "webinar",
+            "en",
+            "",
+            "https://meet.example.com/cafe",
+            None,
+            ["helper", "insider"],
+            organiser.id,
+            0,
+        )
+        assert (event.starts_at, event.ends_at) == (july, july + timedelta(hours=1))  # typed in Paris
+        event_id = event.id
+    assert response.headers["Location"] == f"/admin/events/{event_id}"
+    assert "« Café des ambassadeurs » est programmé." in text(client.get(response.headers["Location"]))
+    assert verbs_logged(app, event_id) == [events_verbs.EVENT_CREATED]
+
+    editor = client.get(f"/admin/events/{event_id}/edit").get_data(as_text=True)
+    assert f'value="{typed(july)}"' in editor  # shown in the editor's time zone again
+    assert f'value="{typed(july, hours=1)}"' in editor
+    assert re.findall(r'<input checked [^>]*value="(\w+)"', editor) == ["helper", "insider"]
+    response = post(
+        client,
+        f"/admin/events/{event_id}/edit",
+        {**form, "title": "Café des ambassadrices", "capacity": "12"},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/admin/events/{event_id}"
+    assert "« Café des ambassadrices » est enregistré." in text(client.get(response.headers["Location"]))
+    assert event_row(app, event_id) == (
+        "Café des ambassadrices",
+        "",
+        july,
+        july + timedelta(hours=1),
+        12,
+        0,  # same time and place: calendars keep their copy
+    )
+    assert verbs_logged(app, event_id) == [events_verbs.EVENT_CREATED, events_verbs.EVENT_UPDATED]
+
+
+def test_an_edit_with_a_refused_capacity_leaves_the_whole_event_unchanged(
     client, signed_in, make_user, make_event, act, app
 ):
     event = make_event(capacity=3)
-    for _ in range(2):
-        act(services.sign_up, make_user().id, event)
+    registrants = [make_user().id for _ in range(2)]
+    for person in registrants:
+        act(services.sign_up, person, event)
+    before = event_row(app, event)
     signed_in(Role.COMMS)
-    form = client.get(f"/admin/events/{event}/edit")
-    assert form.status_code == 200
+    assert client.get(f"/admin/events/{event}/edit").status_code == 200
+    winter = tenth_of_january()
     response = post(
         client,
         f"/admin/events/{event}/edit",
-        {
-            "title": "Social café",
-            "kind": "social_cafe",
-            "language": "fr",
-            "place": "Paris",
-            "starts_at": "2030-01-10T10:00",
-            "ends_at": "2030-01-10T11:00",
-            "capacity": "1",
-        },
+        event_form(
+            title="Social café, new name",
+            place="Lyon",
+            starts_at=typed(winter),
+            ends_at=typed(winter, hours=1),
+            capacity="1",
+        ),
     )
     assert response.status_code == 422
-    assert "2 personnes sont déjà confirmées" in text(response)
+    [error] = re.findall(r'<p class="field-error" id="(\w+)-error">([^<]*)</p>', text(response))
+    assert error == (
+        "capacity",
+        "2 personnes sont déjà confirmées : la capacité ne peut pas descendre en dessous. "
+        "Demandez d'abord à certaines d'annuler.",
+    )
+    assert 'value="Social café, new name"' in text(response)  # the editor keeps what was typed
+    assert event_row(app, event) == before
+    assert verbs_logged(app, event) == [events_verbs.EVENT_REGISTERED] * 2
     with app.app_context():
-        assert db.session.get(Event, event).capacity == 3
+        assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
+
+
+def test_a_cancelled_event_that_moves_tells_nobody(app, make_user, make_event, act):
+    event = make_event(status=EventStatus.CANCELLED)
+    person, editor = make_user().id, make_user(Role.COMMS).id
+    with app.app_context():
+        db.session.add(Registration(event_id=event, user_id=person, status=RegistrationStatus.CONFIRMED))
+        db.session.commit()
+    outcome = act(services.update_event, editor, event, changes_of(app, event, place="Lyon"))
+    assert (outcome.told, outcome.promoted) == (0, 0)
+    _title, place, *_, sequence = event_row(app, event)
+    assert (place, sequence) == ("Lyon", 1)
+    assert kinds_notified(app, person) == []
+
+
+def test_locked_event_refuses_pending_changes_and_ends_a_read_only_transaction(app, make_event):
+    event = make_event(title="Before")
+    with app.app_context():
+        db.session.get(Event, event).title = "Pending"
+        with pytest.raises(RuntimeError, match="pending changes"):
+            services.locked_event(event)
+        db.session.rollback()
+        db.session.add(Event(title="New", kind="talk", language="en", starts_at=utcnow(), ends_at=utcnow()))
+        with pytest.raises(RuntimeError, match="pending changes"):
+            services.locked_event(event)
+        db.session.rollback()
+        assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 1  # a read-only transaction
+        assert services.locked_event(event).title == "Before"
+        db.session.rollback()
+    with app.app_context():
+        assert db.session.scalars(sa.select(Event.title)).all() == ["Before"]
 
 
 def test_attendance_is_recorded_and_undone_in_the_activity_log(
@@ -239,14 +470,14 @@ def test_attendance_is_recorded_and_undone_in_the_activity_log(
     act(services.sign_up, person, event)
     move_to_the_past(app, event)
     signed_in(Role.COMMS)
-    with app.app_context():
-        registration = db.session.scalar(sa.select(Registration.id))
+    registration = registration_of(app, person)
     response = client.post(
         f"/admin/events/{event}/attendance/{registration}",
         data={"attended": "1"},
         headers=htmx_headers(client),
     )
-    assert response.status_code == 200 and "checked" in response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'name="present" checked' in response.get_data(as_text=True)
     post(client, f"/admin/events/{event}/attendance/{registration}", {"attended": "0"})
     with app.app_context():
         logged = db.session.scalars(
@@ -263,14 +494,27 @@ def test_attendance_is_recorded_and_undone_in_the_activity_log(
 def test_only_confirmed_people_can_be_marked_present(client, signed_in, make_user, make_event, act, app):
     event = make_event(capacity=1)
     act(services.sign_up, make_user().id, event)
-    act(services.sign_up, make_user().id, event)
+    waiting = make_user().id
+    act(services.sign_up, waiting, event)
     signed_in(Role.COMMS)
     move_to_the_past(app, event)
-    with app.app_context():
-        waiting = db.session.scalar(sa.select(Registration.id).where(Registration.status == "waitlisted"))
-    response = post(client, f"/admin/events/{event}/attendance/{waiting}", {"attended": "1"})
+    response = post(
+        client, f"/admin/events/{event}/attendance/{registration_of(app, waiting)}", {"attended": "1"}
+    )
+    assert response.headers["Location"] == f"/admin/events/{event}"
     assert "Seules les personnes confirmées" in text(client.get(response.headers["Location"]))
     assert attendance_entries(app) == []
+
+
+def test_a_registration_of_another_event_is_not_found(client, signed_in, make_user, make_event, act, app):
+    event, other = make_event(), make_event()
+    person = make_user().id
+    act(services.sign_up, person, other)
+    signed_in(Role.COMMS)
+    registration = registration_of(app, person)
+    assert (
+        post(client, f"/admin/events/{event}/attendance/{registration}", {"attended": "1"}).status_code == 404
+    )
 
 
 def attendance_entries(app) -> list[str]:
@@ -284,10 +528,10 @@ def test_the_attendance_sheet_opens_when_the_event_starts_and_not_for_a_cancelle
     client, signed_in, make_user, make_event, act, app
 ):
     event = make_event()
-    act(services.sign_up, make_user().id, event)
+    person = make_user().id
+    act(services.sign_up, person, event)
     signed_in(Role.COMMS, language="en")
-    with app.app_context():
-        registration = db.session.scalar(sa.select(Registration.id))
+    registration = registration_of(app, person)
     sheet = client.get(f"/admin/events/{event}").get_data(as_text=True)
     assert 'name="present" disabled' in sheet and "The sheet opens when the event starts" in sheet
     response = client.post(
@@ -315,12 +559,20 @@ def test_employees_cannot_open_the_events_console(client, signed_in, make_event,
 
 def test_employees_cannot_run_events(client, signed_in, make_user, make_event, act, app):
     event = make_event()
-    act(services.sign_up, make_user().id, event)
+    person = make_user().id
+    act(services.sign_up, person, event)
+    move_to_the_past(app, event)
     signed_in()
+    registration = registration_of(app, person)
     assert post(client, f"/admin/events/{event}/cancel").status_code == 403
-    assert post(client, f"/admin/events/{event}/attendance/1", {"attended": "1"}).status_code == 403
+    assert (
+        post(client, f"/admin/events/{event}/attendance/{registration}", {"attended": "1"}).status_code == 403
+    )
+    assert post(client, f"/admin/events/{event}/edit", event_form(title="Mine now")).status_code == 403
+    assert event_row(app, event)[0] == "Social café"
     with app.app_context():
         assert db.session.get(Event, event).status == EventStatus.SCHEDULED
+    assert attendance_entries(app) == []
 
 
 def test_cancelling_an_event_tells_everyone_registered(client, signed_in, make_user, make_event, act, app):
@@ -329,19 +581,28 @@ def test_cancelling_an_event_tells_everyone_registered(client, signed_in, make_u
     act(services.sign_up, confirmed, event)
     act(services.sign_up, waiting, event)
     signed_in(Role.COMMS)
-    post(client, f"/admin/events/{event}/cancel")
+    response = post(client, f"/admin/events/{event}/cancel")
+    assert "« Social café » est annulé ; 2 personnes inscrites ont été prévenues." in text(
+        client.get(response.headers["Location"])
+    )
     assert kinds_notified(app, confirmed) == ["event_cancelled"]
     assert kinds_notified(app, waiting) == ["event_cancelled"]
+    response = post(client, f"/admin/events/{event}/cancel")
+    assert "Cet événement est déjà annulé." in text(client.get(response.headers["Location"]))
+    assert kinds_notified(app, confirmed) == ["event_cancelled"]
 
 
 def test_sign_up_and_cancel_through_the_page_by_htmx_and_by_form(client, signed_in, make_event, app):
     event = make_event(capacity=1)
-    signed_in()
+    person = signed_in()
     response = client.post(f"/events/{event}/register", headers=htmx_headers(client))
     assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
-    assert "Vous êtes inscrit·e" in text(response) or "Vous êtes inscrit" in text(response)
+    assert '<p class="flash flash--success">Vous êtes inscrit·e. À bientôt !</p>' in text(response)
+    assert "Complet" in text(response)
+    assert statuses(app, event) == {person.id: RegistrationStatus.CONFIRMED}
     plain = post(client, f"/events/{event}/cancel")
-    assert plain.status_code == 303
+    assert plain.status_code == 303 and plain.headers["Location"] == f"/events/{event}"
+    assert "Votre inscription est annulée." in text(client.get(plain.headers["Location"]))
     assert statuses(app, event) == {}
     assert client.post(f"/events/{event}/register").status_code == 400  # no CSRF token
 
@@ -374,23 +635,21 @@ def test_after_the_event_the_page_says_how_it_went_for_the_person(
     past_list = text(client.get("/events?when=past"))
     assert "On the waiting list" not in past_list
     assert "1 person was registered" in past_list and "seat" not in past_list
-    with app.app_context():
-        registration = db.session.scalar(sa.select(Registration).where(Registration.user_id == present.id))
-        registration_id = registration.id
-    act(services.mark_attendance, waiting.id, registration_id, True)
+    act(services.mark_attendance, waiting.id, registration_of(app, present.id), True)
     auth.logout()
     auth.login(present.email)
     assert "You were there. Thank you for taking part!" in text(client.get(f"/events/{event}"))
-    assert "Registered" in text(client.get("/events?when=past"))
+    assert '<span class="status status--published">Registered</span>' in text(client.get("/events?when=past"))
 
 
 def test_times_are_shown_in_the_viewers_time_zone(client, signed_in, make_event, auth):
-    event = make_event(starts_at=datetime(2030, 7, 1, 8, 0, tzinfo=UTC))
+    july = first_of_july()
+    event = make_event(starts_at=july)
     signed_in(timezone="Europe/Paris")
-    assert "10:00" in text(client.get(f"/events/{event}"))
+    assert f"1 juil. {july.year} à 10:00" in text(client.get(f"/events/{event}"))
     auth.logout()
     signed_in(timezone="America/Toronto", language="en")
-    assert "4:00\u202fAM" in client.get(f"/events/{event}").get_data(as_text=True)
+    assert f"Jul 1, {july.year}, 4:00\u202fAM" in client.get(f"/events/{event}").get_data(as_text=True)
 
 
 def parse_calendar(body: bytes):
@@ -400,28 +659,22 @@ def parse_calendar(body: bytes):
 def test_the_ics_of_an_event_has_a_stable_uid_and_its_sequence_follows_changes(
     client, signed_in, make_event, app
 ):
-    event = make_event(starts_at=datetime(2030, 7, 1, 8, 0, tzinfo=UTC))
+    july = first_of_july()
+    event = make_event(starts_at=july)
     signed_in(Role.COMMS)
     response = client.get(f"/events/{event}.ics")
     assert response.mimetype == "text/calendar"
     [component] = parse_calendar(response.data)
     assert str(component["UID"]) == f"event-{event}@porte-voix"
-    assert component.decoded("DTSTART") == datetime(2030, 7, 1, 8, 0, tzinfo=UTC)
+    assert str(component["URL"]) == f"http://127.0.0.1:5000/events/{event}"
+    assert component.decoded("DTSTART") == july
     assert (int(component["SEQUENCE"]), str(component["STATUS"])) == (0, "CONFIRMED")
-    form = {
-        "title": "Social café",
-        "kind": "social_cafe",
-        "language": "fr",
-        "place": "Lyon",
-        "starts_at": "2030-07-01T11:00",
-        "ends_at": "2030-07-01T12:00",
-        "capacity": "2",
-    }
+    form = event_form(place="Lyon", starts_at=typed(july, hours=1), ends_at=typed(july, hours=2))
     assert post(client, f"/admin/events/{event}/edit", form).status_code == 303
     [moved] = parse_calendar(client.get(f"/events/{event}.ics").data)
     assert str(moved["UID"]) == f"event-{event}@porte-voix"
     assert int(moved["SEQUENCE"]) == 1
-    assert moved.decoded("DTSTART") == datetime(2030, 7, 1, 9, 0, tzinfo=UTC)  # 11:00 in Paris
+    assert moved.decoded("DTSTART") == july + timedelta(hours=1)  # 11:00 in Paris
     post(client, f"/admin/events/{event}/cancel")
     [cancelled] = parse_calendar(client.get(f"/events/{event}.ics").data)
     assert (int(cancelled["SEQUENCE"]), str(cancelled["STATUS"])) == (2, "CANCELLED")
@@ -430,22 +683,15 @@ def test_the_ics_of_an_event_has_a_stable_uid_and_its_sequence_follows_changes(
 def test_registrants_are_told_when_time_or_place_changes_but_not_for_a_new_title(
     client, signed_in, make_event, make_user, act, app
 ):
-    event = make_event(capacity=1, starts_at=datetime(2030, 7, 1, 8, 0, tzinfo=UTC))
+    july = first_of_july()
+    event = make_event(capacity=1, starts_at=july)
     confirmed, waiting, gone = (make_user().id for _ in range(3))
     act(services.sign_up, confirmed, event)
     act(services.sign_up, waiting, event)
     act(services.sign_up, gone, event)
     act(services.cancel_registration, gone, event)
     signed_in(Role.COMMS)
-    form = {
-        "title": "Social café",
-        "kind": "social_cafe",
-        "language": "fr",
-        "place": "Paris, 3rd floor",
-        "starts_at": "2030-07-01T10:00",
-        "ends_at": "2030-07-01T11:00",
-        "capacity": "1",
-    }
+    form = event_form(capacity="1")
     post(client, f"/admin/events/{event}/edit", {**form, "title": "Social café, new name"})
     assert [kinds_notified(app, person) for person in (confirmed, waiting)] == [[], []]
     response = post(client, f"/admin/events/{event}/edit", {**form, "place": "Lyon"})
@@ -455,11 +701,12 @@ def test_registrants_are_told_when_time_or_place_changes_but_not_for_a_new_title
         ["event_changed"],
         [],
     ]
-    with app.test_request_context(), force_locale("fr"):
+    with app.app_context(), force_locale("fr"):
         notice = db.session.scalar(sa.select(Notification).where(Notification.user_id == waiting))
+        assert (notice.link_endpoint, notice.link_values) == ("events.detail", {"event_id": event})
         assert message_text(notice).replace("\u00a0", " ") == (
             "Le lieu ou l'horaire de « Social café » a changé : "
-            "il commence désormais le 1 juil. 2030 à 10:00. Voyez les détails."
+            f"il commence désormais le 1 juil. {july.year} à 10:00. Voyez les détails."
         )
 
 
@@ -467,30 +714,45 @@ def test_the_private_calendar_feed_lists_the_persons_events_and_can_be_renewed(
     client, signed_in, make_event, auth, app
 ):
     person = signed_in()
-    mine, other = make_event(title="Mine"), make_event(title="Other")
+    mine = make_event(title="Mine")
+    make_event(title="Other")
     post(client, f"/events/{mine}/register")
-    post(client, "/events/calendar/renew")
+    response = post(client, "/events/calendar/renew")
+    assert response.headers["Location"] == "/events"
     with app.app_context():
         token = db.session.get(User, person.id).calendar_token
+    assert len(token) == 32
+    assert f"<code>http://127.0.0.1:5000/calendar/{token}.ics</code>" in text(client.get("/events"))
     auth.logout()
     feed = client.get(f"/calendar/{token}.ics")
     assert feed.status_code == 200
     assert [str(c["SUMMARY"]) for c in parse_calendar(feed.data)] == ["Mine"]
-    assert other
     auth.login(person.email)
     post(client, "/events/calendar/renew")
     assert client.get(f"/calendar/{token}.ics").status_code == 404
     assert client.get("/calendar/.ics").status_code == 404
 
 
+def test_calendars_are_built_and_tokens_renewed_in_a_plain_app_context(make_app, make_user, make_event, act):
+    app = make_app(SITE_URL="https://intranet.example.com/porte-voix")
+    person = make_user().id
+    event = make_event(title="Mine")
+    act(services.sign_up, person, event)
+    act(services.renew_calendar_token, person)
+    with app.app_context():
+        user = db.session.get(User, person)
+        assert listing.person_with_calendar_token(user.calendar_token) == user
+        [component] = parse_calendar(calendar_of(listing.calendar_events(user), "Porte-voix"))
+    assert str(component["URL"]) == f"https://intranet.example.com/porte-voix/events/{event}"
+
+
 def test_reminders_go_once_to_confirmed_people_and_follow_a_moved_start(app, make_user, make_event, act):
     event = make_event(capacity=1, starts_at=utcnow() + timedelta(hours=20))
-    later = make_event(starts_at=utcnow() + timedelta(days=3))
+    make_event(starts_at=utcnow() + timedelta(days=3))
     confirmed, waiting = make_user().id, make_user().id
     act(services.sign_up, confirmed, event)
     act(services.sign_up, waiting, event)
-    act(services.sign_up, confirmed, later)
-    with app.test_request_context():
+    with app.app_context():
         assert services.send_reminders() == 1
         assert services.send_reminders() == 0
         db.session.get(Event, event).starts_at = utcnow() + timedelta(hours=22)
@@ -499,6 +761,31 @@ def test_reminders_go_once_to_confirmed_people_and_follow_a_moved_start(app, mak
         assert db.session.scalar(sa.select(sa.func.count(ReminderSent.id))) == 2
     assert kinds_notified(app, confirmed) == ["event_reminder", "event_reminder"]
     assert kinds_notified(app, waiting) == []
+
+
+def test_reminder_e_mails_are_written_in_a_plain_app_context(
+    make_app, make_user, make_event, act, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(
+        "blueprints.events.emails.send_mail", lambda to, subject, body: sent.append((to, subject, body))
+    )
+    app = make_app(SMTP_HOST="smtp.example.com", SITE_URL="https://intranet.example.com/porte-voix")
+    starts = (utcnow() + timedelta(hours=5)).replace(second=0, microsecond=0)
+    event = make_event(title="Coffee on Thursday", starts_at=starts, place="Lyon")
+    person = make_user(language="en", timezone="America/Toronto", display_name="Ada Lovelace")
+    act(services.sign_up, person.id, event)
+    with app.app_context():
+        assert services.send_reminders() == 1
+    [(to, subject, body)] = sent
+    when = format_datetime(starts, "medium", tzinfo=ZoneInfo("America/Toronto"), locale="en")
+    assert (to, subject) == (person.email, "Reminder: Coffee on Thursday")
+    assert f"Hello Ada,\n\nA reminder: “Coffee on Thursday” starts {when}.\n" in body
+    assert "Place: Lyon" in body
+    assert (
+        f"(it frees your seat for a colleague): https://intranet.example.com/porte-voix/events/{event}\n"
+        in body
+    )
 
 
 def test_the_remind_command_sends_e_mail_when_smtp_is_configured(
@@ -513,10 +800,10 @@ def test_the_remind_command_sends_e_mail_when_smtp_is_configured(
     person = make_user(language="fr", timezone="Europe/Paris")
     act(services.sign_up, person.id, event)
     result = app.test_cli_runner().invoke(args=["events", "remind"])
-    assert result.exit_code == 0 and "1 reminder(s) sent." in result.output
+    assert result.exit_code == 0 and result.output == "1 reminder(s) sent.\n"
     [(to, subject, body)] = sent
-    assert to == person.email and subject == "Rappel : Café du jeudi".replace(" :", "\u00a0:")
-    assert "/events/" in body
+    assert to == person.email and subject == "Rappel\u00a0: Café du jeudi"
+    assert f": http://127.0.0.1:5000/events/{event}\n" in body
 
 
 @pytest.mark.postgres_only
@@ -531,7 +818,7 @@ def test_forty_simultaneous_sign_ups_never_exceed_five_seats(app, make_user, mak
 
     def sign_up(person_id):
         try:
-            with app.test_request_context():
+            with app.app_context():
                 user = db.session.get(User, person_id)
                 db.session.commit()  # give the connection back: 40 threads share a pool of 15
                 barrier.wait()
@@ -559,7 +846,7 @@ def test_simultaneous_sign_ups_never_exceed_the_seats_on_sqlite(app, make_user, 
     barrier = threading.Barrier(len(people))
 
     def sign_up(person_id):
-        with app.test_request_context():
+        with app.app_context():
             user = db.session.get(User, person_id)
             barrier.wait()
             services.sign_up(user, event)

@@ -16,18 +16,30 @@ from base.form_fields import (
 )
 from base.i18n import LANGUAGE_NAMES
 from blueprints.events.catalogue import KINDS
-from blueprints.events.models import Event
+from blueprints.events.services import EventChanges
 from blueprints.quiz.personae import PERSONAE
 
 
+class LocalMomentField(DateTimeLocalField):
+    """A moment entered in the editor's time zone; filled (``obj=event``) from the stored UTC moment."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, format=LOCAL_FORMATS, **kwargs)
+
+    def process_data(self, value):
+        self.data = local_moment(value)
+
+
 class EventForm(FlaskForm):
+    """Filled from an event with ``EventForm(obj=event)``; ``changes()`` gives what to save."""
+
     title = StringField(_l("Title"), filters=[stripped], validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
         _l("Description"), filters=[stripped], validators=[Optional(), Length(max=5000)]
     )
     kind = SelectField(_l("Kind"), choices=lambda: list(KINDS.items()))
-    starts_at = DateTimeLocalField(_l("Starts"), format=LOCAL_FORMATS, validators=[DataRequired()])
-    ends_at = DateTimeLocalField(_l("Ends"), format=LOCAL_FORMATS, validators=[DataRequired()])
+    starts_at = LocalMomentField(_l("Starts"), validators=[DataRequired()])
+    ends_at = LocalMomentField(_l("Ends"), validators=[DataRequired()])
     place = StringField(_l("Place"), filters=[stripped], validators=[Optional(), Length(max=200)])
     online_url = URLField(
         _l("Online link"), filters=[stripped], validators=[Optional(), Length(max=2000), web_link]
@@ -51,22 +63,17 @@ class EventForm(FlaskForm):
             valid = False
         return valid
 
-    def fill_from(self, event: Event) -> None:
-        for name in ("title", "description", "kind", "place", "online_url", "capacity", "language"):
-            self[name].data = getattr(event, name)
-        self.target_personae.data = list(event.target_personae or [])
-        self.starts_at.data = local_moment(event.starts_at)
-        self.ends_at.data = local_moment(event.ends_at)
-
-    def copy_to(self, event: Event) -> bool:
-        """Copy everything but the capacity (changed under the event's lock); whether time or place changed."""
-        before = (event.starts_at, event.ends_at, event.place, event.online_url)
-        for name in ("title", "kind", "language"):
-            setattr(event, name, self[name].data)
-        event.description = self.description.data or ""
-        event.place = self.place.data or ""
-        event.online_url = self.online_url.data or None
-        event.target_personae = [key for key in self.target_personae.data or [] if key]
-        event.starts_at = stored_moment(self.starts_at.data)
-        event.ends_at = stored_moment(self.ends_at.data)
-        return before != (event.starts_at, event.ends_at, event.place, event.online_url)
+    def changes(self) -> EventChanges:
+        """The edit as plain values for the services: times in UTC, empty texts as the model stores them."""
+        return EventChanges(
+            title=self.title.data,
+            description=self.description.data or "",
+            kind=self.kind.data,
+            language=self.language.data,
+            starts_at=stored_moment(self.starts_at.data),
+            ends_at=stored_moment(self.ends_at.data),
+            place=self.place.data or "",
+            online_url=self.online_url.data or None,
+            capacity=self.capacity.data,
+            target_personae=[key for key in self.target_personae.data or [] if key],
+        )

@@ -1,4 +1,4 @@
-"""Reading events: the list for a person, who is coming, a person's calendar."""
+"""Reading events: the list for a person, who is coming, the console's lists, a person's calendar."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from base.database import db
 from blueprints.accounts.models import User
 from blueprints.events.models import ACTIVE, Event, EventStatus, Registration, RegistrationStatus
-from blueprints.events.services import Seats
+from blueprints.events.services import Seats, seats_of
 from blueprints.quiz.services import latest_result
 
 LIST_LIMIT = 60
@@ -36,16 +36,16 @@ def events_for(user: User, now: datetime, *, kind=None, language=None, past=Fals
     """
     query = sa.select(Event)
     if past:
-        query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id.desc())
+        query = query.where(Event.is_over(now)).order_by(Event.starts_at.desc(), Event.id.desc())
     else:
-        query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
+        query = query.where(~Event.is_over(now)).order_by(Event.starts_at, Event.id)
     if kind:
         query = query.where(Event.kind == kind)
     if language:
         query = query.where(Event.language == language)
     events = list(db.session.scalars(query.limit(LIST_LIMIT)))
     ids = [event.id for event in events]
-    counts = seat_counts(ids)
+    seats = seats_of(events)
     mine = dict(
         db.session.execute(
             sa.select(Registration.event_id, Registration.status).where(
@@ -60,7 +60,7 @@ def events_for(user: User, now: datetime, *, kind=None, language=None, past=Fals
     listed = [
         Listed(
             event,
-            Seats(*counts.get(event.id, (0, 0)), event.capacity),
+            seats[event.id],
             mine.get(event.id),
             bool(personae & set(event.target_personae or [])) and event.status == EventStatus.SCHEDULED,
         )
@@ -69,20 +69,6 @@ def events_for(user: User, now: datetime, *, kind=None, language=None, past=Fals
     if past:
         return Listing([], listed)
     return Listing([e for e in listed if e.suggested], [e for e in listed if not e.suggested])
-
-
-def seat_counts(event_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """(confirmed, waiting) per event, in one grouped query."""
-    rows = db.session.execute(
-        sa.select(Registration.event_id, Registration.status, sa.func.count(Registration.id))
-        .where(Registration.event_id.in_(event_ids), Registration.status.in_(ACTIVE))
-        .group_by(Registration.event_id, Registration.status)
-    ).all()
-    counts: dict[int, list[int]] = {}
-    for event_id, status, count in rows:
-        slot = counts.setdefault(event_id, [0, 0])
-        slot[0 if status == RegistrationStatus.CONFIRMED else 1] = count
-    return {event_id: tuple(pair) for event_id, pair in counts.items()}
 
 
 def first_names_coming(event_id: int) -> tuple[list[str], int]:
@@ -94,6 +80,38 @@ def first_names_coming(event_id: int) -> tuple[list[str], int]:
         .order_by(Registration.confirmed_at, Registration.id)
     ).all()
     return [name.split()[0] for name in names[:NAMES_SHOWN]], max(len(names) - NAMES_SHOWN, 0)
+
+
+def find_event(event_id: int) -> Event | None:
+    return db.session.get(Event, event_id)
+
+
+def latest_events(limit: int = 100) -> list[Event]:
+    """The console's list: the latest start first."""
+    return list(
+        db.session.scalars(sa.select(Event).order_by(Event.starts_at.desc(), Event.id.desc()).limit(limit))
+    )
+
+
+def attendees(event_id: int) -> tuple[list[Registration], list[Registration]]:
+    """The confirmed people and the waiting list (in line), with their accounts."""
+    registrations = db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.event_id == event_id, Registration.status.in_(ACTIVE))
+        .options(sa.orm.joinedload(Registration.user))
+        .order_by(Registration.waitlisted_at, Registration.confirmed_at, Registration.id)
+    ).all()
+    return (
+        [r for r in registrations if r.status == RegistrationStatus.CONFIRMED],
+        [r for r in registrations if r.status == RegistrationStatus.WAITLISTED],
+    )
+
+
+def find_registration(event_id: int, registration_id: int) -> Registration | None:
+    """A registration, if it is one of this event's."""
+    return db.session.scalar(
+        sa.select(Registration).where(Registration.id == registration_id, Registration.event_id == event_id)
+    )
 
 
 def person_with_calendar_token(token: str) -> User | None:
@@ -122,7 +140,7 @@ def calendar_events(user: User) -> list[Event]:
 
 def home_events(user: User, now: datetime, limit: int = 3) -> tuple[list[Event], bool]:
     """The person's next events, or else the next ones they could join; and whether they are theirs."""
-    upcoming = sa.select(Event).where(Event.starts_at > now, Event.status == EventStatus.SCHEDULED)
+    upcoming = sa.select(Event).where(~Event.has_started(now), Event.status == EventStatus.SCHEDULED)
     mine = list(
         db.session.scalars(
             upcoming.join(Registration, Registration.event_id == Event.id)

@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from base.database import UTCDateTime, db, utcnow
@@ -57,8 +58,14 @@ class Event(db.Model):
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED
 
+    # Both rules work on an event and in queries (``Event.is_over(now)``, ``~Event.has_started(now)``).
+    @hybrid_method
     def has_started(self, now: datetime) -> bool:
         return self.starts_at <= now
+
+    @hybrid_method
+    def is_over(self, now: datetime) -> bool:
+        return self.ends_at <= now
 
 
 class Registration(db.Model):

@@ -1,12 +1,10 @@
 """Events for everyone: the list, an event with sign-up and cancel, calendars."""
 
-import secrets
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from base.database import db, utcnow
+from base.database import utcnow
 from base.i18n import LANGUAGE_NAMES
 from base.web import public, wants_fragment
 from blueprints.events import listing, services
@@ -15,8 +13,6 @@ from blueprints.events.catalogue import KINDS
 from blueprints.events.models import Event, RegistrationStatus
 
 bp = Blueprint("events", __name__)
-
-# Calendar apps fetch the private feed without a session.
 
 
 @bp.route("/events")
@@ -37,7 +33,7 @@ def index():
 
 @bp.route("/events/<int:event_id>")
 def detail(event_id: int):
-    event = db.get_or_404(Event, event_id)
+    event = listing.find_event(event_id) or abort(404)
     return render_template("events/detail.html", **signup_context(event), kinds=KINDS)
 
 
@@ -58,7 +54,7 @@ def signup_context(event: Event, error: str | None = None) -> dict:
 
 @bp.post("/events/<int:event_id>/register")
 def register(event_id: int):
-    event = db.get_or_404(Event, event_id)
+    event = listing.find_event(event_id) or abort(404)
     try:
         registration = services.sign_up(current_user, event.id)
     except services.EventError as refusal:
@@ -72,7 +68,7 @@ def register(event_id: int):
 
 @bp.post("/events/<int:event_id>/cancel")
 def cancel(event_id: int):
-    event = db.get_or_404(Event, event_id)
+    event = listing.find_event(event_id) or abort(404)
     try:
         services.cancel_registration(current_user, event.id)
     except services.EventError as refusal:
@@ -81,8 +77,8 @@ def cancel(event_id: int):
 
 
 def answer(event: Event, error: str | None = None, message: str | None = None):
-    """The sign-up panel for htmx, or back to the event page with a message."""
-    db.session.expire_all()  # reload what the lock-protected transaction changed
+    """The sign-up panel for htmx, read afresh (the service has ended its transaction), or back to
+    the event page with a message."""
     if wants_fragment():
         status = 422 if error else 200
         return render_template("events/_signup.html", **signup_context(event, error), message=message), status
@@ -92,7 +88,7 @@ def answer(event: Event, error: str | None = None, message: str | None = None):
 
 @bp.route("/events/<int:event_id>.ics")
 def event_calendar(event_id: int):
-    event = db.get_or_404(Event, event_id)
+    event = listing.find_event(event_id) or abort(404)
     return calendar_file(calendar_of([event], event.title), f"event-{event.id}.ics")
 
 
@@ -109,8 +105,7 @@ def calendar_feed(token: str):
 @bp.post("/events/calendar/renew")
 def renew_calendar():
     """A new secret address: the old one stops working (shared by mistake, for instance)."""
-    current_user.calendar_token = secrets.token_urlsafe(24)
-    db.session.commit()
+    services.renew_calendar_token(current_user)
     flash(_("Your calendar has a new private address. Update it in your calendar app."), "success")
     return redirect(url_for("events.index"), 303)
 

@@ -1,17 +1,26 @@
-"""The rules of events: sign-up with capacity and a first-come waiting list, cancellation and
-promotion, capacity changes, attendance, event cancellation and reminders.
+"""The rules of events, one function per action: create and edit an event (its capacity too),
+sign up with a first-come waiting list, cancel and promote, take attendance, cancel an event,
+renew a calendar address, send reminders.
+
+Each action is one unit of work: it commits, or rolls everything back and raises EventError,
+so a refused change leaves nothing changed. None needs an HTTP context: cron and tests call
+them in a plain app context.
 
 Every change of who holds a seat runs under a lock on the event, taken before reading the
 seats: a row lock on PostgreSQL, the database's write lock (BEGIN IMMEDIATE) on SQLite. So
 capacity holds however many people sign up at the same instant.
 """
 
-from dataclasses import dataclass
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -32,10 +41,24 @@ from blueprints.notifications.services import notify
 
 REMINDER_BEFORE = timedelta(hours=24)
 REMINDER_KIND = "24h"
+TIME_AND_PLACE = attrgetter("starts_at", "ends_at", "place", "online_url")
 
 
 class EventError(Exception):
     """A refused change, with a message for the person."""
+
+
+class CapacityRefused(EventError):
+    """A capacity below the people already confirmed (the editor shows it on the capacity field)."""
+
+    def __init__(self, confirmed: int):
+        super().__init__(
+            lazy_ngettext(
+                "%(num)s person is already confirmed: the capacity cannot go below that. Ask them to cancel first.",
+                "%(num)s people are already confirmed: the capacity cannot go below that. Ask some of them to cancel first.",
+                confirmed,
+            )
+        )
 
 
 @dataclass
@@ -53,9 +76,60 @@ class Seats:
         return self.capacity is not None and self.confirmed >= self.capacity
 
 
+@dataclass
+class EventChanges:
+    """What an editor sets on an event; times are aware UTC moments."""
+
+    title: str
+    description: str
+    kind: str
+    language: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    online_url: str | None
+    capacity: int | None  # None: unlimited
+    target_personae: list[str]
+
+    def moves(self, event: Event) -> bool:
+        """Whether the time or place changes: calendars and registrants must hear of it."""
+        return TIME_AND_PLACE(self) != TIME_AND_PLACE(event)
+
+    def apply_to(self, event: Event) -> None:
+        for field in fields(self):
+            setattr(event, field.name, getattr(self, field.name))
+
+
+@dataclass
+class UpdateOutcome:
+    event: Event
+    promoted: int  # people given a seat from the waiting list, and told
+    told: int  # registrants told of the new time or place
+
+
+@contextmanager
+def _unit_of_work() -> Iterator[None]:
+    """Commit what the block changed, or roll all of it back if the block raises."""
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+
+
 def locked_event(event_id: int) -> Event | None:
-    """Start a transaction that holds the event's lock until commit or rollback."""
-    db.session.commit()  # end whatever the request read before: the lock must come first
+    """Start a transaction that holds the event's lock until commit or rollback.
+
+    The lock must come before any read the change depends on, so the transaction of earlier
+    reads is ended first. Changes pending in the session would be lost, or saved outside the
+    lock: calling this with any is a programming error.
+    """
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError(
+            "locked_event() needs a session without pending changes: commit or roll back first"
+        )
+    db.session.rollback()  # only reads to end
     if db.engine.dialect.name == "sqlite":
         db.session.execute(sa.text("BEGIN IMMEDIATE"))
     return db.session.scalar(
@@ -72,17 +146,26 @@ def event_link(event: Event) -> tuple[str, dict]:
 
 
 def seats(event_id: int) -> Seats:
-    counts = dict(
-        db.session.execute(
-            sa.select(Registration.status, sa.func.count(Registration.id))
-            .where(Registration.event_id == event_id, Registration.status.in_(ACTIVE))
-            .group_by(Registration.status)
-        ).all()
+    """The event's seats (under the lock: with the capacity being set)."""
+    return seats_of([db.session.get(Event, event_id)])[event_id]
+
+
+def seats_of(events: list[Event]) -> dict[int, Seats]:
+    """The seats of each event, counted in one grouped query."""
+    rows = db.session.execute(
+        sa.select(Registration.event_id, Registration.status, sa.func.count(Registration.id))
+        .where(Registration.event_id.in_([event.id for event in events]), Registration.status.in_(ACTIVE))
+        .group_by(Registration.event_id, Registration.status)
     )
-    capacity = db.session.scalar(sa.select(Event.capacity).where(Event.id == event_id))
-    return Seats(
-        counts.get(RegistrationStatus.CONFIRMED, 0), counts.get(RegistrationStatus.WAITLISTED, 0), capacity
-    )
+    counts = {(event_id, status): count for event_id, status, count in rows}
+    return {
+        event.id: Seats(
+            counts.get((event.id, RegistrationStatus.CONFIRMED), 0),
+            counts.get((event.id, RegistrationStatus.WAITLISTED), 0),
+            event.capacity,
+        )
+        for event in events
+    }
 
 
 def active_registration(user_id: int, event_id: int) -> Registration | None:
@@ -113,59 +196,92 @@ def waiting_position(registration: Registration) -> int:
     return ahead + 1
 
 
+def create_event(organiser: User, changes: EventChanges) -> Event:
+    """Schedule a new event, organised by the person who creates it."""
+    event = Event(organiser_id=organiser.id)
+    changes.apply_to(event)
+    with _unit_of_work():
+        db.session.add(event)
+        db.session.flush()
+        record(organiser, verbs.EVENT_CREATED, "event", event.id)
+    return event
+
+
+def update_event(
+    editor: User, event_id: int, changes: EventChanges, now: datetime | None = None
+) -> UpdateOutcome:
+    """Save an edit, all or nothing, under the event's lock.
+
+    The capacity never goes below the people confirmed (CapacityRefused); raising it gives
+    seats to the waiting list. A new time or place bumps the calendar sequence and, for an
+    upcoming event still on, is announced to everyone registered.
+    """
+    now = now or utcnow()
+    event = locked_event(event_id)
+    with _unit_of_work():
+        confirmed = seats(event.id).confirmed
+        if changes.capacity is not None and changes.capacity < confirmed:
+            raise CapacityRefused(confirmed)
+        moved = changes.moves(event)
+        changes.apply_to(event)
+        if moved:
+            event.sequence += 1  # calendars update their copy
+        record(editor, verbs.EVENT_UPDATED, "event", event.id)
+        promoted = promote(event, now)
+        told = 0
+        if moved and not event.is_cancelled and not event.has_started(now):
+            told = _notify_registrants(
+                event, "event_changed", {"title": event.title, "starts_at": event.starts_at.isoformat()}
+            )
+    return UpdateOutcome(event, len(promoted), told)
+
+
 def sign_up(user: User, event_id: int, now: datetime | None = None) -> Registration:
     """A confirmed seat if one is left, else a place on the waiting list; the existing one if any."""
     now = now or utcnow()
     event = locked_event(event_id)
     try:
-        if event is None or event.is_cancelled:
-            raise EventError(_l("This event has been cancelled."))
-        if event.has_started(now):
-            raise EventError(_l("This event has started: sign-up is closed."))
-        existing = active_registration(user.id, event.id)
-        if existing:
-            db.session.rollback()
-            return existing
-        confirmed = not seats(event.id).full
-        registration = Registration(
-            event_id=event.id,
-            user_id=user.id,
-            status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
-            created_at=now,
-            confirmed_at=now if confirmed else None,
-            waitlisted_at=None if confirmed else now,
-        )
-        db.session.add(registration)
-        db.session.flush()
-        record(
-            user, verbs.EVENT_REGISTERED if confirmed else verbs.EVENT_WAITLISTED, "event", event.id, at=now
-        )
-        db.session.commit()
-        return registration
-    except EventError:
-        db.session.rollback()
-        raise
-    except IntegrityError:  # a double click, already registered by the other request
-        db.session.rollback()
+        with _unit_of_work():
+            if event is None or event.is_cancelled:
+                raise EventError(_l("This event has been cancelled."))
+            if event.has_started(now):
+                raise EventError(_l("This event has started: sign-up is closed."))
+            registration = active_registration(user.id, event.id) or _register(user, event, now)
+    except IntegrityError:  # a double click: the other click registered first
         return active_registration(user.id, event_id)
+    return registration
+
+
+def _register(user: User, event: Event, now: datetime) -> Registration:
+    confirmed = not seats(event.id).full
+    registration = Registration(
+        event_id=event.id,
+        user_id=user.id,
+        status=RegistrationStatus.CONFIRMED if confirmed else RegistrationStatus.WAITLISTED,
+        created_at=now,
+        confirmed_at=now if confirmed else None,
+        waitlisted_at=None if confirmed else now,
+    )
+    db.session.add(registration)
+    db.session.flush()
+    record(user, verbs.EVENT_REGISTERED if confirmed else verbs.EVENT_WAITLISTED, "event", event.id, at=now)
+    return registration
 
 
 def cancel_registration(user: User, event_id: int, now: datetime | None = None) -> None:
     """Give up one's seat or place in line; a freed seat goes to the first in line, before the start."""
     now = now or utcnow()
     event = locked_event(event_id)
-    registration = active_registration(user.id, event_id) if event else None
-    if registration is None:
-        db.session.rollback()
-        raise EventError(_l("You are not registered for this event."))
-    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
-    registration.status = RegistrationStatus.CANCELLED
-    registration.cancelled_at = now
-    record(user, verbs.EVENT_REGISTRATION_CANCELLED, "event", event_id, at=now)
-    db.session.flush()
-    if was_confirmed:
-        promote(event, now)
-    db.session.commit()
+    with _unit_of_work():
+        registration = active_registration(user.id, event_id) if event else None
+        if registration is None:
+            raise EventError(_l("You are not registered for this event."))
+        was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        record(user, verbs.EVENT_REGISTRATION_CANCELLED, "event", event_id, at=now)
+        if was_confirmed:
+            promote(event, now)
 
 
 def promote(event: Event, now: datetime) -> list[Registration]:
@@ -194,48 +310,16 @@ def promote(event: Event, now: datetime) -> list[Registration]:
     return promoted
 
 
-def set_capacity(event_id: int, capacity: int | None, now: datetime | None = None) -> list[Registration]:
-    """Change the number of seats: raising it promotes from the waiting list; never below the confirmed."""
-    now = now or utcnow()
-    event = locked_event(event_id)
-    confirmed = seats(event.id).confirmed
-    if capacity is not None and capacity < confirmed:
-        db.session.rollback()
-        raise EventError(capacity_refusal(confirmed))
-    event.capacity = capacity
-    promoted = promote(event, now)
-    db.session.commit()
-    return promoted
-
-
-def capacity_refusal(confirmed: int) -> str:
-    return ngettext(
-        "%(num)s person is already confirmed: the capacity cannot go below that. Ask them to cancel first.",
-        "%(num)s people are already confirmed: the capacity cannot go below that. Ask some of them to cancel first.",
-        confirmed,
-    )
-
-
 def cancel_event(organiser: User, event_id: int) -> int:
     """Cancel the event and tell everyone registered; how many were told."""
     event = locked_event(event_id)
-    if event.is_cancelled:
-        db.session.rollback()
-        raise EventError(_l("This event is already cancelled."))
-    event.status = EventStatus.CANCELLED
-    event.sequence += 1
-    told = _notify_registrants(event, "event_cancelled", {"title": event.title})
-    record(organiser, verbs.EVENT_CANCELLED, "event", event.id)
-    db.session.commit()
-    return told
-
-
-def announce_change(event: Event) -> int:
-    """Tell everyone registered that the time or place has changed; how many were told."""
-    told = _notify_registrants(
-        event, "event_changed", {"title": event.title, "starts_at": event.starts_at.isoformat()}
-    )
-    db.session.commit()
+    with _unit_of_work():
+        if event.is_cancelled:
+            raise EventError(_l("This event is already cancelled."))
+        event.status = EventStatus.CANCELLED
+        event.sequence += 1
+        told = _notify_registrants(event, "event_cancelled", {"title": event.title})
+        record(organiser, verbs.EVENT_CANCELLED, "event", event.id)
     return told
 
 
@@ -256,19 +340,25 @@ def mark_attendance(
 ) -> Registration:
     """Tick or untick a confirmed person's attendance once the event has started; each change is
     in the activity log (attendance earns recognition, so it cannot be given in advance)."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
-        raise EventError(_l("Only confirmed people can be marked as present."))
-    if registration.event.is_cancelled:
-        raise EventError(_l("This event was cancelled: there is no attendance to take."))
-    if not registration.event.has_started(now or utcnow()):
-        raise EventError(_l("The attendance sheet opens when the event starts."))
-    if registration.attended != attended:
-        registration.attended = attended
-        verb = verbs.EVENT_ATTENDED if attended else verbs.EVENT_ATTENDANCE_REMOVED
-        record(registration.user, verb, "event", registration.event_id, {"by": organiser.id})
-        db.session.commit()
+    with _unit_of_work():
+        registration = db.session.get(Registration, registration_id)
+        if registration is None or registration.status != RegistrationStatus.CONFIRMED:
+            raise EventError(_l("Only confirmed people can be marked as present."))
+        if registration.event.is_cancelled:
+            raise EventError(_l("This event was cancelled: there is no attendance to take."))
+        if not registration.event.has_started(now or utcnow()):
+            raise EventError(_l("The attendance sheet opens when the event starts."))
+        if registration.attended != attended:
+            registration.attended = attended
+            verb = verbs.EVENT_ATTENDED if attended else verbs.EVENT_ATTENDANCE_REMOVED
+            record(registration.user, verb, "event", registration.event_id, {"by": organiser.id})
     return registration
+
+
+def renew_calendar_token(user: User) -> None:
+    """A new secret address for the person's calendar feed: the old one stops working."""
+    with _unit_of_work():
+        user.calendar_token = secrets.token_urlsafe(24)
 
 
 def send_reminders(now: datetime | None = None) -> int:
@@ -288,8 +378,8 @@ def send_reminders(now: datetime | None = None) -> int:
         .where(
             Registration.status == RegistrationStatus.CONFIRMED,
             Event.status == EventStatus.SCHEDULED,
-            Event.starts_at > now,
-            Event.starts_at <= now + REMINDER_BEFORE,
+            ~Event.has_started(now),
+            Event.has_started(now + REMINDER_BEFORE),  # starts within the next 24 hours
             ReminderSent.id.is_(None),
         )
     ).all()
