@@ -42,6 +42,21 @@ class Network:
     def text_limit_with_link(self, has_link: bool) -> int:
         return self.text_limit - X_LINK_LENGTH if has_link and self.key == "x" else self.text_limit
 
+    def text_refusal(self, text: str, has_link: bool) -> str | None:
+        """Why a post's text does not fit this network (None: it fits).
+
+        The one rule for share texts, written by comms in the console and by people when they share.
+        """
+        limit = self.text_limit_with_link(has_link)
+        if len(text) <= limit:
+            return None
+        return _l(
+            "Your text is %(length)s characters long; %(network)s takes %(limit)s here.",
+            length=len(text),
+            network=self.name,
+            limit=limit,
+        )
+
     def share_url(self, link: str | None, text: str) -> str:
         parameters = {}
         if self.takes_text and text:

@@ -10,7 +10,7 @@ from base.database import db
 from base.vocabularies import SHARE_NETWORKS, THEMES
 from blueprints.content import services
 from blueprints.content.catalogue import KINDS, STATUS_LABELS, Status
-from blueprints.content.forms import CharterForm, ItemForm, ModerationForm, RejectForm
+from blueprints.content.forms import CharterForm, ItemFieldsForm, ItemForm, RejectForm
 from blueprints.content.models import ContentItem
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 
@@ -44,12 +44,9 @@ def library():
 
 @bp.route("/content/new", methods=["GET", "POST"])
 def new_item():
-    form = ItemForm(language=current_user.language, status=Status.DRAFT.value)
+    form = ItemForm(language=current_user.language, status=Status.DRAFT)
     if form.validate_on_submit():
-        item = ContentItem(author_id=current_user.id)
-        save_from(form, item)
-        flash(_("“%(title)s” is saved.", title=item.title), "success")
-        return redirect(url_for("console.content.figures", item_id=item.id), 303)
+        return saved(services.create_item(current_user, form.changes()))
     return render_editor(form, None)
 
 
@@ -58,20 +55,15 @@ def edit_item(item_id: int):
     item = db.get_or_404(ContentItem, item_id)
     if item.status in (Status.PENDING, Status.REJECTED):
         return redirect(url_for("console.content.review", item_id=item.id))
-    form = ItemForm()
-    if request.method == "GET":
-        form.fill_from(item)
+    form = ItemForm() if request.method == "POST" else ItemForm.of(item)
     if form.validate_on_submit():
-        save_from(form, item)
-        flash(_("“%(title)s” is saved.", title=item.title), "success")
-        return redirect(url_for("console.content.figures", item_id=item.id), 303)
+        return saved(services.update_item(current_user, item.id, form.changes()))
     return render_editor(form, item)
 
 
-def save_from(form: ItemForm, item: ContentItem) -> None:
-    form.copy_to(item)
-    services.set_share_texts(item, form.share_texts())
-    services.save_item(current_user, item)
+def saved(item: ContentItem):
+    flash(_("“%(title)s” is saved.", title=item.title), "success")
+    return redirect(url_for("console.content.figures", item_id=item.id), 303)
 
 
 def render_editor(form: ItemForm, item: ContentItem | None):
@@ -95,7 +87,7 @@ def figures(item_id: int):
 def pin(item_id: int):
     item = db.get_or_404(ContentItem, item_id)
     pinned = request.form.get("pinned") == "1"
-    services.set_pinned(current_user, item, pinned)
+    services.set_pinned(current_user, item.id, pinned)
     flash(_("Pinned at the top of the feed.") if pinned else _("No longer pinned."), "success")
     return redirect(url_for("console.content.figures", item_id=item.id), 303)
 
@@ -103,7 +95,7 @@ def pin(item_id: int):
 @bp.post("/content/<int:item_id>/archive")
 def archive(item_id: int):
     item = db.get_or_404(ContentItem, item_id)
-    services.archive(current_user, item)
+    services.archive(current_user, item.id)
     flash(_("“%(title)s” is archived: it has left the feed.", title=item.title), "success")
     return redirect(url_for("console.content.figures", item_id=item.id), 303)
 
@@ -119,29 +111,30 @@ def review(item_id: int):
     item = db.get_or_404(ContentItem, item_id)
     if not item.is_suggestion:
         abort(404)
-    form = ModerationForm(prefix="approve")
+    form = (
+        ItemFieldsForm(prefix="approve")
+        if request.method == "POST"
+        else ItemFieldsForm.of(item, prefix="approve")
+    )
     reject_form = RejectForm(prefix="reject")
-    if request.method == "GET":
-        form.fill_from(item)
-    elif request.form.get("decision") == "approve" and form.validate_on_submit():
-        form.copy_to(item)
-        services.set_share_texts(item, form.share_texts())
-        return moderated(item, services.approve, _("Published. %(name)s has been told."))
-    elif request.form.get("decision") == "reject" and reject_form.validate_on_submit():
-        reject = partial(services.reject, reason=reject_form.reason.data)
-        return moderated(item, reject, _("Rejected. %(name)s has been told why."))
+    decision = request.form.get("decision")
+    if decision == "approve" and form.validate_on_submit():
+        approve = partial(services.approve, current_user, item.id, form.changes())
+        return moderated(approve, _("Published. %(name)s has been told."))
+    if decision == "reject" and reject_form.validate_on_submit():
+        reject = partial(services.reject, current_user, item.id, reject_form.reason.data)
+        return moderated(reject, _("Rejected. %(name)s has been told why."))
     page = render_template(
         "content_console/review.html", item=item, form=form, reject_form=reject_form, **labels()
     )
     return page, 422 if form.errors or reject_form.errors else 200
 
 
-def moderated(item: ContentItem, decide, done: str):
-    """Apply a moderation decision; a suggestion decided meanwhile by someone else is left as it is."""
+def moderated(decide, done: str):
+    """Apply a moderation decision; one taken meanwhile by someone else stands, and is said."""
     try:
-        decide(current_user, item)
+        item = decide()
     except services.ContentError as refusal:
-        db.session.rollback()
         flash(str(refusal), "error")
     else:
         flash(done % {"name": item.author.display_name}, "success")
@@ -150,10 +143,7 @@ def moderated(item: ContentItem, decide, done: str):
 
 @bp.route("/charter", methods=["GET", "POST"])
 def charter():
-    form = CharterForm()
-    current = services.current_charter()
-    if request.method == "GET" and current:
-        form.body_fr.data, form.body_en.data = current.body_fr, current.body_en
+    form = CharterForm() if request.method == "POST" else CharterForm(obj=services.current_charter())
     if form.validate_on_submit():
         published = services.publish_charter(current_user, form.body_fr.data, form.body_en.data)
         flash(

@@ -1,10 +1,23 @@
 """Forms of the content library: suggestion, share, moderation, console editor and charter."""
 
+from dataclasses import replace
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField, URLField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields import Label
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from base.form_fields import (
     LOCAL_FORMATS,
@@ -15,9 +28,10 @@ from base.form_fields import (
     web_link,
 )
 from base.i18n import LANGUAGE_NAMES
-from base.vocabularies import SHARE_NETWORKS, THEMES
+from base.vocabularies import SHARE_NETWORKS, THEMES, Network
 from blueprints.content.catalogue import KINDS, MAX_VARIANTS, STATUS_LABELS, Status
 from blueprints.content.models import ContentItem
+from blueprints.content.services import ItemChanges
 from blueprints.quiz.personae import PERSONAE
 
 
@@ -49,12 +63,50 @@ class CharterForm(FlaskForm):
     body_en = TextAreaField(_l("Charter in English"), filters=[stripped], validators=[DataRequired()])
 
 
-def share_text_field_name(network: str, position: int) -> str:
-    return f"text_{network}_{position}"
+class LocalMomentField(DateTimeLocalField):
+    """A moment entered in the editor's time zone; filled (``obj=item``) from the stored UTC moment."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, format=LOCAL_FORMATS, **kwargs)
+
+    def process_data(self, value):
+        self.data = local_moment(value)
 
 
-class ItemForm(FlaskForm):
-    """The console's editor; dates are entered in the editor's time zone and stored in UTC."""
+def fits_network(network: Network):
+    """A share text's validator: the network's rule, with room for the item's link if it has a valid one."""
+
+    def validate(form, field) -> None:
+        link = form.item_link  # the link is validated before the share texts
+        refusal = network.text_refusal(field.data, has_link=bool(link.data) and not link.errors)
+        if refusal:
+            raise ValidationError(refusal)
+
+    return validate
+
+
+# The share texts of an item: for each network offered, a list of MAX_VARIANTS texts named
+# ``<network>-<n>``. The item form gives it ``item_link``, its link field, once built.
+ShareTextsForm = type(
+    "ShareTextsForm",
+    (Form,),
+    {
+        network.key: FieldList(
+            TextAreaField(default="", filters=[stripped], validators=[fits_network(network)]),
+            min_entries=MAX_VARIANTS,
+            max_entries=MAX_VARIANTS,
+        )
+        for network in SHARE_NETWORKS.values()
+    },
+)
+
+
+class ItemFieldsForm(FlaskForm):
+    """An item's fields, as a moderator approves a suggestion (approving publishes: no status).
+
+    Filled from an item with ``of(item)``; ``changes()`` gives what to save.
+    Dates are entered in the editor's time zone and stored in UTC.
+    """
 
     title = StringField(_l("Title"), filters=[stripped], validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), filters=[stripped], validators=[Optional(), Length(max=2000)])
@@ -65,84 +117,59 @@ class ItemForm(FlaskForm):
     target_personae = MultiCheckboxField(
         _l("For which personae? (none: everyone)"), choices=lambda: [(p.key, p.name) for p in PERSONAE]
     )
-    status = SelectField(
-        _l("Status"),
-        choices=lambda: [
-            (s.value, STATUS_LABELS[s]) for s in (Status.DRAFT, Status.PUBLISHED, Status.ARCHIVED)
-        ],
-    )
-    publish_at = DateTimeLocalField(_l("Publish from"), format=LOCAL_FORMATS, validators=[Optional()])
-    expire_at = DateTimeLocalField(_l("Withdraw on"), format=LOCAL_FORMATS, validators=[Optional()])
+    publish_at = LocalMomentField(_l("Publish from"), validators=[Optional()])
+    expire_at = LocalMomentField(_l("Withdraw on"), validators=[Optional()])
     pinned = BooleanField(_l("Pin at the top of everyone's feed"))
+    texts = FormField(ShareTextsForm)
 
-    def share_text_fields(self, network: str) -> list:
-        return [self[share_text_field_name(network, position)] for position in range(MAX_VARIANTS)]
+    @classmethod
+    def of(cls, item: ContentItem, **kwargs):
+        """The form showing an item: its fields from its attributes, its share texts by network."""
+        texts = {network: item.texts_for(network)[:MAX_VARIANTS] for network in SHARE_NETWORKS}
+        return cls(obj=item, texts=texts, **kwargs)
 
-    def share_texts(self) -> dict[str, list[str]]:
-        return {
-            network: [f.data or "" for f in self.share_text_fields(network)] for network in SHARE_NETWORKS
-        }
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.texts.form.item_link = self.url
+        # A field list's entries share one label: each text gets its own, with its number.
+        for network in SHARE_NETWORKS.values():
+            for number, text_field in enumerate(self.texts[network.key], start=1):
+                text_field.label = Label(
+                    text_field.id, _l("%(network)s, text %(number)s", network=network.name, number=number)
+                )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        has_link = bool(self.url.data) and not self.url.errors
-        for network in SHARE_NETWORKS.values():
-            limit = network.text_limit_with_link(has_link)
-            for text_field in self.share_text_fields(network.key):
-                if len(text_field.data or "") > limit:
-                    text_field.errors.append(
-                        _l(
-                            "%(length)s characters: %(network)s takes %(limit)s here.",
-                            length=len(text_field.data),
-                            network=network.name,
-                            limit=limit,
-                        )
-                    )
-                    valid = False
         if self.publish_at.data and self.expire_at.data and self.expire_at.data <= self.publish_at.data:
             self.expire_at.errors.append(_l("The withdrawal must come after the publication."))
             valid = False
         return valid
 
-    def fill_from(self, item: ContentItem) -> None:
-        """Show an item's values (dates in the editor's time zone)."""
-        for name in ("title", "summary", "url", "theme", "kind", "language", "pinned"):
-            self[name].data = getattr(item, name)
-        self.target_personae.data = list(item.target_personae or [])
-        if "status" in self:
-            self.status.data = item.status.value
-        self.publish_at.data = local_moment(item.publish_at)
-        self.expire_at.data = local_moment(item.expire_at)
-        for network in SHARE_NETWORKS:
-            texts = item.texts_for(network)
-            for position, text_field in enumerate(self.share_text_fields(network)):
-                text_field.data = texts[position] if position < len(texts) else ""
-
-    def copy_to(self, item: ContentItem) -> None:
-        for name in ("title", "summary", "theme", "kind", "language", "pinned"):
-            setattr(item, name, self[name].data)
-        item.url = self.url.data or None
-        item.target_personae = [key for key in self.target_personae.data or [] if key]
-        if "status" in self:
-            item.status = Status(self.status.data)
-        if self.publish_at.data:
-            item.publish_at = stored_moment(self.publish_at.data)
-        item.expire_at = stored_moment(self.expire_at.data) if self.expire_at.data else None
-
-
-for _network in SHARE_NETWORKS.values():
-    for _position in range(MAX_VARIANTS):
-        setattr(
-            ItemForm,
-            share_text_field_name(_network.key, _position),
-            TextAreaField(
-                _l("%(network)s, text %(number)s", network=_network.name, number=_position + 1),
-                filters=[stripped],
-            ),
+    def changes(self) -> ItemChanges:
+        """The submitted item as plain values for the services: dates in UTC, no link as None."""
+        return ItemChanges(
+            title=self.title.data,
+            summary=self.summary.data or "",
+            url=self.url.data or None,
+            theme=self.theme.data,
+            kind=self.kind.data,
+            language=self.language.data,
+            target_personae=self.target_personae.data or [],
+            publish_at=stored_moment(self.publish_at.data) if self.publish_at.data else None,
+            expire_at=stored_moment(self.expire_at.data) if self.expire_at.data else None,
+            pinned=self.pinned.data,
+            share_texts=self.texts.data,
         )
 
 
-class ModerationForm(ItemForm):
-    """Approving a suggestion: the editor without a status (approval publishes)."""
+class ItemForm(ItemFieldsForm):
+    """The console's editor: an item's fields and its status."""
 
-    status = None
+    status = SelectField(
+        _l("Status"),
+        coerce=Status,
+        choices=lambda: [(s, STATUS_LABELS[s]) for s in (Status.DRAFT, Status.PUBLISHED, Status.ARCHIVED)],
+    )
+
+    def changes(self) -> ItemChanges:
+        return replace(super().changes(), status=self.status.data)

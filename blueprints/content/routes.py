@@ -97,15 +97,14 @@ def share(item_id: int, network: str):
     form = ShareForm()
     if not form.validate_on_submit():
         abort(400)
-    if services.must_accept_charter(current_user):
-        flash(_("Please read and accept the programme charter before your first share."), "info")
-        return redirect(url_for("content.charter", next=url_for("content.item", item_id=found.id)), 303)
     try:
-        text = services.check_share_text(found, network, form.text.data or "")
-        recorded = services.share(current_user, found, network)
+        shared = services.share(current_user, found.id, network, form.text.data or "")
+    except services.CharterToAccept as refusal:
+        flash(str(refusal), "info")
+        return redirect(url_for("content.charter", next=url_for("content.item", item_id=found.id)), 303)
     except services.ContentError as refusal:
         return render_item(found, error=str(refusal), error_network=network, status=422)
-    return redirect(SHARE_NETWORKS[network].share_url(services.tracked_link(recorded), text), 303)
+    return redirect(shared.target, 303)
 
 
 @bp.route("/r/<token>")
@@ -127,7 +126,7 @@ def react(item_id: int, kind: str):
     found = services.item_for(current_user, item_id)
     if found is None or kind not in REACTION_KINDS:
         abort(404)
-    services.toggle_reaction(current_user, found, kind)
+    services.toggle_reaction(current_user, found.id, kind)
     if wants_fragment():
         mine = services.own_reactions(current_user, found.id)
         return render_template(

@@ -2,9 +2,11 @@
 suggestions and their moderation, the charter, and each item's figures.
 """
 
+import functools
 import random
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -33,6 +35,29 @@ from blueprints.quiz.models import QuizResult
 
 class ContentError(Exception):
     """A refused action, with a message for the person."""
+
+
+class CharterToAccept(ContentError):
+    """A share refused until the person accepts the current charter."""
+
+
+def unit_of_work(action):
+    """One user action: committed when it returns, rolled back when it raises.
+
+    So a refused action (a ``ContentError``) leaves nothing changed, whatever it had begun.
+    """
+
+    @functools.wraps(action)
+    def run(*args, **kwargs):
+        try:
+            outcome = action(*args, **kwargs)
+        except Exception:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        return outcome
+
+    return run
 
 
 # --- Reading -----------------------------------------------------------------
@@ -81,6 +106,7 @@ def must_accept_charter(user: User) -> Charter | None:
     return None if accepted else charter
 
 
+@unit_of_work
 def accept_charter(user: User, charter_id: int) -> None:
     """Record that the person accepted this version; only the current one can be accepted."""
     charter = current_charter()
@@ -89,9 +115,9 @@ def accept_charter(user: User, charter_id: int) -> None:
     if db.session.get(CharterAcceptance, (user.id, charter.id)) is None:
         db.session.add(CharterAcceptance(user_id=user.id, charter_id=charter.id))
         record(user, verbs.CHARTER_ACCEPTED, "charter", charter.id, {"version": charter.version})
-    db.session.commit()
 
 
+@unit_of_work
 def publish_charter(author: User, body_fr: str, body_en: str) -> Charter:
     """A new version: everyone is asked to accept it before their next share."""
     previous = current_charter()
@@ -101,7 +127,6 @@ def publish_charter(author: User, body_fr: str, body_en: str) -> Charter:
     db.session.add(charter)
     db.session.flush()
     record(author, verbs.CHARTER_PUBLISHED, "charter", charter.id, {"version": charter.version})
-    db.session.commit()
     return charter
 
 
@@ -112,38 +137,40 @@ def charter_history() -> list[Charter]:
 # --- Sharing -----------------------------------------------------------------
 
 
-def tracked_link(share: Share) -> str:
-    """The share's public link: on PUBLIC_URL, the address the outside world reaches."""
-    return public_url("content.track", token=share.token)
+@dataclass(frozen=True)
+class Shared:
+    """A recorded share: its tracked link's token, and the network's share page to open."""
+
+    token: str
+    target: str
 
 
-def check_share_text(item: ContentItem, network: str, text: str) -> str:
-    limit = SHARE_NETWORKS[network].text_limit_with_link(bool(item.url))
-    text = text.strip()
-    if len(text) > limit:
-        raise ContentError(
-            _l(
-                "Your text is %(length)s characters long; %(network)s takes %(limit)s here.",
-                length=len(text),
-                network=SHARE_NETWORKS[network].name,
-                limit=limit,
-            )
-        )
-    return text
+@unit_of_work
+def share(user: User, item_id: int, network: str, text: str) -> Shared:
+    """Record the person's share of a live item on a network, once: sharing again gives the same link.
 
-
-def share(user: User, item: ContentItem, network: str) -> Share:
-    """Record the person's share of an item on a network, once; the existing one if shared before.
-
-    The caller has checked the charter and that the item is live.
+    The network's share page gets the person's text, when it takes one, and the share's
+    tracked link on PUBLIC_URL, the address the outside world reaches.
     """
     if network not in SHARE_NETWORKS:
         raise ContentError(_l("This network is not offered for sharing."))
+    item = item_for(user, item_id)
+    if item is None or not item.is_live(utcnow()):
+        raise ContentError(_l("Sharing opens once the item is published."))
+    if must_accept_charter(user):
+        raise CharterToAccept(_l("Please read and accept the programme charter before your first share."))
     if not item.url:
         raise ContentError(_l("This item has no link to share: copy its text instead."))
-    existing = _existing_share(user, item, network)
-    if existing:
-        return existing
+    text = text.strip()
+    refusal = SHARE_NETWORKS[network].text_refusal(text, has_link=True)  # the item has one (above)
+    if refusal:
+        raise ContentError(refusal)
+    recorded = _existing_share(user, item, network) or _new_share(user, item, network)
+    tracked_link = public_url("content.track", token=recorded.token)
+    return Shared(recorded.token, SHARE_NETWORKS[network].share_url(tracked_link, text))
+
+
+def _new_share(user: User, item: ContentItem, network: str) -> Share:
     new_share = Share(user_id=user.id, item_id=item.id, network=network, token=secrets.token_urlsafe(12))
     db.session.add(new_share)
     try:
@@ -152,7 +179,6 @@ def share(user: User, item: ContentItem, network: str) -> Share:
         db.session.rollback()
         return _existing_share(user, item, network)
     record(user, verbs.CONTENT_SHARED, "content", item.id, {"network": network, "share": new_share.id})
-    db.session.commit()
     return new_share
 
 
@@ -168,6 +194,7 @@ def shared_networks(user: User, item: ContentItem) -> set[str]:
     )
 
 
+@unit_of_work
 def follow_tracked_link(token: str, *, count_visit: bool = True) -> str | None:
     """Count a visit of a tracked link and return where it goes: the item's stored link only.
 
@@ -185,28 +212,29 @@ def follow_tracked_link(token: str, *, count_visit: bool = True) -> str | None:
         tracked = found.Share
         db.session.execute(sa.update(Share).where(Share.id == tracked.id).values(clicks=Share.clicks + 1))
         record(tracked.user, verbs.CLICK_RECEIVED, "content", tracked.item_id, {"share": tracked.id})
-        db.session.commit()
     return found.url
 
 
 # --- Reactions ---------------------------------------------------------------
 
 
-def toggle_reaction(user: User, item: ContentItem, kind: str) -> bool:
+@unit_of_work
+def toggle_reaction(user: User, item_id: int, kind: str) -> bool:
     """Like or bookmark an item, or undo it; whether it is now on."""
     if kind not in REACTION_KINDS:
         raise ContentError(_l("Unknown reaction."))
-    existing = db.session.get(Reaction, (user.id, item.id, kind))
+    db.session.get_one(ContentItem, item_id)  # an unknown item is a caller's mistake, not a refusal
+    existing = db.session.get(Reaction, (user.id, item_id, kind))
     if existing:
         db.session.delete(existing)
         if kind == LIKE:
-            record(user, verbs.CONTENT_UNLIKED, "content", item.id)
+            record(user, verbs.CONTENT_UNLIKED, "content", item_id)
     else:
-        db.session.add(Reaction(user_id=user.id, item_id=item.id, kind=kind))
+        db.session.add(Reaction(user_id=user.id, item_id=item_id, kind=kind))
         if kind == LIKE:
-            record(user, verbs.CONTENT_LIKED, "content", item.id)
+            record(user, verbs.CONTENT_LIKED, "content", item_id)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # a double click already added it
         db.session.rollback()
         return True
@@ -221,9 +249,64 @@ def own_reactions(user: User, item_id: int) -> set[str]:
     )
 
 
+# --- Editing items -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemChanges:
+    """An item as the console's editor (or a moderator approving a suggestion) submits it.
+
+    Moments are aware UTC. ``publish_at`` None keeps the item's date (a new item: now);
+    ``status`` None keeps its status (an approval publishes). ``share_texts`` maps each
+    network to its suggested variants; blank ones are dropped.
+    """
+
+    title: str
+    summary: str
+    url: str | None
+    theme: str
+    kind: str
+    language: str
+    target_personae: list[str]
+    publish_at: datetime | None
+    expire_at: datetime | None
+    pinned: bool
+    share_texts: dict[str, list[str]]
+    status: Status | None = None
+
+
+# The fields set as given; the publication date and the status are set only when given.
+ITEM_FIELDS = (
+    "title",
+    "summary",
+    "url",
+    "theme",
+    "kind",
+    "language",
+    "target_personae",
+    "expire_at",
+    "pinned",
+)
+
+
+def _apply(item: ContentItem, changes: ItemChanges) -> None:
+    for name in ITEM_FIELDS:
+        setattr(item, name, getattr(changes, name))
+    if changes.publish_at:
+        item.publish_at = changes.publish_at
+    if changes.status:
+        item.status = changes.status
+    item.share_texts = [
+        ShareText(network=network, position=position, body=body)
+        for network, bodies in changes.share_texts.items()
+        for position, body in enumerate(body.strip() for body in bodies if body.strip())
+    ]
+
+
 # --- Suggestions and moderation ------------------------------------------------
 
 
+@unit_of_work
 def suggest(user: User, title: str, url: str, reason: str, language: str) -> ContentItem:
     """An employee's proposal, waiting in the moderation queue."""
     item = ContentItem(
@@ -240,7 +323,6 @@ def suggest(user: User, title: str, url: str, reason: str, language: str) -> Con
     db.session.add(item)
     db.session.flush()
     record(user, verbs.SUGGESTION_SUBMITTED, "content", item.id)
-    db.session.commit()
     return item
 
 
@@ -260,9 +342,11 @@ def pending_count() -> int:
     )
 
 
-def approve(moderator: User, item: ContentItem) -> None:
-    """Publish a suggestion (already edited by the moderator) and tell the person who made it."""
-    _decide(moderator, item, Status.PUBLISHED)
+@unit_of_work
+def approve(moderator: User, item_id: int, changes: ItemChanges) -> ContentItem:
+    """Publish a suggestion with the moderator's edits and tell the person who made it."""
+    item = _decide(moderator, item_id, Status.PUBLISHED)
+    _apply(item, changes)
     record(item.author, verbs.SUGGESTION_APPROVED, "content", item.id)
     record(moderator, verbs.MODERATION_APPROVED, "content", item.id)
     notify(
@@ -271,29 +355,33 @@ def approve(moderator: User, item: ContentItem) -> None:
         {"title": item.title},
         link=("content.item", {"item_id": item.id}),
     )
-    db.session.commit()
+    return item
 
 
-def reject(moderator: User, item: ContentItem, reason: str) -> None:
-    _decide(moderator, item, Status.REJECTED)
+@unit_of_work
+def reject(moderator: User, item_id: int, reason: str) -> ContentItem:
+    """Turn a suggestion down and tell the person why."""
+    item = _decide(moderator, item_id, Status.REJECTED)
     item.rejection_reason = reason.strip()
     record(moderator, verbs.MODERATION_REJECTED, "content", item.id)
     notify(item.author, "suggestion_rejected", {"title": item.title, "reason": item.rejection_reason})
-    db.session.commit()
+    return item
 
 
-def _decide(moderator: User, item: ContentItem, status: Status) -> None:
+def _decide(moderator: User, item_id: int, status: Status) -> ContentItem:
     """Move a pending suggestion to its decision; refused if someone decided it meanwhile.
 
-    A conditional update, so two moderators deciding at once cannot both win.
+    A conditional update, so two moderators deciding at once cannot both win; it comes
+    before any edit, so a refused decision has nothing to undo.
     """
     decided = db.session.execute(
         sa.update(ContentItem)
-        .where(ContentItem.id == item.id, ContentItem.status == Status.PENDING)
+        .where(ContentItem.id == item_id, ContentItem.status == Status.PENDING)
         .values(status=status, moderated_by_id=moderator.id, moderated_at=utcnow())
     )
     if decided.rowcount != 1:
         raise ContentError(_l("This suggestion has already been moderated."))
+    return db.session.get_one(ContentItem, item_id)
 
 
 def my_suggestions(user: User) -> list[ContentItem]:
@@ -310,38 +398,39 @@ def my_suggestions(user: User) -> list[ContentItem]:
 # --- Console -------------------------------------------------------------------
 
 
-def set_share_texts(item: ContentItem, texts: dict[str, list[str]]) -> None:
-    """Replace the item's share texts by the given variants per network (blank ones dropped)."""
-    item.share_texts = [
-        ShareText(network=network, position=position, body=body.strip())
-        for network, bodies in texts.items()
-        for position, body in enumerate(body for body in bodies if body.strip())
-    ]
-
-
-def save_item(editor: User, item: ContentItem) -> ContentItem:
-    """Add or update an item from the console, with its audit entry."""
-    created = item.id is None
-    if created:
-        item.author_id = item.author_id or editor.id
-        db.session.add(item)
+@unit_of_work
+def create_item(editor: User, changes: ItemChanges) -> ContentItem:
+    """A new item of the library, with its audit entry; a draft unless the changes say otherwise."""
+    item = ContentItem(author_id=editor.id, status=Status.DRAFT)
+    _apply(item, changes)
+    db.session.add(item)
     db.session.flush()
-    record(editor, verbs.CONTENT_CREATED if created else verbs.CONTENT_UPDATED, "content", item.id)
-    db.session.commit()
+    record(editor, verbs.CONTENT_CREATED, "content", item.id)
     return item
 
 
-def set_pinned(editor: User, item: ContentItem, pinned: bool) -> None:
+@unit_of_work
+def update_item(editor: User, item_id: int, changes: ItemChanges) -> ContentItem:
+    item = db.session.get_one(ContentItem, item_id)
+    _apply(item, changes)
+    record(editor, verbs.CONTENT_UPDATED, "content", item.id)
+    return item
+
+
+@unit_of_work
+def set_pinned(editor: User, item_id: int, pinned: bool) -> None:
+    item = db.session.get_one(ContentItem, item_id)
     item.pinned = pinned
     record(editor, verbs.CONTENT_PINNED if pinned else verbs.CONTENT_UNPINNED, "content", item.id)
-    db.session.commit()
 
 
-def archive(editor: User, item: ContentItem) -> None:
+@unit_of_work
+def archive(editor: User, item_id: int) -> None:
+    """Take an item out of the feed for good (and off the top of it)."""
+    item = db.session.get_one(ContentItem, item_id)
     item.status = Status.ARCHIVED
     item.pinned = False
     record(editor, verbs.CONTENT_ARCHIVED, "content", item.id)
-    db.session.commit()
 
 
 def library_page(page: int, status: str | None, search: str):

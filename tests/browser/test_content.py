@@ -1,14 +1,17 @@
 """The content flows in a browser: sharing behind the charter, suggestion to feed, load more, likes."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from base.database import db
 from blueprints.accounts.models import Role, User
 from blueprints.content import services
 from blueprints.content.feed import PAGE_SIZE
+from blueprints.content.models import Share
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_quiz import sign_in
 
@@ -49,15 +52,20 @@ def test_share_on_linkedin_after_accepting_the_charter(
 
     page.get_by_label("Votre publication sur LinkedIn").fill("Fier de notre nouveau labo ! Venez le visiter.")
     # A new tab follows our redirect to LinkedIn (unreachable here: the request is what counts).
-    linkedin = re.compile(r"https://www\.linkedin\.com/sharing/share-offsite/\?url=http.*%2Fr%2F[\w-]+$")
-    with context.expect_event("request", lambda request: bool(linkedin.match(request.url))):
+    linkedin = "https://www.linkedin.com/sharing/share-offsite/"
+    with context.expect_event("request", lambda request: request.url.startswith(linkedin)) as opened:
         page.get_by_role("button", name=re.compile("Partager sur LinkedIn")).click()
+    with app.app_context():
+        token = db.session.scalar(
+            sa.select(Share.token).where(Share.user_id == person.id, Share.item_id == item)
+        )
+    assert opened.value.url == linkedin + "?" + urlencode({"url": f"http://127.0.0.1:5000/r/{token}"})
     expect(page.locator("#toast")).to_have_text("Texte copié — collez-le dans votre publication.")
     assert page.evaluate("navigator.clipboard.readText()") == "Fier de notre nouveau labo ! Venez le visiter."
 
     page.reload()
+    expect(page).to_have_url(f"{live_server}/content/{item}")
     expect(page.locator(".share-network", has_text="LinkedIn").get_by_text("Partagé ✓")).to_be_visible()
-    assert item
 
 
 def test_a_suggestion_approved_by_comms_appears_in_the_feed(browser, live_server, make_user):
