@@ -5,7 +5,7 @@ import re
 import sqlalchemy as sa
 
 from base.database import db
-from blueprints.accounts.models import Role, User
+from blueprints.accounts.models import Department, Role, Site, User
 from blueprints.activity.models import Activity
 from blueprints.notifications.models import Notification
 from tests.conftest import Auth, post, queries_before_and_after, text
@@ -60,7 +60,7 @@ def test_deactivated_person_is_signed_out_everywhere(app, client, signed_in, mak
     Auth(their_client).login(target.email)
     assert their_client.get("/").status_code == 200
     post(client, f"/admin/users/{target.id}/active", {"active": "0"})
-    assert their_client.get("/").status_code == 302
+    assert their_client.get("/").headers["Location"] == "/login?next=/"
     post(client, f"/admin/users/{target.id}/active", {"active": "1"})
     with app.app_context():
         verbs = db.session.scalars(sa.select(Activity.verb).where(Activity.object_id == target.id)).all()
@@ -68,7 +68,7 @@ def test_deactivated_person_is_signed_out_everywhere(app, client, signed_in, mak
 
 
 def test_admin_creates_an_account_with_a_generated_password(app, client, signed_in):
-    signed_in(Role.ADMIN)
+    admin = signed_in(Role.ADMIN)
     data = {
         "display_name": "Nina Perrin",
         "email": "nina@lumen.example",
@@ -86,22 +86,50 @@ def test_admin_creates_an_account_with_a_generated_password(app, client, signed_
     with client.session_transaction() as session:
         assert password not in str(dict(session))  # never in the session cookie
     with app.app_context():
-        assert db.session.scalar(sa.select(User).where(User.email == "nina@lumen.example")).check_password(
-            password
-        )
-    with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == "nina@lumen.example"))
-        assert (user.department.name, user.site.name, user.language) == ("Finance", "Nantes", "en")
-        assert user.password_hash
+        assert user.check_password(password)
+        assert (user.display_name, user.role, user.department.name, user.site.name, user.language) == (
+            "Nina Perrin",
+            Role.EMPLOYEE,
+            "Finance",
+            "Nantes",
+            "en",
+        )
+        entry = db.session.scalar(sa.select(Activity).where(Activity.verb == "user_created"))
+        assert (entry.user_id, entry.object_id) == (admin.id, user.id)
+    assert "a créé le compte de Nina Perrin" in text(client.get("/admin/"))
 
 
-def test_admin_create_refuses_a_duplicate(client, signed_in, make_user):
+def test_admin_creates_an_account_with_the_password_given(app, client, signed_in):
+    signed_in(Role.ADMIN)
+    data = {"display_name": "Noé", "email": "noe@lumen.example", "role": "comms", "language": "fr"}
+    response = post(client, "/admin/users/new", {**data, "password": "chosen with care"})
+    assert response.headers["Location"] == "/admin/users"
+    assert "Compte créé pour noe@lumen.example." in text(client.get("/admin/users"))
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "noe@lumen.example"))
+        assert (user.role, user.department, user.site) == (Role.COMMS, None, None)
+        assert user.check_password("chosen with care")
+
+
+def test_admin_create_refuses_a_duplicate_and_creates_nothing(app, client, signed_in, make_user):
     signed_in(Role.ADMIN)
     existing = make_user()
-    data = {"display_name": "Dup", "email": existing.email, "role": "employee", "language": "fr"}
+    data = {
+        "display_name": "Dup",
+        "email": existing.email,
+        "role": "employee",
+        "language": "fr",
+        "department": "New department",
+        "site": "New site",
+    }
     response = post(client, "/admin/users/new", data)
     assert response.status_code == 422
     assert f"Un compte existe déjà pour {existing.email}." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Department.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(Site.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(User.id))) == 2
 
 
 def test_people_search_and_query_budget(app, client, signed_in, make_user, count_queries):

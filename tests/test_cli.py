@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from base.database import db
-from blueprints.accounts.models import Department, Role, User
+from blueprints.accounts.models import Department, Role, Site, User
 from tests.conftest import plain
 
 
@@ -29,21 +29,31 @@ def test_users_create(app, runner):
         ]
     )
     assert result.exit_code == 0, result.output
+    assert result.output == "Created lea@lumen.example (comms).\n"
     with app.app_context():
         user = db.session.scalar(sa.select(User))
-        assert (user.email, user.role, user.department.name) == ("lea@lumen.example", Role.COMMS, "Marketing")
+        assert (user.email, user.display_name, user.role, user.department.name, user.site) == (
+            "lea@lumen.example",
+            "Léa Dubois",
+            Role.COMMS,
+            "Marketing",
+            None,
+        )
         assert user.check_password("long enough")
 
 
 def test_users_create_refuses_a_short_password_and_a_duplicate(app, runner, make_user):
     short = runner.invoke(args=["users", "create", "a@lumen.example", "--name", "A", "--password", "short"])
-    assert short.exit_code != 0
+    assert short.exit_code == 1
+    assert "Choisissez un mot de passe d'au moins 8 caractères." in plain(short.output)
     existing = make_user()
     duplicate = runner.invoke(
-        args=["users", "create", existing.email, "--name", "B", "--password", "long enough"]
+        args=["users", "create", existing.email, "--name", "B", "--password", "long enough", "--site", "Lyon"]
     )
-    assert duplicate.exit_code != 0
+    assert duplicate.exit_code == 1
+    assert f"Un compte existe déjà pour {existing.email}." in plain(duplicate.output)
     assert count(app, User) == 1
+    assert count(app, Site) == 0
 
 
 def test_import_creates_every_account(app, runner, tmp_path):

@@ -50,6 +50,7 @@ def test_mark_all_read_without_javascript_redirects(app, client, signed_in):
     assert post(client, "/notifications/read-all").headers["Location"] == "/notifications"
     with app.app_context():
         assert db.session.scalar(sa.select(Notification.read_at)) is not None
+    assert 'class="badge badge--empty"' in client.get("/notifications/count").get_data(as_text=True)
 
 
 def test_opening_a_notification_marks_it_read_and_follows_its_local_link(app, client, signed_in):
@@ -111,7 +112,8 @@ class FakeSMTP:
 
 
 def test_digest_is_sent_once_in_each_reader_language(make_app, make_user, monkeypatch):
-    app = make_app(SMTP_HOST="smtp.lumen.example", SITE_URL="https://porte-voix.lumen.example")
+    """The cron job's way: a plain app context, no request; links are built on SITE_URL."""
+    app = make_app(SMTP_HOST="smtp.lumen.example", SITE_URL="https://intranet.lumen.example/porte-voix/")
     monkeypatch.setattr("base.mail.smtplib.SMTP", FakeSMTP)
     FakeSMTP.sent = []
     english, french = make_user(language="en"), make_user(language="fr")
@@ -120,11 +122,16 @@ def test_digest_is_sent_once_in_each_reader_language(make_app, make_user, monkey
     with app.app_context():
         assert send_digests() == 2
         assert send_digests() == 0
+    assert len(FakeSMTP.sent) == 2
     by_recipient = {message["To"]: message for message in FakeSMTP.sent}
     assert by_recipient[english.email]["Subject"] == "Your Porte-voix news"
-    assert "https://porte-voix.lumen.example/notifications" in by_recipient[english.email].get_content()
+    english_lines = by_recipient[english.email].get_content().splitlines()
+    assert "See everything on https://intranet.lumen.example/porte-voix/notifications" in english_lines
     assert by_recipient[french.email]["Subject"] == "Vos nouvelles Porte-voix"
-    assert "Bienvenue sur Porte-voix, N0 !" in plain(by_recipient[french.email].get_content())
+    assert (
+        "- Bienvenue sur Porte-voix, N0 ! Commencez par compléter votre profil."
+        in plain(by_recipient[french.email].get_content()).splitlines()
+    )
 
 
 def test_digest_does_nothing_without_smtp(app, make_user, runner):

@@ -158,7 +158,8 @@ def test_retake_keeps_every_result_and_the_latest_drives_the_home_page(app, clie
     assert second.networks == []
     assert "Votre persona : Helper" in text(client.get("/"))
     me = text(client.get("/me"))
-    assert me.count("/quiz/results/") == 2
+    assert me.count('href="/quiz/results/') == 2
+    assert f'href="/quiz/results/{first.id}"' in me and f'href="/quiz/results/{second.id}"' in me
     assert text(client.get(f"/quiz/results/{first.id}")).count("un résultat précédent") == 1
 
 

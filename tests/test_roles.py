@@ -96,7 +96,7 @@ def test_role_matrix(client, signed_in, path, role):
     response = client.get(path)
     assert response.status_code == expected_status(path, role)
     if response.status_code == 302:
-        assert response.headers["Location"].startswith("/" if role else "/login")
+        assert response.headers["Location"] == ("/" if role else f"/login?next={path}")
     if response.status_code == 403:
         assert "Cette page n'est pas accessible à votre rôle" in text(response)
 

@@ -4,10 +4,11 @@ import re
 
 import pytest
 
+from base.database import db
 from base.exports import defused
 from base.web import public
-from blueprints.accounts.models import Role
-from tests.conftest import htmx_headers, text
+from blueprints.accounts.models import Role, User
+from tests.conftest import Auth, htmx_headers, text
 
 STATE_CHANGES = [
     "/login",
@@ -119,6 +120,26 @@ def test_server_error_is_a_translated_500(make_app):
     response = app.test_client().get("/boom", headers={"Accept-Language": "en"})
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.get_data(as_text=True)
+
+
+def test_server_error_after_a_failed_write_still_shows_the_page_with_its_menu(make_app, make_user):
+    """The error page reads the database (the person, their unread count): the failed work is
+    rolled back first."""
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+    person = make_user(language="en")
+
+    @app.route("/clash")
+    def clash():
+        db.session.add(User(email=person.email, display_name="Twin"))
+        db.session.flush()  # IntegrityError: the e-mail address is taken
+
+    client = app.test_client()
+    Auth(client).login(person.email)
+    response = client.get("/clash")
+    assert response.status_code == 500
+    page = text(response)
+    assert "Something went wrong on our side" in page
+    assert 'id="unread-count"' in page
 
 
 def test_healthz_reports_the_database(client):

@@ -1,12 +1,9 @@
 """The comms console: its home for comms, account administration for admins."""
 
-import secrets
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from base.database import db
 from base.exports import csv_download
 from base.urls import local_or
 from blueprints.accounts.labels import ROLE_LABELS
@@ -15,7 +12,7 @@ from blueprints.activity.services import programme_pulse
 from blueprints.admin import services
 from blueprints.admin.forms import NewUserForm, RoleForm
 from blueprints.auth.guards import role_required
-from blueprints.auth.services import AccountError, create_user, get_or_create_department, get_or_create_site
+from blueprints.auth.services import AccountError, NewPerson, user_by_id
 from blueprints.quiz.personae import PERSONAE
 from blueprints.quiz.services import distribution_rows, people_with_result_count, persona_distribution
 
@@ -48,27 +45,25 @@ def users():
 def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
-        password = form.password.data or secrets.token_urlsafe(9)
+        new = NewPerson(
+            form.email.data,
+            form.display_name.data,
+            form.password.data or "",
+            role=Role(form.role.data),
+            language=form.language.data,
+            department=form.department.data or "",
+            site=form.site.data or "",
+        )
         try:
-            user = create_user(
-                form.email.data,
-                form.display_name.data,
-                password,
-                role=Role(form.role.data),
-                language=form.language.data,
-                department=get_or_create_department(form.department.data or ""),
-                site=get_or_create_site(form.site.data or ""),
-                created_by=current_user,
-            )
+            user, generated_password = services.add_person(current_user, new)
         except AccountError as refusal:
             form.email.errors.append(str(refusal))
         else:
-            db.session.commit()
-            if form.password.data:
+            if generated_password is None:
                 flash(_("Account created for %(email)s.", email=user.email), "success")
                 return redirect(url_for("console.admin.users"))
             # Shown once, in this page only: never stored in the session cookie.
-            return render_template("admin/user_created.html", user=user, password=password)
+            return render_template("admin/user_created.html", user=user, password=generated_password)
     return render_template("admin/new_user.html", form=form), 422 if form.errors else 200
 
 
@@ -93,7 +88,7 @@ def personae_csv():
 
 
 def user_or_404(user_id: int) -> User:
-    return db.session.get(User, user_id) or abort(404)
+    return user_by_id(user_id) or abort(404)
 
 
 @bp.post("/users/<int:user_id>/role")

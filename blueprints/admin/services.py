@@ -1,6 +1,7 @@
 """Administration of accounts; every change is written to the audit trail."""
 
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
 from blueprints.activity.services import record
 from blueprints.admin import verbs
+from blueprints.auth.services import NewPerson, create_account
 from blueprints.notifications.services import notify
 
 USERS_PER_PAGE = 50
@@ -37,6 +39,15 @@ def role_counts() -> dict[Role, int]:
     counts = dict.fromkeys(Role, 0)
     counts.update(dict(rows.all()))
     return counts
+
+
+def add_person(actor: User, new: NewPerson) -> tuple[User, str | None]:
+    """Create an account for someone, logged for the audit trail. Without a password given, one
+    is generated and returned to hand over: it is shown once and stored nowhere in clear.
+    AccountError, and nothing created, when the address is taken."""
+    generated = None if new.password else secrets.token_urlsafe(9)
+    user = create_account(replace(new, password=new.password or generated), created_by=actor)
+    return user, generated
 
 
 def change_role(actor: User, user: User, role: Role) -> None:

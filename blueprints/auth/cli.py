@@ -5,7 +5,6 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from base.database import db
 from blueprints.accounts.models import Role
 from blueprints.auth import services
 
@@ -22,23 +21,14 @@ users_cli = AppGroup("users", help="Create and import accounts.")
 @click.password_option(help="Asked for when not given.")
 def create(email, name, role, department, site, language, password):
     """Create one account."""
-    problem = services.password_problem(password)
-    if problem:
-        raise click.ClickException(str(problem))
+    new = services.NewPerson(
+        email, name, password, role=Role(role), language=language, department=department, site=site
+    )
     try:
-        services.create_user(
-            email,
-            name,
-            password,
-            role=Role(role),
-            language=language,
-            department=services.get_or_create_department(department),
-            site=services.get_or_create_site(site),
-        )
+        user = services.create_account(new)
     except services.AccountError as refusal:
         raise click.ClickException(str(refusal)) from None
-    db.session.commit()
-    click.echo(f"Created {services.normalise_email(email)} ({role}).")
+    click.echo(f"Created {user.email} ({role}).")
 
 
 @users_cli.command("import")

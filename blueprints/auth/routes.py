@@ -1,4 +1,3 @@
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -8,18 +7,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from htmx_flask import make_response
 
-from base.database import db, utcnow
+from base.database import utcnow
 from base.extensions import limiter, login_manager
 from base.urls import local_or
 from base.web import is_public_endpoint, public
 from blueprints.accounts.models import User
-from blueprints.activity.services import record
-from blueprints.auth import services, verbs
+from blueprints.auth import services
 from blueprints.auth.forms import LoginForm, SignupForm
 
 bp = Blueprint("auth", __name__)
-
-LAST_SEEN_PRECISION = timedelta(minutes=5)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please sign in to see this page.")
@@ -41,7 +37,7 @@ def start_session(user: User, remember: bool = False) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    return services.user_by_id(int(user_id))
 
 
 @login_manager.unauthorized_handler
@@ -63,14 +59,11 @@ def trusted_header_sign_in():
     email = request.headers.get(header, "").strip().lower() if header else ""
     if not email or (current_user.is_authenticated and current_user.email == email):
         return
-    if not services.is_email(email):
-        abort(403)
-    user = services.sso_user(email)
-    if not user.active:
+    try:
+        user = services.trusted_sign_in(email)
+    except services.AccountError:
         abort(403)
     start_session(user)
-    record(user, verbs.SIGNED_IN, payload={"method": "sso"})
-    db.session.commit()
 
 
 @bp.before_app_request
@@ -83,13 +76,9 @@ def require_sign_in():
 
 @bp.before_app_request
 def note_last_seen():
-    """Remember when a person was last here, writing at most once every few minutes."""
-    if not current_user.is_authenticated:
-        return
-    now = utcnow()
-    if current_user.last_seen_at is None or now - current_user.last_seen_at > LAST_SEEN_PRECISION:
-        current_user.last_seen_at = now
-        db.session.commit()
+    """Remember when a signed-in person was last here."""
+    if current_user.is_authenticated:
+        services.note_last_seen(current_user, utcnow())
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -102,13 +91,11 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.sign_in(form.email.data, form.password.data)
         except services.AccountError as refusal:
             form.password.errors.append(str(refusal))
         else:
             start_session(user, remember=form.remember.data)
-            record(user, verbs.SIGNED_IN)
-            db.session.commit()
             return redirect(next_page)
     signup_open = bool(current_app.config["ALLOWED_SIGNUP_DOMAINS"])
     return render_template("auth/login.html", form=form, signup_open=signup_open)
@@ -135,20 +122,14 @@ def signup():
         return redirect(url_for("core.home"))
     form = SignupForm()
     if form.validate_on_submit():
-        if not services.signup_domain_allowed(form.email.data):
-            form.email.errors.append(
-                _("Sign-up is open to addresses at %(domains)s only.", domains=", ".join(domains))
+        try:
+            user = services.sign_up(
+                form.email.data, form.display_name.data, form.password.data, language=str(get_locale())
             )
+        except services.AccountError as refusal:
+            form.email.errors.append(str(refusal))
         else:
-            try:
-                user = services.create_user(
-                    form.email.data, form.display_name.data, form.password.data, language=str(get_locale())
-                )
-            except services.AccountError as refusal:
-                form.email.errors.append(str(refusal))
-            else:
-                db.session.commit()
-                start_session(user)
-                flash(_("Welcome aboard, %(name)s!", name=user.first_name), "success")
-                return redirect(url_for("core.home"))
+            start_session(user)
+            flash(_("Welcome aboard, %(name)s!", name=user.first_name), "success")
+            return redirect(url_for("core.home"))
     return render_template("auth/signup.html", form=form, domains=domains)

@@ -1,8 +1,13 @@
-"""Accounts: signing in, creating people one by one or from a CSV file."""
+"""Accounts: signing in, signing up, creating people one by one or from a CSV file.
+
+Each action that changes something commits its own work, or raises AccountError with nothing
+changed; ``create_user`` is the building block they share (it leaves the commit to its caller).
+"""
 
 import csv
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import IO
 
 import sqlalchemy as sa
@@ -18,6 +23,8 @@ from blueprints.notifications.services import notify
 
 DEMO_PASSWORD = "demo"
 MIN_PASSWORD_LENGTH = 8
+# How stale "last seen" may get: a person's visits write it at most once in this time.
+LAST_SEEN_PRECISION = timedelta(minutes=5)
 
 
 class AccountError(Exception):
@@ -40,8 +47,13 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def authenticate(email: str, password: str) -> User:
-    """The account for these credentials, or AccountError with a reason safe to show."""
+def user_by_id(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def sign_in(email: str, password: str) -> User:
+    """The account for these credentials, its sign-in logged; AccountError with a reason safe
+    to show (and nothing written) when refused."""
     if password == DEMO_PASSWORD and not current_app.config["DEMO_MODE"]:
         raise AccountError(_l("The demo password only works on a demo site."))
     user = find_user(email)
@@ -49,18 +61,38 @@ def authenticate(email: str, password: str) -> User:
         raise AccountError(_l("Wrong e-mail address or password."))
     if not user.active:
         raise AccountError(_l("This account is deactivated. Ask your comms team."))
+    record(user, verbs.SIGNED_IN)
+    db.session.commit()
     return user
+
+
+def trusted_sign_in(email: str) -> User:
+    """Single sign-on: the person the reverse proxy names, with an employee account made on
+    their first visit, and the sign-in logged. AccountError (nothing written) for a header
+    that is not an e-mail address or a deactivated account."""
+    if not is_email(email):
+        raise AccountError(_l("%(email)s is not a valid e-mail address", email=email))
+    user = find_user(email)
+    if user is None:
+        user = create_user(email, email.partition("@")[0].replace(".", " ").title(), None)
+    elif not user.active:
+        raise AccountError(_l("This account is deactivated. Ask your comms team."))
+    record(user, verbs.SIGNED_IN, payload={"method": "sso"})
+    db.session.commit()
+    return user
+
+
+def note_last_seen(user: User, now: datetime) -> None:
+    """Remember when a person was last here, writing at most once every LAST_SEEN_PRECISION."""
+    if user.last_seen_at is None or now - user.last_seen_at > LAST_SEEN_PRECISION:
+        user.last_seen_at = now
+        db.session.commit()
 
 
 def password_problem(password: str) -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
         return _l("Choose a password of at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
     return None
-
-
-def signup_domain_allowed(email: str) -> bool:
-    domain = normalise_email(email).rpartition("@")[2]
-    return domain in current_app.config["ALLOWED_SIGNUP_DOMAINS"]
 
 
 def get_or_create_department(name: str) -> Department | None:
@@ -92,7 +124,8 @@ def create_user(
     site: Site | None = None,
     created_by: User | None = None,
 ) -> User:
-    """Create an account (the caller commits), log it and welcome the person."""
+    """Add an account, log it and welcome the person; the caller commits (sign-up, single
+    sign-on, create_account and the CSV import build on it). AccountError when the address is taken."""
     email = normalise_email(email)
     if find_user(email) is not None:
         raise AccountError(_l("An account already exists for %(email)s.", email=email))
@@ -113,12 +146,54 @@ def create_user(
     return user
 
 
-def sso_user(email: str) -> User:
-    """The account named by the trusted proxy header, created on first visit."""
-    user = find_user(email)
-    if user is None:
-        user = create_user(email, email.partition("@")[0].replace(".", " ").title(), None)
-        db.session.commit()
+def sign_up(email: str, display_name: str, password: str, language: str) -> User:
+    """Self-sign-up: an employee account for an address at one of ALLOWED_SIGNUP_DOMAINS.
+    AccountError, and nothing created, for another domain or an address already taken."""
+    domains = current_app.config["ALLOWED_SIGNUP_DOMAINS"]
+    if normalise_email(email).rpartition("@")[2] not in domains:
+        raise AccountError(
+            _l("Sign-up is open to addresses at %(domains)s only.", domains=", ".join(domains))
+        )
+    user = create_user(email, display_name, password, language=language)
+    db.session.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """An account to create. Department and site by name (created when new, none when
+    empty); an empty password leaves the account without one."""
+
+    email: str
+    display_name: str
+    password: str = ""
+    role: Role = Role.EMPLOYEE
+    language: str | None = None
+    department: str = ""
+    site: str = ""
+
+
+def create_account(new: NewPerson, created_by: User | None = None) -> User:
+    """Create one account. AccountError, and nothing created, for a password too short or an
+    address already taken."""
+    problem = password_problem(new.password) if new.password else None
+    if problem:
+        raise AccountError(problem)
+    try:
+        user = create_user(
+            new.email,
+            new.display_name,
+            new.password or None,
+            role=new.role,
+            language=new.language,
+            department=get_or_create_department(new.department),
+            site=get_or_create_site(new.site),
+            created_by=created_by,
+        )
+    except AccountError:
+        db.session.rollback()  # the new department or site, if any
+        raise
+    db.session.commit()
     return user
 
 

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     current_app,
@@ -19,17 +18,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response
-from sqlalchemy.exc import SQLAlchemyError
 
-from base.database import db, utcnow
+from base.database import utcnow
 from base.i18n import format_when
 from base.registry import registry
 from base.urls import local_or
 from base.web import public
 from blueprints.activity.services import programme_pulse
 from blueprints.content.feed import Cursor, Filters, feed_page
+from blueprints.core import services
 from blueprints.events.listing import home_events
 from blueprints.notifications.services import latest_notifications, message_text, unread_count
+from blueprints.profile.services import set_language as remember_language
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import latest_result
 
@@ -92,8 +92,7 @@ def set_language():
     language = request.form.get("language", "")
     if language in current_app.config["LANGUAGES"]:
         if current_user.is_authenticated:
-            current_user.language = language
-            db.session.commit()
+            remember_language(current_user, language)
         session["language"] = language
     return redirect(local_or(request.form.get("next"), url_for("core.home")))
 
@@ -101,10 +100,7 @@ def set_language():
 @bp.route("/healthz")
 @public
 def healthz():
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
+    if not services.database_reachable():
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
 
@@ -159,5 +155,5 @@ def register_error_pages(app):
 
 def on_error(status: int):
     if status == 500:
-        db.session.rollback()
+        services.discard_unfinished_work()
     return render_error(status)

@@ -40,6 +40,12 @@ def update_profile(
     db.session.commit()
 
 
+def set_language(user: User, language: str) -> None:
+    """Remember the interface language on the account (one of the site's LANGUAGES)."""
+    user.language = language
+    db.session.commit()
+
+
 def change_password(user: User, current: str, new: str) -> bool:
     """False when the current password is wrong (nothing changes)."""
     if not user.check_password(current):

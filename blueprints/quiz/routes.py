@@ -5,9 +5,7 @@ import secrets
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from htmx_flask import make_response
-from sqlalchemy.exc import IntegrityError
 
-from base.database import db
 from base.vocabularies import THEMES
 from base.web import wants_fragment
 from blueprints.quiz import services
@@ -85,15 +83,11 @@ def show_next(number: int, answers: dict):
 def finish(answers: dict):
     attempt = session.setdefault(ATTEMPT, secrets.token_hex(16))
     try:
-        result = services.save_result(current_user, answers, attempt)
-        db.session.commit()
+        result = services.complete_quiz(current_user, answers, attempt)
     except services.QuizError:
         # An earlier answer was lost or is stale: keep the good ones, resume at the first gap.
         session[ANSWERS] = valid = services.valid_answers(answers)
         return redirect(url_for("quiz.question", number=services.first_unanswered(valid) + 1))
-    except IntegrityError:  # the same attempt was just stored (a double submission)
-        db.session.rollback()
-        result = services.latest_result(current_user.id)
     session.pop(ANSWERS, None)
     session.pop(ATTEMPT, None)
     target = url_for("quiz.result", result_id=result.id)

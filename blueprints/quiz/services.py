@@ -4,6 +4,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from base.database import db
 from blueprints.accounts.models import Department, User
@@ -54,8 +55,22 @@ def valid_answers(answers: dict) -> dict:
     return valid
 
 
+def complete_quiz(user: User, answers: dict, attempt: str) -> QuizResult:
+    """Store the result of a finished attempt. An attempt stored already (a double-submitted
+    last answer) stores nothing again: the result is the latest one. QuizError, and nothing
+    stored, when an answer is missing or no longer valid."""
+    try:
+        result = save_result(user, answers, attempt)
+        db.session.commit()
+    except IntegrityError:  # the unique (user, attempt): the other submission won
+        db.session.rollback()
+        return latest_result(user.id)
+    return result
+
+
 def save_result(user: User, answers: dict, attempt: str | None = None) -> QuizResult:
-    """Score a finished quiz and add it with its log entry (the caller commits).
+    """Score a finished quiz and add it with its log entry (the caller commits: the demo seed
+    adds many at once; a person's attempt goes through complete_quiz).
 
     QuizError, and nothing added, when an answer is missing or forged.
     """
