@@ -1,6 +1,8 @@
 """The SQLAlchemy handle and the column types every model shares."""
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -33,6 +35,21 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA busy_timeout = 10000")
         cursor.close()
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """One user action: commit what it changed, or roll all of it back if it raises.
+
+    A block (``with unit_of_work():``) or a service (``@unit_of_work()``): a refused action
+    leaves nothing changed, whatever it had begun.
+    """
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
 
 
 def utcnow() -> datetime:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
-from wtforms import SelectMultipleField, widgets
+from wtforms import DateTimeLocalField, SelectMultipleField, widgets
 from wtforms.validators import ValidationError
 
 # What browsers send for <input type="datetime-local">; the first is also how a value is shown.
@@ -44,3 +44,13 @@ def local_moment(moment: datetime | None) -> datetime | None:
 def stored_moment(local: datetime) -> datetime:
     """The editor's local wall-clock time as an aware UTC moment."""
     return to_utc(local).replace(tzinfo=UTC)
+
+
+class LocalMomentField(DateTimeLocalField):
+    """A moment entered in the editor's time zone; filled (``obj=...``) from the stored UTC moment."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, format=LOCAL_FORMATS, **kwargs)
+
+    def process_data(self, value):
+        self.data = local_moment(value)

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     FieldList,
     Form,
     FormField,
@@ -20,9 +19,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from base.form_fields import (
-    LOCAL_FORMATS,
+    LocalMomentField,
     MultiCheckboxField,
-    local_moment,
     stored_moment,
     stripped,
     web_link,
@@ -61,16 +59,6 @@ class RejectForm(FlaskForm):
 class CharterForm(FlaskForm):
     body_fr = TextAreaField(_l("Charter in French"), filters=[stripped], validators=[DataRequired()])
     body_en = TextAreaField(_l("Charter in English"), filters=[stripped], validators=[DataRequired()])
-
-
-class LocalMomentField(DateTimeLocalField):
-    """A moment entered in the editor's time zone; filled (``obj=item``) from the stored UTC moment."""
-
-    def __init__(self, label, **kwargs):
-        super().__init__(label, format=LOCAL_FORMATS, **kwargs)
-
-    def process_data(self, value):
-        self.data = local_moment(value)
 
 
 def fits_network(network: Network):

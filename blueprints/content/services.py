@@ -2,7 +2,6 @@
 suggestions and their moderation, the charter, and each item's figures.
 """
 
-import functools
 import random
 import secrets
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from base.database import db, utcnow
+from base.database import db, unit_of_work, utcnow
 from base.links import public_url
 from base.vocabularies import SHARE_NETWORKS
 from blueprints.accounts.models import User
@@ -39,25 +38,6 @@ class ContentError(Exception):
 
 class CharterToAccept(ContentError):
     """A share refused until the person accepts the current charter."""
-
-
-def unit_of_work(action):
-    """One user action: committed when it returns, rolled back when it raises.
-
-    So a refused action (a ``ContentError``) leaves nothing changed, whatever it had begun.
-    """
-
-    @functools.wraps(action)
-    def run(*args, **kwargs):
-        try:
-            outcome = action(*args, **kwargs)
-        except Exception:
-            db.session.rollback()
-            raise
-        db.session.commit()
-        return outcome
-
-    return run
 
 
 # --- Reading -----------------------------------------------------------------
@@ -106,7 +86,7 @@ def must_accept_charter(user: User) -> Charter | None:
     return None if accepted else charter
 
 
-@unit_of_work
+@unit_of_work()
 def accept_charter(user: User, charter_id: int) -> None:
     """Record that the person accepted this version; only the current one can be accepted."""
     charter = current_charter()
@@ -117,7 +97,7 @@ def accept_charter(user: User, charter_id: int) -> None:
         record(user, verbs.CHARTER_ACCEPTED, "charter", charter.id, {"version": charter.version})
 
 
-@unit_of_work
+@unit_of_work()
 def publish_charter(author: User, body_fr: str, body_en: str) -> Charter:
     """A new version: everyone is asked to accept it before their next share."""
     previous = current_charter()
@@ -145,7 +125,7 @@ class Shared:
     target: str
 
 
-@unit_of_work
+@unit_of_work()
 def share(user: User, item_id: int, network: str, text: str) -> Shared:
     """Record the person's share of a live item on a network, once: sharing again gives the same link.
 
@@ -194,7 +174,7 @@ def shared_networks(user: User, item: ContentItem) -> set[str]:
     )
 
 
-@unit_of_work
+@unit_of_work()
 def follow_tracked_link(token: str, *, count_visit: bool = True) -> str | None:
     """Count a visit of a tracked link and return where it goes: the item's stored link only.
 
@@ -218,7 +198,7 @@ def follow_tracked_link(token: str, *, count_visit: bool = True) -> str | None:
 # --- Reactions ---------------------------------------------------------------
 
 
-@unit_of_work
+@unit_of_work()
 def toggle_reaction(user: User, item_id: int, kind: str) -> bool:
     """Like or bookmark an item, or undo it; whether it is now on."""
     if kind not in REACTION_KINDS:
@@ -306,7 +286,7 @@ def _apply(item: ContentItem, changes: ItemChanges) -> None:
 # --- Suggestions and moderation ------------------------------------------------
 
 
-@unit_of_work
+@unit_of_work()
 def suggest(user: User, title: str, url: str, reason: str, language: str) -> ContentItem:
     """An employee's proposal, waiting in the moderation queue."""
     item = ContentItem(
@@ -342,7 +322,7 @@ def pending_count() -> int:
     )
 
 
-@unit_of_work
+@unit_of_work()
 def approve(moderator: User, item_id: int, changes: ItemChanges) -> ContentItem:
     """Publish a suggestion with the moderator's edits and tell the person who made it."""
     item = _decide(moderator, item_id, Status.PUBLISHED)
@@ -358,7 +338,7 @@ def approve(moderator: User, item_id: int, changes: ItemChanges) -> ContentItem:
     return item
 
 
-@unit_of_work
+@unit_of_work()
 def reject(moderator: User, item_id: int, reason: str) -> ContentItem:
     """Turn a suggestion down and tell the person why."""
     item = _decide(moderator, item_id, Status.REJECTED)
@@ -398,7 +378,7 @@ def my_suggestions(user: User) -> list[ContentItem]:
 # --- Console -------------------------------------------------------------------
 
 
-@unit_of_work
+@unit_of_work()
 def create_item(editor: User, changes: ItemChanges) -> ContentItem:
     """A new item of the library, with its audit entry; a draft unless the changes say otherwise."""
     item = ContentItem(author_id=editor.id, status=Status.DRAFT)
@@ -409,7 +389,7 @@ def create_item(editor: User, changes: ItemChanges) -> ContentItem:
     return item
 
 
-@unit_of_work
+@unit_of_work()
 def update_item(editor: User, item_id: int, changes: ItemChanges) -> ContentItem:
     item = db.session.get_one(ContentItem, item_id)
     _apply(item, changes)
@@ -417,14 +397,14 @@ def update_item(editor: User, item_id: int, changes: ItemChanges) -> ContentItem
     return item
 
 
-@unit_of_work
+@unit_of_work()
 def set_pinned(editor: User, item_id: int, pinned: bool) -> None:
     item = db.session.get_one(ContentItem, item_id)
     item.pinned = pinned
     record(editor, verbs.CONTENT_PINNED if pinned else verbs.CONTENT_UNPINNED, "content", item.id)
 
 
-@unit_of_work
+@unit_of_work()
 def archive(editor: User, item_id: int) -> None:
     """Take an item out of the feed for good (and off the top of it)."""
     item = db.session.get_one(ContentItem, item_id)

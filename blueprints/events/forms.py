@@ -2,14 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from base.form_fields import (
-    LOCAL_FORMATS,
+    LocalMomentField,
     MultiCheckboxField,
-    local_moment,
     stored_moment,
     stripped,
     web_link,
@@ -18,16 +17,6 @@ from base.i18n import LANGUAGE_NAMES
 from blueprints.events.catalogue import KINDS
 from blueprints.events.services import EventChanges
 from blueprints.quiz.personae import PERSONAE
-
-
-class LocalMomentField(DateTimeLocalField):
-    """A moment entered in the editor's time zone; filled (``obj=event``) from the stored UTC moment."""
-
-    def __init__(self, label, **kwargs):
-        super().__init__(label, format=LOCAL_FORMATS, **kwargs)
-
-    def process_data(self, value):
-        self.data = local_moment(value)
 
 
 class EventForm(FlaskForm):

@@ -12,8 +12,6 @@ capacity holds however many people sign up at the same instant.
 """
 
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from operator import attrgetter
@@ -24,7 +22,7 @@ from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from base.database import db, utcnow
+from base.database import db, unit_of_work, utcnow
 from blueprints.accounts.models import User
 from blueprints.activity.services import record
 from blueprints.events import verbs
@@ -105,17 +103,6 @@ class UpdateOutcome:
     event: Event
     promoted: int  # people given a seat from the waiting list, and told
     told: int  # registrants told of the new time or place
-
-
-@contextmanager
-def _unit_of_work() -> Iterator[None]:
-    """Commit what the block changed, or roll all of it back if the block raises."""
-    try:
-        yield
-    except BaseException:
-        db.session.rollback()
-        raise
-    db.session.commit()
 
 
 def locked_event(event_id: int) -> Event | None:
@@ -200,7 +187,7 @@ def create_event(organiser: User, changes: EventChanges) -> Event:
     """Schedule a new event, organised by the person who creates it."""
     event = Event(organiser_id=organiser.id)
     changes.apply_to(event)
-    with _unit_of_work():
+    with unit_of_work():
         db.session.add(event)
         db.session.flush()
         record(organiser, verbs.EVENT_CREATED, "event", event.id)
@@ -218,7 +205,7 @@ def update_event(
     """
     now = now or utcnow()
     event = locked_event(event_id)
-    with _unit_of_work():
+    with unit_of_work():
         confirmed = seats(event.id).confirmed
         if changes.capacity is not None and changes.capacity < confirmed:
             raise CapacityRefused(confirmed)
@@ -241,7 +228,7 @@ def sign_up(user: User, event_id: int, now: datetime | None = None) -> Registrat
     now = now or utcnow()
     event = locked_event(event_id)
     try:
-        with _unit_of_work():
+        with unit_of_work():
             if event is None or event.is_cancelled:
                 raise EventError(_l("This event has been cancelled."))
             if event.has_started(now):
@@ -272,7 +259,7 @@ def cancel_registration(user: User, event_id: int, now: datetime | None = None) 
     """Give up one's seat or place in line; a freed seat goes to the first in line, before the start."""
     now = now or utcnow()
     event = locked_event(event_id)
-    with _unit_of_work():
+    with unit_of_work():
         registration = active_registration(user.id, event_id) if event else None
         if registration is None:
             raise EventError(_l("You are not registered for this event."))
@@ -313,7 +300,7 @@ def promote(event: Event, now: datetime) -> list[Registration]:
 def cancel_event(organiser: User, event_id: int) -> int:
     """Cancel the event and tell everyone registered; how many were told."""
     event = locked_event(event_id)
-    with _unit_of_work():
+    with unit_of_work():
         if event.is_cancelled:
             raise EventError(_l("This event is already cancelled."))
         event.status = EventStatus.CANCELLED
@@ -340,7 +327,7 @@ def mark_attendance(
 ) -> Registration:
     """Tick or untick a confirmed person's attendance once the event has started; each change is
     in the activity log (attendance earns recognition, so it cannot be given in advance)."""
-    with _unit_of_work():
+    with unit_of_work():
         registration = db.session.get(Registration, registration_id)
         if registration is None or registration.status != RegistrationStatus.CONFIRMED:
             raise EventError(_l("Only confirmed people can be marked as present."))
@@ -357,7 +344,7 @@ def mark_attendance(
 
 def renew_calendar_token(user: User) -> None:
     """A new secret address for the person's calendar feed: the old one stops working."""
-    with _unit_of_work():
+    with unit_of_work():
         user.calendar_token = secrets.token_urlsafe(24)
 
 
