@@ -35,6 +35,9 @@ from tests.conftest import base_config, csrf_token, empty_all_tables
 ROOT = Path(__file__).parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# Markup does not depend on the database: audited once, on the embedded SQLite run.
+pytestmark = pytest.mark.sqlite_only
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGUAGES = ["fr", "en"]
 WIDTHS = {"390": PHONE, "1280": DESKTOP}
