@@ -210,14 +210,14 @@ def one_seat_two_waiting(make_user, make_event, act):
 
 def test_cancelling_promotes_the_first_in_line_who_is_told_once(app, one_seat_two_waiting, act):
     event, holder, first, second = one_seat_two_waiting
-    act(services.cancel_registration, holder, event)
+    act(services.cancel_registration, holder, event, give_up_seat=True)
     assert statuses(app, event) == {
         first: RegistrationStatus.CONFIRMED,
         second: RegistrationStatus.WAITLISTED,
     }
     assert positions(app, event) == {second: 1}
-    assert kinds_notified(app, first) == ["event_promoted"]
-    assert kinds_notified(app, second) == []
+    assert kinds_notified(app, first) == ["event_waitlisted", "event_promoted"]
+    assert kinds_notified(app, second) == ["event_waitlisted"]
 
 
 def test_a_waiting_person_who_cancels_promotes_nobody(app, one_seat_two_waiting, act):
@@ -294,9 +294,9 @@ def test_raising_capacity_promotes_first_come_and_lowering_below_confirmed_is_re
     }
     assert [kinds_notified(app, person) for person in people] == [
         [],
-        ["event_promoted"],
-        ["event_promoted"],
-        [],
+        ["event_waitlisted", "event_promoted"],
+        ["event_waitlisted", "event_promoted"],
+        ["event_waitlisted"],
     ]
     outcome = act(services.update_event, editor, event, changes_of(app, event, capacity=None))
     assert outcome.promoted == 1  # unlimited: everyone waiting gets a seat
@@ -322,8 +322,8 @@ def test_an_update_refused_for_its_capacity_changes_nothing(app, make_user, make
         act(services.update_event, make_user(Role.COMMS).id, event, edit)
     assert event_row(app, event) == before
     assert verbs_logged(app, event) == [events_verbs.EVENT_REGISTERED] * 2 + [events_verbs.EVENT_WAITLISTED]
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
+    with app.app_context():  # only the waiting person's place in line, told when they joined
+        assert db.session.scalars(sa.select(Notification.kind)).all() == ["event_waitlisted"]
 
 
 def test_an_event_created_then_edited_through_the_console(client, signed_in, app):
@@ -586,7 +586,7 @@ def test_cancelling_an_event_tells_everyone_registered(client, signed_in, make_u
         client.get(response.headers["Location"])
     )
     assert kinds_notified(app, confirmed) == ["event_cancelled"]
-    assert kinds_notified(app, waiting) == ["event_cancelled"]
+    assert kinds_notified(app, waiting) == ["event_waitlisted", "event_cancelled"]
     response = post(client, f"/admin/events/{event}/cancel")
     assert "Cet événement est déjà annulé." in text(client.get(response.headers["Location"]))
     assert kinds_notified(app, confirmed) == ["event_cancelled"]
@@ -693,16 +693,20 @@ def test_registrants_are_told_when_time_or_place_changes_but_not_for_a_new_title
     signed_in(Role.COMMS)
     form = event_form(capacity="1")
     post(client, f"/admin/events/{event}/edit", {**form, "title": "Social café, new name"})
-    assert [kinds_notified(app, person) for person in (confirmed, waiting)] == [[], []]
+    assert [kinds_notified(app, person) for person in (confirmed, waiting)] == [[], ["event_waitlisted"]]
     response = post(client, f"/admin/events/{event}/edit", {**form, "place": "Lyon"})
     assert "2 personnes inscrites ont été prévenues" in text(client.get(response.headers["Location"]))
     assert [kinds_notified(app, person) for person in (confirmed, waiting, gone)] == [
         ["event_changed"],
-        ["event_changed"],
-        [],
+        ["event_waitlisted", "event_changed"],
+        ["event_waitlisted"],
     ]
     with app.app_context(), force_locale("fr"):
-        notice = db.session.scalar(sa.select(Notification).where(Notification.user_id == waiting))
+        notice = db.session.scalar(
+            sa.select(Notification).where(
+                Notification.user_id == waiting, Notification.kind == "event_changed"
+            )
+        )
         assert (notice.link_endpoint, notice.link_values) == ("events.detail", {"event_id": event})
         assert message_text(notice).replace("\u00a0", " ") == (
             "Le lieu ou l'horaire de « Social café » a changé : "
@@ -760,7 +764,7 @@ def test_reminders_go_once_to_confirmed_people_and_follow_a_moved_start(app, mak
         assert services.send_reminders() == 1
         assert db.session.scalar(sa.select(sa.func.count(ReminderSent.id))) == 2
     assert kinds_notified(app, confirmed) == ["event_reminder", "event_reminder"]
-    assert kinds_notified(app, waiting) == []
+    assert kinds_notified(app, waiting) == ["event_waitlisted"]
 
 
 def test_reminder_e_mails_are_written_in_a_plain_app_context(
@@ -780,7 +784,7 @@ def test_reminder_e_mails_are_written_in_a_plain_app_context(
     [(to, subject, body)] = sent
     when = format_datetime(starts, "medium", tzinfo=ZoneInfo("America/Toronto"), locale="en")
     assert (to, subject) == (person.email, "Reminder: Coffee on Thursday")
-    assert f"Hello Ada,\n\nA reminder: “Coffee on Thursday” starts {when}.\n" in body
+    assert f"Hello Ada,\n\nA reminder: “Coffee on Thursday” starts {when} (Toronto time).\n" in body
     assert "Place: Lyon" in body
     assert (
         f"(it frees your seat for a colleague): https://intranet.example.com/porte-voix/events/{event}\n"

@@ -35,7 +35,7 @@ def _event(data: dict, organiser: User, now: datetime) -> Event:
     starts = day.replace(hour=data["hour"], minute=0, second=0, microsecond=0)
     return Event(
         title=data["title"],
-        description=PROGRAMME["descriptions"][data["language"]],
+        description=data.get("description") or PROGRAMME["descriptions"][kind][data["language"]],
         kind=kind,
         language=data["language"],
         starts_at=starts,

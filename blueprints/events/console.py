@@ -1,27 +1,32 @@
-"""The comms console's events: create, edit, cancel, capacity, attendance sheet."""
+"""The comms console's events: create, edit, cancel, capacity, attendance sheet and its export."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from base.database import utcnow
+from base.exports import csv_download
+from base.web import wants_fragment
 from blueprints.events import listing, services
 from blueprints.events.catalogue import KINDS
 from blueprints.events.forms import EventForm
+from blueprints.events.zones import zone_label
 
 bp = Blueprint("events", __name__)
 
 
 @bp.route("/events")
 def index():
-    events = listing.latest_events()
+    now = utcnow()
+    upcoming, past = listing.console_events(now)
     return render_template(
         "events_console/index.html",
-        events=events,
-        seats=services.seats_of(events),
+        upcoming=upcoming,
+        past=past,
+        seats=services.seats_of(upcoming + past),
         kinds=KINDS,
-        now=utcnow(),
+        now=now,
     )
 
 
@@ -86,18 +91,67 @@ def cancel_event(event_id: int):
 @bp.route("/events/<int:event_id>")
 def attendance(event_id: int):
     event = listing.find_event(event_id) or abort(404)
+    return render_template("events_console/attendance.html", **sheet_context(event), kinds=KINDS)
+
+
+def sheet_context(event) -> dict:
     now = utcnow()
     confirmed, waiting = listing.attendees(event.id)
-    return render_template(
-        "events_console/attendance.html",
-        event=event,
-        confirmed=confirmed,
-        waiting=waiting,
-        seats=services.seats(event.id),
-        kinds=KINDS,
-        now=now,
-        sheet_open=not event.is_cancelled and event.has_started(now),
-    )
+    return {
+        "event": event,
+        "confirmed": confirmed,
+        "waiting": waiting,
+        "present": sum(registration.attended for registration in confirmed),
+        "seats": services.seats_of([event])[event.id],
+        "now": now,
+        "sheet_open": not event.is_cancelled and event.has_started(now),
+    }
+
+
+@bp.post("/events/<int:event_id>/attendance")
+def mark_all(event_id: int):
+    """Mark every confirmed person present at once: by htmx (the sheet is swapped) or a plain form."""
+    event = listing.find_event(event_id) or abort(404)
+    try:
+        marked = services.mark_all_present(current_user, event.id)
+    except services.EventError as refusal:
+        error = str(refusal)
+        if wants_fragment():
+            return render_template("events_console/_sheet.html", **sheet_context(event), error=error), 422
+        flash(error, "error")
+    else:
+        message = ngettext("%(num)s person marked present.", "%(num)s people marked present.", marked)
+        if wants_fragment():
+            return render_template("events_console/_sheet.html", **sheet_context(event), message=message)
+        flash(message, "success")
+    return redirect(url_for("console.events.attendance", event_id=event.id), 303)
+
+
+@bp.route("/events/<int:event_id>/attendance.csv")
+def attendance_csv(event_id: int):
+    """The attendance sheet as a spreadsheet: the confirmed people, present or not, then those waiting."""
+    event = listing.find_event(event_id) or abort(404)
+    confirmed, waiting = listing.attendees(event.id)
+    header = [_("Name"), _("E-mail"), _("Department"), _("Status"), _("Present")]
+    header.append(_("Signed up (%(zone)s)", zone=zone_label()))
+    rows = [
+        person_row(registration, _("Registered"), _("Yes") if registration.attended else _("No"))
+        for registration in confirmed
+    ] + [person_row(registration, _("On the waiting list"), "") for registration in waiting]
+    return csv_download(f"attendance-event-{event.id}.csv", header, rows)
+
+
+def person_row(registration, status: str, present: str) -> list[str]:
+    person = registration.user
+    signed_up = format_datetime(registration.created_at, "yyyy-MM-dd HH:mm")
+    return [
+        person.display_name,
+        person.email,
+        person.department.name if person.department else "",
+        status,
+        present,
+        signed_up,
+    ]
 
 
 @bp.post("/events/<int:event_id>/attendance/<int:registration_id>")
@@ -113,11 +167,14 @@ def mark(event_id: int, registration_id: int):
         if request.htmx:  # the whole sheet again, with the message
             return "", 200, {"HX-Refresh": "true"}
     else:
-        if request.htmx:
+        if request.htmx:  # the row, and the present count out of band
+            confirmed, _waiting = listing.attendees(event_id)
             return render_template(
-                "events_console/_attendee.html",
+                "events_console/_marked.html",
                 registration=registration,
                 event=registration.event,
                 sheet_open=True,
+                present=sum(person.attended for person in confirmed),
+                confirmed=confirmed,
             )
     return redirect(url_for("console.events.attendance", event_id=event_id), 303)

@@ -18,7 +18,11 @@ feature = Feature(
     console_blueprints=[console.bp],
     commands=[events_cli],
     verbs=verbs.VERBS,
+    passive_verbs=verbs.PASSIVE,
     notifications={
+        "event_waitlisted": _l(
+            "You are number %(position)s on the waiting list for “%(title)s”. You will be told as soon as a seat frees up."
+        ),
         "event_promoted": _l("A seat is free: you are now confirmed for “%(title)s”."),
         "event_cancelled": _l("“%(title)s” is cancelled. Sorry for the change of plans."),
         "event_changed": lambda params: _(

@@ -24,7 +24,10 @@ class EventForm(FlaskForm):
 
     title = StringField(_l("Title"), filters=[stripped], validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
-        _l("Description"), filters=[stripped], validators=[Optional(), Length(max=5000)]
+        _l("Description"),
+        filters=[stripped],
+        validators=[Optional(), Length(max=5000)],
+        render_kw={"rows": 6},
     )
     kind = SelectField(_l("Kind"), choices=lambda: list(KINDS.items()))
     starts_at = LocalMomentField(_l("Starts"), validators=[DataRequired()])

@@ -86,11 +86,11 @@ def find_event(event_id: int) -> Event | None:
     return db.session.get(Event, event_id)
 
 
-def latest_events(limit: int = 100) -> list[Event]:
-    """The console's list: the latest start first."""
-    return list(
-        db.session.scalars(sa.select(Event).order_by(Event.starts_at.desc(), Event.id.desc()).limit(limit))
-    )
+def console_events(now: datetime, limit: int = 100) -> tuple[list[Event], list[Event]]:
+    """The console's lists: events not over yet, the soonest first; then past ones, the latest first."""
+    upcoming = sa.select(Event).where(~Event.is_over(now)).order_by(Event.starts_at, Event.id)
+    past = sa.select(Event).where(Event.is_over(now)).order_by(Event.starts_at.desc(), Event.id.desc())
+    return list(db.session.scalars(upcoming.limit(limit))), list(db.session.scalars(past.limit(limit)))
 
 
 def attendees(event_id: int) -> tuple[list[Registration], list[Registration]]:

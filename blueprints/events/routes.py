@@ -11,8 +11,10 @@ from blueprints.events import listing, services
 from blueprints.events.calendars import calendar_of
 from blueprints.events.catalogue import KINDS
 from blueprints.events.models import Event, RegistrationStatus
+from blueprints.events.zones import zone_label
 
 bp = Blueprint("events", __name__)
+bp.add_app_template_global(zone_label, "zone_label")
 
 
 @bp.route("/events")
@@ -33,11 +35,14 @@ def index():
 
 @bp.route("/events/<int:event_id>")
 def detail(event_id: int):
+    """The event page; by htmx, its sign-up panel alone ("Keep my seat" swaps it back)."""
     event = listing.find_event(event_id) or abort(404)
+    if wants_fragment():
+        return panel(event)
     return render_template("events/detail.html", **signup_context(event), kinds=KINDS)
 
 
-def signup_context(event: Event, error: str | None = None) -> dict:
+def signup_context(event: Event, error: str | None = None, **extra) -> dict:
     mine = services.active_registration(current_user.id, event.id)
     return {
         "event": event,
@@ -49,7 +54,17 @@ def signup_context(event: Event, error: str | None = None) -> dict:
         "coming": listing.first_names_coming(event.id),
         "now": utcnow(),
         "error": error,
+        "message": None,
+        "changed": False,  # the panel answers an action just taken: its status line is the message
+        "confirming": False,  # asking before a seat goes to the first in line
+        **extra,
     }
+
+
+def panel(event: Event, status: int = 200, **context):
+    """The sign-up panel alone, for htmx (Vary: the same address also serves the whole page)."""
+    response = render_template("events/_signup.html", **signup_context(event, **context))
+    return response, status, {"Vary": "HX-Request"}
 
 
 @bp.post("/events/<int:event_id>/register")
@@ -59,29 +74,48 @@ def register(event_id: int):
         registration = services.sign_up(current_user, event.id)
     except services.EventError as refusal:
         return answer(event, str(refusal))
+    if wants_fragment():  # the panel's own status line says it, once
+        return panel(event, changed=True)
     if registration.status == RegistrationStatus.CONFIRMED:
-        message = _("You are registered. See you there!")
-    else:
-        message = _("The event is full: you are on the waiting list. We will tell you if a seat frees up.")
-    return answer(event, message=message)
+        return answer(event, message=_("You are registered. See you there!"))
+    return answer(event, message=_("You joined the waiting list."))
 
 
-@bp.post("/events/<int:event_id>/cancel")
+@bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
 def cancel(event_id: int):
+    """Give up one's place. A seat someone is waiting for asks first (GET: the question, also the
+    page that a form without JavaScript is sent to); the answer posts ``give_up=1``."""
     event = listing.find_event(event_id) or abort(404)
+    if request.method == "GET":
+        return confirmation(event)
     try:
-        services.cancel_registration(current_user, event.id)
+        services.cancel_registration(current_user, event.id, give_up_seat=request.form.get("give_up") == "1")
+    except services.SeatWouldGoToNext:
+        if wants_fragment():
+            return panel(event, confirming=True)
+        return redirect(url_for("events.cancel", event_id=event.id), 303)
     except services.EventError as refusal:
         return answer(event, str(refusal))
     return answer(event, message=_("Your registration is cancelled."))
+
+
+def confirmation(event: Event):
+    """The question, while there is a seat to give up that someone waits for; else the event page."""
+    context = signup_context(event)
+    mine, now = context["mine"], context["now"]
+    wanted = mine and mine.status == RegistrationStatus.CONFIRMED and context["seats"].waiting
+    if not wanted or event.has_started(now):
+        return redirect(url_for("events.detail", event_id=event.id), 303)
+    if wants_fragment():
+        return panel(event, confirming=True)
+    return render_template("events/detail.html", **{**context, "confirming": True}, kinds=KINDS)
 
 
 def answer(event: Event, error: str | None = None, message: str | None = None):
     """The sign-up panel for htmx, read afresh (the service has ended its transaction), or back to
     the event page with a message."""
     if wants_fragment():
-        status = 422 if error else 200
-        return render_template("events/_signup.html", **signup_context(event, error), message=message), status
+        return panel(event, 422 if error else 200, error=error, message=message)
     flash(error or message, "error" if error else "success")
     return redirect(url_for("events.detail", event_id=event.id), 303)
 

@@ -46,6 +46,14 @@ class EventError(Exception):
     """A refused change, with a message for the person."""
 
 
+class SeatWouldGoToNext(EventError):
+    """Giving up a seat that the first in line takes at once: the person must say so (nothing changed)."""
+
+    def __init__(self, waiting: int):
+        self.waiting = waiting
+        super().__init__(_l("Someone is waiting for your seat: confirm that you give it up."))
+
+
 class CapacityRefused(EventError):
     """A capacity below the people already confirmed (the editor shows it on the capacity field)."""
 
@@ -252,11 +260,25 @@ def _register(user: User, event: Event, now: datetime) -> Registration:
     db.session.add(registration)
     db.session.flush()
     record(user, verbs.EVENT_REGISTERED if confirmed else verbs.EVENT_WAITLISTED, "event", event.id, at=now)
+    if not confirmed:  # tell the person their place in line (a seat is announced when it frees up)
+        notify(
+            user,
+            "event_waitlisted",
+            {"title": event.title, "position": waiting_position(registration)},
+            link=event_link(event),
+        )
     return registration
 
 
-def cancel_registration(user: User, event_id: int, now: datetime | None = None) -> None:
-    """Give up one's seat or place in line; a freed seat goes to the first in line, before the start."""
+def cancel_registration(
+    user: User, event_id: int, now: datetime | None = None, *, give_up_seat: bool = False
+) -> None:
+    """Give up one's seat or place in line; a freed seat goes to the first in line, before the start.
+
+    A confirmed seat that someone is waiting for is gone for good once given up, so the person
+    must confirm it (``give_up_seat``): else SeatWouldGoToNext, and nothing changes. Checked
+    under the lock, so a waiting list that forms meanwhile is not missed.
+    """
     now = now or utcnow()
     event = locked_event(event_id)
     with unit_of_work():
@@ -264,6 +286,10 @@ def cancel_registration(user: User, event_id: int, now: datetime | None = None) 
         if registration is None:
             raise EventError(_l("You are not registered for this event."))
         was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+        if was_confirmed and not give_up_seat and not event.has_started(now):
+            waiting = seats(event.id).waiting
+            if waiting:
+                raise SeatWouldGoToNext(waiting)
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
         record(user, verbs.EVENT_REGISTRATION_CANCELLED, "event", event_id, at=now)
@@ -340,6 +366,31 @@ def mark_attendance(
             verb = verbs.EVENT_ATTENDED if attended else verbs.EVENT_ATTENDANCE_REMOVED
             record(registration.user, verb, "event", registration.event_id, {"by": organiser.id})
     return registration
+
+
+def mark_all_present(organiser: User, event_id: int, now: datetime | None = None) -> int:
+    """Tick every confirmed person not yet marked, in one unit of work; each one is logged as a
+    single tick is. How many were marked."""
+    with unit_of_work():
+        event = db.session.get(Event, event_id)
+        if event is None or event.is_cancelled:
+            raise EventError(_l("This event was cancelled: there is no attendance to take."))
+        if not event.has_started(now or utcnow()):
+            raise EventError(_l("The attendance sheet opens when the event starts."))
+        unmarked = db.session.scalars(
+            sa.select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status == RegistrationStatus.CONFIRMED,
+                ~Registration.attended,
+            )
+            .options(joinedload(Registration.user))
+            .order_by(Registration.id)
+        ).all()
+        for registration in unmarked:
+            registration.attended = True
+            record(registration.user, verbs.EVENT_ATTENDED, "event", event.id, {"by": organiser.id})
+    return len(unmarked)
 
 
 def renew_calendar_token(user: User) -> None:

@@ -21,3 +21,7 @@ VERBS = (
     EVENT_UPDATED,
     EVENT_CANCELLED,
 )
+
+# Logged for a person without the person doing anything: a seat given from the waiting list,
+# attendance taken back by an organiser (they do not count as the person being active).
+PASSIVE = (EVENT_PROMOTED, EVENT_ATTENDANCE_REMOVED)

@@ -57,13 +57,18 @@ def test_sign_up_wait_cancel_and_promotion(browser, live_server, app, make_user,
     expect(second_page.locator("#signup")).to_contain_text("Vous êtes numéro 1 sur la liste d'attente.")
 
     first_page.get_by_role("button", name="Annuler mon inscription").click()
+    expect(first_page.locator("#signup")).to_contain_text("1 personne attend")  # asked first: someone waits
+    first_page.get_by_role("button", name="Oui, je libère ma place").click()
     expect(first_page.locator("#signup")).to_contain_text("Votre inscription est annulée.")
 
     second_page.reload()
     expect(second_page.locator("#signup")).to_contain_text("Vous êtes inscrit·e.")
-    expect(second_page.locator(".bell .badge")).to_have_text(re.compile(r"^1\b"))
+    expect(second_page.locator(".bell .badge")).to_have_text(re.compile(r"^2\b"))  # place in line, then seat
     second_page.goto(f"{live_server}/notifications")
     expect(second_page.get_by_role("paragraph").filter(has_text="Une place s'est libérée")).to_be_visible()
+    expect(
+        second_page.get_by_role("paragraph").filter(has_text="Vous êtes numéro 1 sur la liste d'attente de «")
+    ).to_be_visible()
 
 
 def test_sign_up_and_cancel_without_javascript(browser, live_server, app, make_user):
