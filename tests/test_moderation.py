@@ -58,7 +58,11 @@ def items(app) -> list[ContentItem]:
 
 def notifications_of(app, user_id: int) -> list[Notification]:
     with app.app_context():
-        found = list(db.session.scalars(sa.select(Notification).where(Notification.user_id == user_id)))
+        found = list(
+            db.session.scalars(
+                sa.select(Notification).where(Notification.user_id == user_id).order_by(Notification.id)
+            )
+        )
         db.session.expunge_all()
         return found
 
@@ -160,7 +164,8 @@ def test_approving_publishes_the_edited_suggestion_and_tells_the_suggester(
         "A trade magazine on our street lights.",
     )
     assert item.texts_for("x") == ["Our street lights in the press"]
-    [notice] = notifications_of(app, suggester.id)
+    received, notice = notifications_of(app, suggester.id)
+    assert received.kind == "suggestion_received"
     assert notice.kind == "suggestion_approved" and (notice.link_endpoint, notice.link_values) == (
         "content.item",
         {"item_id": item_id},
@@ -187,7 +192,8 @@ def test_rejecting_needs_a_reason_and_tells_the_suggester_why(client, suggested,
     post(client, f"/admin/moderation/{item_id}", {"decision": "reject", "reject-reason": "Off topic for us."})
     [item] = items(app)
     assert (item.status, item.rejection_reason) == (Status.REJECTED, "Off topic for us.")
-    [notice] = notifications_of(app, suggester.id)
+    received, notice = notifications_of(app, suggester.id)
+    assert received.kind == "suggestion_received"
     assert notice.kind == "suggestion_rejected" and notice.params["reason"] == "Off topic for us."
 
 

@@ -33,6 +33,26 @@ STATUS_LABELS = {
     Status.ARCHIVED: _l("Archived"),
 }
 
+# A published item's state as the console shows it, beside the statuses: its date has not
+# come yet, or it was withdrawn on its date.
+SCHEDULED = "scheduled"
+EXPIRED = "expired"
+STATE_LABELS = {
+    **{status.value: label for status, label in STATUS_LABELS.items()},
+    SCHEDULED: _l("Scheduled"),
+    EXPIRED: _l("Expired"),
+}
+# The states offered by the library's filter, in the order of an item's life.
+LIBRARY_STATES = (
+    Status.DRAFT.value,
+    Status.PENDING.value,
+    SCHEDULED,
+    Status.PUBLISHED.value,
+    EXPIRED,
+    Status.REJECTED.value,
+    Status.ARCHIVED.value,
+)
+
 # Share texts comms may write per network: a few variants, so colleagues do not all post the same words.
 MAX_VARIANTS = 3
 

@@ -4,13 +4,15 @@ from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from base.database import db
+from base.database import db, utcnow
 from base.vocabularies import SHARE_NETWORKS, THEMES
+from base.web import wants_fragment
 from blueprints.content import services
-from blueprints.content.catalogue import KINDS, STATUS_LABELS, Status
-from blueprints.content.forms import CharterForm, ItemFieldsForm, ItemForm, RejectForm
+from blueprints.content.catalogue import KINDS, LIBRARY_STATES, STATE_LABELS, STATUS_LABELS, Status
+from blueprints.content.forms import CharterForm, ItemFieldsForm, ItemForm, QueueForm, RejectForm
 from blueprints.content.models import ContentItem
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 
@@ -22,8 +24,10 @@ def labels() -> dict:
         "themes": THEMES,
         "kinds": KINDS,
         "status_labels": STATUS_LABELS,
+        "state_labels": STATE_LABELS,
         "networks": SHARE_NETWORKS,
         "personae": PERSONA_BY_KEY,
+        "now": utcnow(),
     }
 
 
@@ -37,7 +41,7 @@ def library():
         page=page,
         status=status,
         search=search,
-        statuses=list(Status),
+        states=LIBRARY_STATES,
         **labels(),
     )
 
@@ -100,9 +104,71 @@ def archive(item_id: int):
     return redirect(url_for("console.content.figures", item_id=item.id), 303)
 
 
-@bp.route("/moderation")
+@bp.route("/moderation", methods=["GET", "POST"])
 def queue():
-    return render_template("content_console/queue.html", queue=services.moderation_queue(), **labels())
+    """The suggestions waiting; approve or reject them from here, one or several at once
+    (by htmx, the queue is swapped in place; by a plain form, the page comes back)."""
+    form = QueueForm()
+    said = []
+    if form.validate_on_submit():
+        try:
+            done = services.moderate(current_user, form.selected.data, form.approving, form.reason.data or "")
+        except services.ContentError as refusal:
+            form.reason.errors.append(str(refusal))
+        else:
+            said = outcome_messages(done)
+            if not wants_fragment():
+                for category, message in said:
+                    flash(message, category)
+                return redirect(url_for("console.content.queue"), 303)
+    page = render_template(
+        "content_console/_queue.html" if wants_fragment() else "content_console/queue.html",
+        queue=services.moderation_queue(),
+        form=form,
+        said=said,
+        **labels(),
+    )
+    return page, 422 if form.errors else 200
+
+
+def outcome_messages(done: services.Moderated) -> list[tuple[str, str]]:
+    said = []
+    if done.approved:
+        said.append(
+            (
+                "success",
+                ngettext(
+                    "%(num)s suggestion published; its author has been told.",
+                    "%(num)s suggestions published; their authors have been told.",
+                    len(done.approved),
+                ),
+            )
+        )
+    if done.rejected:
+        said.append(
+            (
+                "success",
+                ngettext(
+                    "%(num)s suggestion rejected; its author has been told why.",
+                    "%(num)s suggestions rejected; their authors have been told why.",
+                    len(done.rejected),
+                ),
+            )
+        )
+    if done.skipped:
+        titles = ", ".join(_("“%(title)s”", title=title) for title in done.skipped)
+        said.append(
+            (
+                "info",
+                ngettext(
+                    "Already moderated by someone else, left as it was: %(titles)s.",
+                    "Already moderated by someone else, left as they were: %(titles)s.",
+                    len(done.skipped),
+                    titles=titles,
+                ),
+            )
+        )
+    return said
 
 
 @bp.route("/moderation/<int:item_id>", methods=["GET", "POST"])

@@ -2,20 +2,31 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from base.registry import CONSOLE_MENU, AuditTarget, Feature, NavEntry
 from blueprints.accounts.models import Role
 from blueprints.content import console, verbs
 from blueprints.content.models import ContentItem
 from blueprints.content.routes import bp
-from blueprints.content.services import pending_count
+from blueprints.content.services import SUGGESTION_RECEIVED, SUGGESTIONS_WAITING, pending_count
 
 feature = Feature(
     "content",
     blueprints=[bp],
     console_blueprints=[console.bp],
     verbs=verbs.VERBS,
+    passive_verbs=[verbs.CLICK_RECEIVED],  # someone else clicked the person's link
     notifications={
+        SUGGESTION_RECEIVED: _l(
+            "Thank you for your suggestion “%(title)s”: the comms team will review it and tell you what they decide."
+        ),
+        # One unread notice per moderator, its count kept up to date (see services._tell_moderators).
+        SUGGESTIONS_WAITING: lambda params: ngettext(
+            "%(num)s suggestion is waiting for moderation.",
+            "%(num)s suggestions are waiting for moderation.",
+            params["count"],
+        ),
         "suggestion_approved": _l("Your suggestion “%(title)s” is published in the feed. Thank you!"),
         "suggestion_rejected": _l(
             "Your suggestion “%(title)s” was not published. The comms team says: %(reason)s"

@@ -12,11 +12,11 @@ from itertools import islice
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm import lazyload
+from flask_babel import ngettext
+from sqlalchemy.orm import joinedload, lazyload
 
 from base.database import db
 from base.i18n import reading_languages
-from base.vocabularies import THEMES
 from blueprints.accounts.models import User
 from blueprints.content.catalogue import Status
 from blueprints.content.models import BOOKMARK, LIKE, ContentItem, Reaction, Share
@@ -191,7 +191,9 @@ def _cards(user: User, reader: Reader, page: list[Ranked]) -> list[Card]:
     items = {
         item.id: item
         for item in db.session.scalars(
-            sa.select(ContentItem).where(ContentItem.id.in_(ids)).options(lazyload(ContentItem.share_texts))
+            sa.select(ContentItem)
+            .where(ContentItem.id.in_(ids))
+            .options(lazyload(ContentItem.share_texts), joinedload(ContentItem.preview))
         )
     }
     mine = set(
@@ -225,7 +227,10 @@ def like_counts(item_ids: list[int]) -> dict[int, int]:
 
 
 def reason(ranked: Ranked, reader: Reader) -> str:
-    """A short "why you see this", from the factor that weighed most."""
+    """A short "why you see this", from the factor that weighed most.
+
+    The card shows the theme already: the reason says something else.
+    """
     candidate = ranked.candidate
     if candidate.pinned:
         return _("Pinned by the comms team")
@@ -235,14 +240,19 @@ def reason(ranked: Ranked, reader: Reader) -> str:
         persona = _best_target(ranked, reader)
         return _("Chosen for ambassadors like you: %(persona)s", persona=persona)
     if ranked.interest >= STRONG_INTEREST:
-        return _("You often share and like: %(theme)s", theme=THEMES[candidate.theme])
+        return _("Close to what you often share and like")
     if ranked.shares >= POPULAR_FROM_SHARES:
         return _("Shared by %(num)s colleagues", num=ranked.shares)
     if ranked.freshness >= 2 ** (-NEW_FOR_DAYS / current_app.config["FEED_HALF_LIFE_DAYS"]):
-        return _("New in %(theme)s", theme=THEMES[candidate.theme])
+        return ngettext(
+            "New: published in the last %(num)s day", "New: published in the last %(num)s days", NEW_FOR_DAYS
+        )
     if not candidate.target_personae:
         return _("For every ambassador")
-    return _("More from %(theme)s", theme=THEMES[candidate.theme])
+    names = ", ".join(
+        str(PERSONA_BY_KEY[key].name) for key in candidate.target_personae if key in PERSONA_BY_KEY
+    )
+    return _("Written for: %(personae)s", personae=names)
 
 
 def _best_target(ranked: Ranked, reader: Reader) -> str:

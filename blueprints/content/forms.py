@@ -2,21 +2,25 @@
 
 from dataclasses import replace
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
     Form,
     FormField,
+    HiddenField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
 )
 from wtforms.fields import Label
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from base.form_fields import (
     LocalMomentField,
@@ -33,11 +37,47 @@ from blueprints.content.services import ItemChanges
 from blueprints.quiz.personae import PERSONAE
 
 
-class SuggestForm(FlaskForm):
-    url = URLField(_l("Link"), filters=[stripped], validators=[DataRequired(), Length(max=2000), web_link])
-    title = StringField(_l("Title"), filters=[stripped], validators=[DataRequired(), Length(max=200)])
+class ErrorSummary:
+    """A form's errors for the summary at its top, each naming its field and linking to it."""
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(id of the field to go to, message) for every error of a visible field."""
+        found = []
+
+        def walk(fields) -> None:
+            for field in fields:
+                if field.type in ("FormField", "FieldList"):
+                    walk(field)
+                elif field.errors and field.type not in ("CSRFTokenField", "HiddenField"):
+                    anchor = f"{field.id}-0" if field.type == "MultiCheckboxField" else field.id
+                    for message in field.errors:
+                        found.append(
+                            (anchor, _("%(field)s — %(message)s", field=field.label.text, message=message))
+                        )
+
+        walk(self)
+        return found
+
+
+class SuggestForm(ErrorSummary, FlaskForm):
+    url = URLField(
+        _l("Link"),
+        filters=[stripped],
+        validators=[
+            DataRequired(_l("Give the address of the page you suggest.")),
+            Length(max=2000),
+            web_link,
+        ],
+    )
+    title = StringField(
+        _l("Title"),
+        filters=[stripped],
+        validators=[DataRequired(_l("Give the title of the content.")), Length(max=200)],
+    )
     reason = TextAreaField(
-        _l("Why is it worth sharing?"), filters=[stripped], validators=[DataRequired(), Length(max=1000)]
+        _l("Why is it worth sharing?"),
+        filters=[stripped],
+        validators=[DataRequired(_l("Say in a sentence or two why it is worth sharing.")), Length(max=1000)],
     )
     language = SelectField(
         _l("Language of the content"), choices=[SelectChoice(*i) for i in LANGUAGE_NAMES.items()]
@@ -48,17 +88,75 @@ class ShareForm(FlaskForm):
     text = TextAreaField(_l("Your post"), filters=[stripped])
 
 
-class RejectForm(FlaskForm):
+REASON_NEEDED = _l("Give a reason: it is sent to the person who suggested it.")
+
+
+class RejectForm(ErrorSummary, FlaskForm):
     reason = TextAreaField(
         _l("Reason, sent to the person who suggested it"),
         filters=[stripped],
-        validators=[DataRequired(), Length(max=1000)],
+        validators=[DataRequired(REASON_NEEDED), Length(max=1000)],
     )
 
 
-class CharterForm(FlaskForm):
-    body_fr = TextAreaField(_l("Charter in French"), filters=[stripped], validators=[DataRequired()])
-    body_en = TextAreaField(_l("Charter in English"), filters=[stripped], validators=[DataRequired()])
+MAX_AT_ONCE = 100  # suggestions decided in one go
+
+
+def item_id(value) -> int:
+    """An item id from a form: a whole number the database can hold, or ValueError."""
+    number = int(value)
+    if not 0 < number < 2**31:
+        raise ValueError("not an item id")
+    return number
+
+
+class QueueForm(FlaskForm):
+    """Deciding from the queue: approve the selected suggestions as they are, or reject them
+    with one reason. Each card's own buttons send its id alone (and ``item`` to show an error
+    beside it); the bulk form's check boxes send several."""
+
+    selected = SelectMultipleField(
+        coerce=item_id,
+        validate_choice=False,
+        validators=[DataRequired(_l("Select at least one suggestion."))],
+    )
+    decision = StringField(validators=[AnyOf(["approve", "reject"])])
+    reason = TextAreaField(
+        _l("Reason for rejecting, sent to each person"), filters=[stripped], validators=[Length(max=1000)]
+    )
+    item = HiddenField()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if len(self.selected.data or []) > MAX_AT_ONCE:
+            message = ngettext(
+                "Select at most %(num)s suggestion at a time.",
+                "Select at most %(num)s suggestions at a time.",
+                MAX_AT_ONCE,
+            )
+            self.selected.errors.append(message)
+            valid = False
+        if self.decision.data == "reject" and not self.reason.data and not self.reason.errors:
+            self.reason.errors.append(REASON_NEEDED)
+            valid = False
+        return valid
+
+    @property
+    def approving(self) -> bool:
+        return self.decision.data == "approve"
+
+
+class CharterForm(ErrorSummary, FlaskForm):
+    body_fr = TextAreaField(
+        _l("Charter in French"),
+        filters=[stripped],
+        validators=[DataRequired(_l("Write the charter in French."))],
+    )
+    body_en = TextAreaField(
+        _l("Charter in English"),
+        filters=[stripped],
+        validators=[DataRequired(_l("Write the charter in English."))],
+    )
 
 
 def fits_network(network: Network):
@@ -89,14 +187,18 @@ ShareTextsForm = type(
 )
 
 
-class ItemFieldsForm(FlaskForm):
+class ItemFieldsForm(ErrorSummary, FlaskForm):
     """An item's fields, as a moderator approves a suggestion (approving publishes: no status).
 
     Filled from an item with ``of(item)``; ``changes()`` gives what to save.
     Dates are entered in the editor's time zone and stored in UTC.
     """
 
-    title = StringField(_l("Title"), filters=[stripped], validators=[DataRequired(), Length(max=200)])
+    title = StringField(
+        _l("Title"),
+        filters=[stripped],
+        validators=[DataRequired(_l("Give the item a title.")), Length(max=200)],
+    )
     summary = TextAreaField(_l("Summary"), filters=[stripped], validators=[Optional(), Length(max=2000)])
     url = URLField(_l("Link"), filters=[stripped], validators=[Optional(), Length(max=2000), web_link])
     theme = SelectField(_l("Theme"), choices=lambda: list(THEMES.items()))

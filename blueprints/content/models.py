@@ -1,13 +1,14 @@
 """Content items and what people do with them: share texts, shares, reactions, the charter."""
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from base.database import UTCDateTime, db, utcnow
 from blueprints.accounts.models import User
-from blueprints.content.catalogue import Status
+from blueprints.content.catalogue import EXPIRED, SCHEDULED, Status
 
 
 class ContentItem(db.Model):
@@ -45,6 +46,10 @@ class ContentItem(db.Model):
     share_texts: Mapped[list["ShareText"]] = relationship(
         order_by="(ShareText.network, ShareText.position)", cascade="all, delete-orphan", lazy="selectin"
     )
+    # What the link looks like once shared; loaded on demand (the feed joins it in).
+    preview: Mapped["LinkPreview | None"] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, back_populates="item"
+    )
 
     @property
     def is_suggestion(self) -> bool:
@@ -58,8 +63,68 @@ class ContentItem(db.Model):
             and (self.expire_at is None or self.expire_at > now)
         )
 
+    def state(self, now: datetime) -> str:
+        """The status as the console shows it: a published item is also scheduled (its date
+        has not come) or expired (withdrawn on its date)."""
+        if self.status == Status.PUBLISHED:
+            if self.publish_at > now:
+                return SCHEDULED
+            if self.expire_at is not None and self.expire_at <= now:
+                return EXPIRED
+        return self.status.value
+
     def texts_for(self, network: str) -> list[str]:
         return [text.body for text in self.share_texts if text.network == network]
+
+    @property
+    def link_preview(self) -> "LinkPreview | None":
+        """The preview fetched for the item's current link, if it found something to show."""
+        preview = self.preview
+        if preview is None or preview.url != self.url or not (preview.has_image or preview.site_name):
+            return None
+        return preview
+
+    @property
+    def link_site(self) -> str | None:
+        """The name of the site the link leads to: as the site names itself, or its host."""
+        preview = self.link_preview
+        if preview and preview.site_name:
+            return preview.site_name
+        host = urlsplit(self.url or "").hostname or ""
+        return host.removeprefix("www.") or None
+
+
+class LinkPreview(db.Model):
+    """What an item's link shows once posted: the page's image and site name.
+
+    Fetched once, when comms save the link; the image is stored small and re-encoded,
+    and served from our own origin, so nothing is loaded from outside when people read.
+    A fetch that found nothing still leaves its row, so the same link is not fetched again.
+    """
+
+    __tablename__ = "link_previews"
+
+    item_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("content_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    url: Mapped[str] = mapped_column(sa.String(2000))  # the link it was fetched for
+    title: Mapped[str | None] = mapped_column(sa.String(300))
+    site_name: Mapped[str | None] = mapped_column(sa.String(200))
+    image: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)  # JPEG
+    image_width: Mapped[int | None] = mapped_column()
+    image_height: Mapped[int | None] = mapped_column()
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[ContentItem] = relationship(back_populates="preview")
+
+    @property
+    def has_image(self) -> bool:
+        return self.image_width is not None
+
+    @property
+    def version(self) -> int:
+        """Changes with each fetch: the image's address carries it, so browsers may cache it for good."""
+        return int(self.fetched_at.timestamp())
 
 
 class ShareText(db.Model):

@@ -1,7 +1,7 @@
 """The feed, an item, sharing with tracked links, reactions, suggestions and the charter."""
 
 from crawleruseragents import is_crawler
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,7 +10,13 @@ from base.urls import local_or
 from base.vocabularies import SHARE_NETWORKS, THEMES
 from base.web import public, wants_fragment
 from blueprints.content import services
-from blueprints.content.catalogue import DEFAULT_OWN_WORDS_TIP, KINDS, OWN_WORDS_TIPS, STATUS_LABELS
+from blueprints.content.catalogue import (
+    DEFAULT_OWN_WORDS_TIP,
+    KINDS,
+    OWN_WORDS_TIPS,
+    STATE_LABELS,
+    STATUS_LABELS,
+)
 from blueprints.content.feed import Cursor, Filters, feed_page, like_counts
 from blueprints.content.forms import ShareForm, SuggestForm
 from blueprints.content.models import BOOKMARK, LIKE, REACTION_KINDS
@@ -45,6 +51,8 @@ def feed():
     }
     if wants_fragment() and cursor.position:
         return render_template("content/_cards.html", **context)
+    if wants_fragment() and request.htmx.target == "feed-results":  # the filters, changed by htmx
+        return render_template("content/_results.html", swapped=True, **context)
     return render_template("content/feed.html", **context)
 
 
@@ -83,9 +91,33 @@ def render_item(found, error: str | None = None, error_network: str | None = Non
         error_network=error_network,
         themes=THEMES,
         kinds=KINDS,
-        status_labels=STATUS_LABELS,
+        state=found.state(utcnow()),
+        state_labels=STATE_LABELS,
     )
     return page, status
+
+
+@bp.route("/content/<int:item_id>/preview.jpg")
+def preview_image(item_id: int):
+    """The item's link preview image, stored when comms saved the link: from our own origin.
+
+    Its address carries the image's version, so browsers keep it as long as they like.
+    """
+    found = services.preview_image(current_user, item_id)
+    if found is None:
+        abort(404)
+    image, version = found
+    response = make_response(image)
+    response.mimetype = "image/jpeg"
+    response.set_etag(f"preview-{item_id}-{version}")
+    if request.args.get("v") == str(version):
+        response.cache_control.private = True
+        response.cache_control.max_age = 365 * 24 * 3600
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.private = True
+        response.cache_control.no_cache = True  # check again: the link may change
+    return response.make_conditional(request)
 
 
 @bp.post("/content/<int:item_id>/share/<network>")

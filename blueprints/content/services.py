@@ -8,26 +8,30 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from base.database import db, unit_of_work, utcnow
 from base.links import public_url
 from base.vocabularies import SHARE_NETWORKS
-from blueprints.accounts.models import User
+from blueprints.accounts.models import Role, User
 from blueprints.activity.services import record
 from blueprints.content import verbs
-from blueprints.content.catalogue import Status
+from blueprints.content.catalogue import EXPIRED, SCHEDULED, Status
 from blueprints.content.models import (
     LIKE,
     REACTION_KINDS,
     Charter,
     CharterAcceptance,
     ContentItem,
+    LinkPreview,
     Reaction,
     Share,
     ShareText,
 )
+from blueprints.content.previews import Limits, Preview, PreviewUnavailable, fetch_preview
+from blueprints.notifications.models import Notification
 from blueprints.notifications.services import notify
 from blueprints.quiz.models import QuizResult
 
@@ -99,7 +103,12 @@ def accept_charter(user: User, charter_id: int) -> None:
 
 @unit_of_work()
 def publish_charter(author: User, body_fr: str, body_en: str) -> Charter:
-    """A new version: everyone is asked to accept it before their next share."""
+    """A new version: everyone is asked to accept it before their next share.
+
+    Its number is the highest one plus one, read under a lock on the charters, so two
+    versions published at the same instant get two numbers, one after the other.
+    """
+    _lock_charters()
     previous = current_charter()
     charter = Charter(
         version=(previous.version + 1) if previous else 1, body_fr=body_fr, body_en=body_en, created_by=author
@@ -108,6 +117,18 @@ def publish_charter(author: User, body_fr: str, body_en: str) -> Charter:
     db.session.flush()
     record(author, verbs.CHARTER_PUBLISHED, "charter", charter.id, {"version": charter.version})
     return charter
+
+
+def _lock_charters() -> None:
+    """Start a transaction holding the charters' write lock until commit or rollback: the
+    table lock on PostgreSQL (readers go on), the database's write lock on SQLite."""
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("_lock_charters() needs a session without pending changes")
+    db.session.rollback()  # only reads to end: the lock must come before reading the versions
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(sa.text("BEGIN IMMEDIATE"))
+    else:
+        db.session.execute(sa.text(f"LOCK TABLE {Charter.__tablename__} IN EXCLUSIVE MODE"))
 
 
 def charter_history() -> list[Charter]:
@@ -270,6 +291,8 @@ ITEM_FIELDS = (
 
 
 def _apply(item: ContentItem, changes: ItemChanges) -> None:
+    if item.preview is not None and item.preview.url != changes.url:
+        item.preview = None  # it showed the previous link
     for name in ITEM_FIELDS:
         setattr(item, name, getattr(changes, name))
     if changes.publish_at:
@@ -285,10 +308,14 @@ def _apply(item: ContentItem, changes: ItemChanges) -> None:
 
 # --- Suggestions and moderation ------------------------------------------------
 
+SUGGESTION_RECEIVED = "suggestion_received"
+SUGGESTIONS_WAITING = "suggestions_waiting"
+
 
 @unit_of_work()
 def suggest(user: User, title: str, url: str, reason: str, language: str) -> ContentItem:
-    """An employee's proposal, waiting in the moderation queue."""
+    """An employee's proposal, waiting in the moderation queue: the person is told it arrived,
+    and comms that it waits."""
     item = ContentItem(
         title=title.strip(),
         url=url.strip(),
@@ -303,7 +330,39 @@ def suggest(user: User, title: str, url: str, reason: str, language: str) -> Con
     db.session.add(item)
     db.session.flush()
     record(user, verbs.SUGGESTION_SUBMITTED, "content", item.id)
+    notify(user, SUGGESTION_RECEIVED, {"title": item.title}, link=("content.suggest", {}))
+    _tell_moderators(new_suggestion=True)
     return item
+
+
+def _tell_moderators(new_suggestion: bool) -> None:
+    """Keep comms' notice of the suggestions waiting up to date: at most one unread per person,
+    whose count follows the queue (a new suggestion brings it back to the top; an empty
+    queue withdraws it)."""
+    waiting = pending_count()
+    unread = {
+        notice.user_id: notice
+        for notice in db.session.scalars(
+            sa.select(Notification).where(
+                Notification.kind == SUGGESTIONS_WAITING, Notification.read_at.is_(None)
+            )
+        )
+    }
+    for notice in unread.values():
+        if not waiting:
+            db.session.delete(notice)
+            continue
+        notice.params = {"count": waiting}
+        if new_suggestion:
+            notice.created_at = utcnow()
+    if not (new_suggestion and waiting):
+        return
+    moderators = db.session.scalars(
+        sa.select(User).where(User.role.in_([Role.COMMS, Role.ADMIN]), User.active.is_(True))
+    )
+    for moderator in moderators:
+        if moderator.id not in unread:
+            notify(moderator, SUGGESTIONS_WAITING, {"count": waiting}, link=("console.content.queue", {}))
 
 
 def moderation_queue() -> list[ContentItem]:
@@ -322,29 +381,37 @@ def pending_count() -> int:
     )
 
 
-@unit_of_work()
-def approve(moderator: User, item_id: int, changes: ItemChanges) -> ContentItem:
-    """Publish a suggestion with the moderator's edits and tell the person who made it."""
-    item = _decide(moderator, item_id, Status.PUBLISHED)
-    _apply(item, changes)
-    record(item.author, verbs.SUGGESTION_APPROVED, "content", item.id)
-    record(moderator, verbs.MODERATION_APPROVED, "content", item.id)
-    notify(
-        item.author,
-        "suggestion_approved",
-        {"title": item.title},
-        link=("content.item", {"item_id": item.id}),
-    )
+def approve(moderator: User, item_id: int, changes: ItemChanges | None = None) -> ContentItem:
+    """Publish a suggestion, with the moderator's edits (None: as it is), and tell the person
+    who made it; then fetch its link's preview."""
+    with unit_of_work():
+        item = _decide(moderator, item_id, Status.PUBLISHED)
+        if changes is not None:
+            _apply(item, changes)
+        record(item.author, verbs.SUGGESTION_APPROVED, "content", item.id)
+        record(moderator, verbs.MODERATION_APPROVED, "content", item.id)
+        notify(
+            item.author,
+            "suggestion_approved",
+            {"title": item.title},
+            link=("content.item", {"item_id": item.id}),
+        )
+        _tell_moderators(new_suggestion=False)
+    fetch_link_preview(item_id)
     return item
 
 
 @unit_of_work()
 def reject(moderator: User, item_id: int, reason: str) -> ContentItem:
     """Turn a suggestion down and tell the person why."""
+    reason = reason.strip()
+    if not reason:
+        raise ContentError(_l("Give a reason: it is sent to the person who suggested it."))
     item = _decide(moderator, item_id, Status.REJECTED)
-    item.rejection_reason = reason.strip()
+    item.rejection_reason = reason
     record(moderator, verbs.MODERATION_REJECTED, "content", item.id)
     notify(item.author, "suggestion_rejected", {"title": item.title, "reason": item.rejection_reason})
+    _tell_moderators(new_suggestion=False)
     return item
 
 
@@ -361,7 +428,39 @@ def _decide(moderator: User, item_id: int, status: Status) -> ContentItem:
     )
     if decided.rowcount != 1:
         raise ContentError(_l("This suggestion has already been moderated."))
-    return db.session.get_one(ContentItem, item_id)
+    return db.session.get_one(ContentItem, item_id, populate_existing=True)
+
+
+@dataclass
+class Moderated:
+    """What a decision on several suggestions did: the titles decided, and those left as
+    they were because someone had moderated them meanwhile."""
+
+    approved: list[str]
+    rejected: list[str]
+    skipped: list[str]
+
+
+def moderate(moderator: User, item_ids: list[int], approve_them: bool, reason: str = "") -> Moderated:
+    """Approve (as they are) or reject (with one reason) several suggestions from the queue.
+
+    Each is its own decision, committed on its own under the usual rule: one already
+    moderated is skipped and reported, and the others go on.
+    """
+    if not approve_them and not reason.strip():
+        raise ContentError(_l("Give a reason: it is sent to the person who suggested it."))
+    done = Moderated([], [], [])
+    for item_id in dict.fromkeys(item_ids):  # once each, in the order given
+        try:
+            if approve_them:
+                done.approved.append(approve(moderator, item_id).title)
+            else:
+                done.rejected.append(reject(moderator, item_id, reason).title)
+        except ContentError:
+            item = db.session.get(ContentItem, item_id)
+            if item is not None and item.is_suggestion:
+                done.skipped.append(item.title)
+    return done
 
 
 def my_suggestions(user: User) -> list[ContentItem]:
@@ -378,22 +477,26 @@ def my_suggestions(user: User) -> list[ContentItem]:
 # --- Console -------------------------------------------------------------------
 
 
-@unit_of_work()
 def create_item(editor: User, changes: ItemChanges) -> ContentItem:
-    """A new item of the library, with its audit entry; a draft unless the changes say otherwise."""
-    item = ContentItem(author_id=editor.id, status=Status.DRAFT)
-    _apply(item, changes)
-    db.session.add(item)
-    db.session.flush()
-    record(editor, verbs.CONTENT_CREATED, "content", item.id)
+    """A new item of the library, with its audit entry; a draft unless the changes say
+    otherwise. Its link's preview is fetched once it is saved."""
+    with unit_of_work():
+        item = ContentItem(author_id=editor.id, status=Status.DRAFT)
+        _apply(item, changes)
+        db.session.add(item)
+        db.session.flush()
+        record(editor, verbs.CONTENT_CREATED, "content", item.id)
+    fetch_link_preview(item.id)
     return item
 
 
-@unit_of_work()
 def update_item(editor: User, item_id: int, changes: ItemChanges) -> ContentItem:
-    item = db.session.get_one(ContentItem, item_id)
-    _apply(item, changes)
-    record(editor, verbs.CONTENT_UPDATED, "content", item.id)
+    """Save an edited item; a new link's preview is fetched once it is saved."""
+    with unit_of_work():
+        item = db.session.get_one(ContentItem, item_id)
+        _apply(item, changes)
+        record(editor, verbs.CONTENT_UPDATED, "content", item.id)
+    fetch_link_preview(item_id)
     return item
 
 
@@ -413,14 +516,111 @@ def archive(editor: User, item_id: int) -> None:
     record(editor, verbs.CONTENT_ARCHIVED, "content", item.id)
 
 
-def library_page(page: int, status: str | None, search: str):
+MAX_PAGE = 100_000  # beyond any library: a larger page number is its last page
+
+
+def library_page(page: int, state: str | None, search: str):
+    """A page of the library, filtered by status, or by a published item's state."""
     query = sa.select(ContentItem).options(sa.orm.lazyload(ContentItem.share_texts))
-    if status in {s.value for s in Status}:
-        query = query.where(ContentItem.status == Status(status))
+    now = utcnow()
+    published = ContentItem.status == Status.PUBLISHED
+    if state == SCHEDULED:
+        query = query.where(published, ContentItem.publish_at > now)
+    elif state == EXPIRED:
+        query = query.where(published, ContentItem.expire_at <= now)
+    elif state == Status.PUBLISHED.value:
+        query = query.where(
+            published,
+            ContentItem.publish_at <= now,
+            sa.or_(ContentItem.expire_at.is_(None), ContentItem.expire_at > now),
+        )
+    elif state in {s.value for s in Status}:
+        query = query.where(ContentItem.status == Status(state))
     if search:
         query = query.where(ContentItem.title.ilike(f"%{search}%"))
     query = query.order_by(ContentItem.pinned.desc(), ContentItem.publish_at.desc(), ContentItem.id.desc())
-    return db.paginate(query, page=page, per_page=25, error_out=False)
+    return db.paginate(query, page=min(max(page, 1), MAX_PAGE), per_page=25, error_out=False)
+
+
+# --- Link previews ---------------------------------------------------------------
+
+
+def preview_fetching_enabled() -> bool:
+    """On unless PREVIEW_FETCH_ENABLED says otherwise; off by default in tests."""
+    return bool(current_app.config.get("PREVIEW_FETCH_ENABLED", not current_app.testing))
+
+
+def preview_limits() -> Limits:
+    config = current_app.config
+    defaults = Limits()
+    return Limits(
+        timeout=float(config.get("PREVIEW_FETCH_TIMEOUT", defaults.timeout)),
+        max_page_bytes=int(config.get("PREVIEW_MAX_PAGE_BYTES", defaults.max_page_bytes)),
+        max_image_bytes=int(config.get("PREVIEW_MAX_IMAGE_BYTES", defaults.max_image_bytes)),
+        max_redirects=int(config.get("PREVIEW_MAX_REDIRECTS", defaults.max_redirects)),
+        image_width=int(config.get("PREVIEW_IMAGE_WIDTH", defaults.image_width)),
+        # Only a test app may reach a server on this machine.
+        allow_loopback=current_app.testing and bool(config.get("PREVIEW_FETCH_ALLOW_LOOPBACK")),
+    )
+
+
+def fetch_link_preview(item_id: int) -> LinkPreview | None:
+    """Fetch the preview of the item's link, once per link, after the item is saved.
+
+    The transaction is over before the network is reached; a fetch that fails leaves the
+    item as it was saved, without a preview (and notes that this link was tried).
+    """
+    if not preview_fetching_enabled():
+        return None
+    url = db.session.scalar(sa.select(ContentItem.url).where(ContentItem.id == item_id))
+    tried = db.session.scalar(sa.select(LinkPreview.url).where(LinkPreview.item_id == item_id))
+    db.session.rollback()  # only reads: no transaction stays open during the fetch
+    if not url or tried == url:
+        return None
+    try:
+        found = fetch_preview(url, preview_limits())
+    except PreviewUnavailable as failure:
+        current_app.logger.info("No preview for item %s (%s): %s", item_id, url, failure)
+        found = None
+    except Exception:  # a fault of ours must not turn a saved item into an error page
+        current_app.logger.exception("Preview of item %s failed", item_id)
+        return None
+    try:
+        return _store_preview(item_id, url, found)
+    except IntegrityError:  # the same link, saved twice at once: the other fetch stored it
+        return None
+
+
+@unit_of_work()
+def _store_preview(item_id: int, url: str, found: Preview | None) -> LinkPreview | None:
+    item = db.session.get(ContentItem, item_id)
+    if item is None or item.url != url:  # the link changed meanwhile: its own save fetches it
+        return None
+    preview = item.preview or LinkPreview(item_id=item.id)
+    preview.url = url
+    preview.title = found.title if found else None
+    preview.site_name = found.site_name if found else None
+    preview.image = found.image if found else None
+    preview.image_width = found.image_width if found else None
+    preview.image_height = found.image_height if found else None
+    preview.fetched_at = utcnow()
+    item.preview = preview
+    return preview
+
+
+def preview_image(user: User, item_id: int) -> tuple[bytes, int] | None:
+    """The stored preview image of an item the person may open, with its version."""
+    item = item_for(user, item_id)
+    if item is None:
+        return None
+    found = db.session.execute(
+        sa.select(LinkPreview.image, LinkPreview.fetched_at).where(
+            LinkPreview.item_id == item.id, LinkPreview.url == item.url, LinkPreview.image.is_not(None)
+        )
+    ).first()
+    if found is None:
+        return None
+    return found.image, int(found.fetched_at.timestamp())
 
 
 @dataclass

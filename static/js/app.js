@@ -2,6 +2,9 @@
 (function () {
   "use strict";
 
+  // With htmx at hand, controls needed only without JavaScript (a filter's "Filter" button) hide.
+  if (window.htmx) document.documentElement.classList.add("js");
+
   function showToast(message) {
     var toast = document.getElementById("toast");
     if (!toast) return;
@@ -53,7 +56,21 @@
   function enableCopyButtons(root) {
     root.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
   }
-  document.addEventListener("DOMContentLoaded", function () { enableCopyButtons(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    enableCopyButtons(document);
+    // A refused form: its error summary takes the focus, so the errors are heard first.
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  });
+
+  // The preview of a post follows its text as the person writes it.
+  document.addEventListener("input", function (event) {
+    var source = event.target;
+    if (!source.id) return;
+    document.querySelectorAll('[data-post-preview="#' + CSS.escape(source.id) + '"]').forEach(function (preview) {
+      preview.textContent = source.value;
+    });
+  });
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
     if (!button) return;
