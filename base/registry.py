@@ -54,6 +54,9 @@ class Feature:
     console_blueprints: Sequence[Blueprint] = ()  # nested under the comms console (/admin)
     commands: Sequence[Any] = ()
     verbs: Sequence[str] = ()
+    # Verbs logged for the person without being something they did (signing in, a click on
+    # their shared link): they count in no one's participation.
+    passive_verbs: Sequence[str] = ()
     notifications: Mapping[str, Message] = field(default_factory=dict)
     audit_texts: Mapping[str, AuditText] = field(default_factory=dict)
     audit_targets: Mapping[str, AuditTarget] = field(default_factory=dict)
@@ -66,13 +69,20 @@ class Registry:
 
     features: list[Feature] = field(default_factory=list)
     verbs: set[str] = field(default_factory=set)
+    passive_verbs: set[str] = field(default_factory=set)
     notifications: dict[str, Message] = field(default_factory=dict)
     audit_texts: dict[str, AuditText] = field(default_factory=dict)
     audit_targets: dict[str, AuditTarget] = field(default_factory=dict)
     navigation: list[NavEntry] = field(default_factory=list)
 
     def add(self, feature: Feature) -> None:
+        undeclared = set(feature.passive_verbs) - set(feature.verbs)
+        if undeclared:
+            raise ValueError(
+                f"feature {feature.name!r} marks {sorted(undeclared)} passive without declaring them"
+            )
         _merge(self.verbs, feature.verbs, feature.name, "verb")
+        self.passive_verbs.update(feature.passive_verbs)
         _merge(self.notifications, feature.notifications, feature.name, "notification kind")
         _merge(self.audit_texts, feature.audit_texts, feature.name, "audit text")
         _merge(self.audit_targets, feature.audit_targets, feature.name, "audit target")

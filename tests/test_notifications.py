@@ -1,11 +1,17 @@
 """The notification centre, its htmx counter and the optional e-mail digest."""
 
-import sqlalchemy as sa
+import re
 
-from base.database import db
+import pytest
+import sqlalchemy as sa
+from flask_babel import force_locale
+from markupsafe import escape
+
+from base.database import db, utcnow
+from base.registry import registry
 from blueprints.accounts.models import User
 from blueprints.notifications.models import Notification
-from blueprints.notifications.services import notify, send_digests
+from blueprints.notifications.services import message_text, notify, send_digests
 from tests.conftest import htmx_headers, plain, post, text
 
 
@@ -139,3 +145,107 @@ def test_digest_does_nothing_without_smtp(app, make_user, runner):
     result = runner.invoke(args=["notifications", "digest"])
     assert result.exit_code == 0
     assert "0 digest(s) sent." in result.output
+
+
+# Sample parameters for every kind of notification the features register, and what of them the
+# text shows in either language: a kind missing here fails the test below, so each new kind is
+# checked in both languages on the notification centre.
+TITLE, EVENT, WHEN = "Our new office", "Social café", "2030-05-06T08:30:00+00:00"
+SAMPLES = {
+    "welcome": ({"name": "Zoé"}, ["Zoé"]),
+    "role_changed": ({"role": "comms"}, []),
+    "suggestion_received": ({"title": TITLE}, [TITLE]),
+    "suggestions_waiting": ({"count": 3}, ["3"]),
+    "suggestion_approved": ({"title": TITLE}, [TITLE]),
+    "suggestion_rejected": (
+        {"title": TITLE, "reason": "Already in the feed"},
+        [TITLE, "Already in the feed"],
+    ),
+    "event_waitlisted": ({"title": EVENT, "position": 2}, [EVENT, "2"]),
+    "event_promoted": ({"title": EVENT}, [EVENT]),
+    "event_cancelled": ({"title": EVENT}, [EVENT]),
+    "event_changed": ({"title": EVENT, "starts_at": WHEN}, [EVENT, "2030"]),
+    "event_reminder": ({"title": EVENT, "starts_at": WHEN}, [EVENT, "2030"]),
+}
+
+
+def test_every_registered_kind_has_sample_params(app):
+    with app.app_context():
+        kinds = set(registry().notifications)
+    assert sorted(kinds - set(SAMPLES)) == [], "add sample parameters for these kinds"
+    assert sorted(set(SAMPLES) - kinds) == [], "these kinds are no longer registered"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_kind_reads_well_in_the_notification_centre(app, client, signed_in, language):
+    person = signed_in(language=language)
+    with app.app_context():
+        user = db.session.get(User, person.id)
+        kinds = [kind for kind in registry().notifications if kind in SAMPLES]
+        for kind in kinds:
+            notify(user, kind, SAMPLES[kind][0], link=("core.home", {}))
+        db.session.commit()
+        with force_locale(language):
+            texts = {n.kind: message_text(n) for n in db.session.scalars(sa.select(Notification))}
+        with force_locale("en" if language == "fr" else "fr"):
+            other = {n.kind: message_text(n) for n in db.session.scalars(sa.select(Notification))}
+    page = client.get("/notifications").get_data(as_text=True)
+    for kind, written in texts.items():
+        assert written != FALLBACK[language], kind
+        assert "%(" not in written and "%s" not in written, kind
+        for shown in SAMPLES[kind][1]:
+            assert shown in written, (kind, shown)
+        assert written != other[kind], f"{kind} is not translated"
+        if language == "fr":
+            assert not re.search(r" [:;!?»]|« ", written), f"{kind}: a plain space where French wants U+00A0"
+        assert escape(written) in page, kind
+    assert page.count('<form class="notification-open"') == len(kinds)
+
+
+FALLBACK = {
+    "fr": "Vous avez une notification de Porte-voix.",
+    "en": "You have a notification from Porte-voix.",
+}
+
+
+def test_a_notification_whose_text_no_longer_fits_shows_a_plain_line(app, client, signed_in):
+    person = signed_in(language="en")
+    with app.app_context():
+        user = db.session.get(User, person.id)
+        notify(user, "welcome", {"name": "Zoé"})
+        db.session.add(
+            Notification(user_id=user.id, kind="welcome", params={})
+        )  # stored before a text change
+        db.session.add(
+            Notification(user_id=user.id, kind="retired_kind", params={"x": 1})
+        )  # its feature is gone
+        db.session.commit()
+    for path in ["/notifications", "/"]:
+        response = client.get(path)
+        assert response.status_code == 200
+        page = text(response)
+        assert page.count(FALLBACK["en"]) == 2
+        assert "Welcome to Porte-voix, Zoé!" in page
+
+
+def test_home_lists_the_latest_notifications_with_their_link(app, client, signed_in):
+    person = signed_in()
+    [linked] = add_notifications(app, person, 1, link=("profile.me", {}))
+    add_notifications(app, person, 1)
+    page = client.get("/").get_data(as_text=True)
+    assert page.count('<form class="notification-open"') == 1
+    assert f'action="/notifications/{linked}/open"' in page
+
+
+def test_home_shows_only_what_is_not_read_yet(app, client, signed_in):
+    person = signed_in(language="en")
+    read, _unread = add_notifications(app, person, 2)
+    with app.app_context():
+        db.session.get(Notification, read).read_at = utcnow()
+        db.session.commit()
+    page = text(client.get("/"))
+    news = page[page.index('id="news-title"') : page.index('id="why-title"')]
+    assert "Welcome to Porte-voix, N1!" in news and "N0" not in news
+    post(client, "/notifications/read-all")
+    news = text(client.get("/")).split('id="news-title"')[1].split('id="why-title"')[0]
+    assert "Welcome to Porte-voix" not in news and "Nothing new for now." in news

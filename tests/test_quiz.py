@@ -3,6 +3,7 @@
 import csv
 import io
 import random
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -62,7 +63,7 @@ def test_plain_form_quiz_stores_a_scored_result_and_logs_it(app, client, signed_
         verbs = db.session.scalars(sa.select(Activity.verb).where(Activity.user_id == person.id)).all()
     assert verbs.count("quiz_completed") == 1
     page = text(client.get(response.headers["Location"]))
-    assert "Votre persona : Messager" in page
+    assert "Votre profil d'ambassadeur : Messager" in page
 
 
 def test_each_step_redirects_to_the_next_question(client, signed_in):
@@ -156,7 +157,7 @@ def test_retake_keeps_every_result_and_the_latest_drives_the_home_page(app, clie
     first, second = sorted(results(app, person.id), key=lambda result: result.id)
     assert (first.primary_persona, second.primary_persona) == ("messenger", "helper")
     assert second.networks == []
-    assert "Votre persona : Helper" in text(client.get("/"))
+    assert "Votre profil d'ambassadeur : Helper" in text(client.get("/"))
     me = text(client.get("/me"))
     assert me.count('href="/quiz/results/') == 2
     assert f'href="/quiz/results/{first.id}"' in me and f'href="/quiz/results/{second.id}"' in me
@@ -270,7 +271,7 @@ def test_console_distribution_matches_an_independent_count(app, client, signed_i
     response = client.get("/admin/personae.csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0] == ["Service", "Persona", "Principal", "Aussi vous"]
+    assert rows[0] == ["Service", "Profil d'ambassadeur", "Principal", "Aussi vous"]
     with app.app_context(), force_locale("fr"):
         names = {str(persona.name): persona.key for persona in PERSONAE}
     actual = {}
@@ -279,7 +280,10 @@ def test_console_distribution_matches_an_independent_count(app, client, signed_i
             actual[(department, names[persona_name])] = [int(primary), int(also)]
     assert actual == expected
     page = text(client.get("/admin/personae"))
-    assert "24 personnes ont passé le quiz." in page
+    counted = sum(primary for primary, _also in expected.values())  # 24 took it, some with no profile held
+    assert 0 < counted < 24
+    assert f"{counted} personnes sont comptées : actives" in page
+    assert f"{24 - counted} autre" in page
 
 
 def test_console_personae_is_for_comms(client, signed_in):
@@ -348,3 +352,100 @@ def test_a_persona_below_the_threshold_is_never_presented_as_theirs():
         ]
     )
     assert result.own_personae() == set()
+
+
+def test_every_htmx_card_pushes_the_address_of_the_question_it_shows(client, signed_in):
+    """Address bar, reload and the browser's Back follow the question on screen."""
+    signed_in()
+    client.post("/quiz/start", data={"csrf_token": csrf_token(client)})
+    answers = first_answers()
+    for number, question in enumerate(QUESTIONS[:3], start=1):
+        assert (
+            answer(client, number, answers[question.key], htmx=True).headers["HX-Push-Url"]
+            == f"/quiz/{number + 1}"
+        )
+    back = client.get("/quiz/3", headers={"HX-Request": "true"})  # the card's Back link
+    assert back.headers["HX-Push-Url"] == "/quiz/3" and "Question 3 sur 11" in text(back)
+    refused = answer(client, 3, [], htmx=True)
+    assert refused.status_code == 422
+    assert refused.headers["HX-Replace-Url"] == "/quiz/3" and "HX-Push-Url" not in refused.headers
+    client.post("/quiz/start", data={"csrf_token": csrf_token(client)})  # restarted in another tab
+    stale = answer(client, 4, answers[QUESTIONS[3].key], htmx=True)
+    assert stale.status_code == 200 and "<html" not in stale.get_data(as_text=True)
+    assert "Question 1 sur 11" in text(stale) and stale.headers["HX-Push-Url"] == "/quiz/1"
+
+
+def answers_without_a_profile() -> dict:
+    """Answers none of whose profiles reaches the threshold (found by a seeded search)."""
+    rng = random.Random(1)
+    while True:
+        answers = {q.key: (["x"] if q.multiple else rng.choice(q.options).key) for q in QUESTIONS}
+        if not rank_personae(persona_scores(answers))[0].held:
+            return answers
+
+
+def test_console_headline_counts_the_people_in_the_bars(app, client, signed_in, make_user):
+    signed_in(Role.COMMS)
+    for _ in range(3):
+        save_for(app, make_user)
+    save_for(app, make_user, answers_without_a_profile())
+    gone = save_for(app, make_user)
+    with app.app_context():
+        db.session.get(User, gone.id).active = False
+        db.session.commit()
+    page = text(client.get("/admin/personae"))
+    bars = [int(n) for n in re.findall(r'class="distribution-value">(\d+) principal', page)]
+    assert len(bars) == len(PERSONAE) and sum(bars) == 3
+    assert (
+        "3 personnes sont comptées : actives, avec un profil d'ambassadeur issu de leur dernier résultat"
+        in page
+    )
+    assert "1 autre personne a passé le quiz sans qu'aucun profil ne se détache" in page
+
+
+VISIBLE_TEXT = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_interface_says_ambassador_profile_not_persona(app, client, signed_in, language):
+    signed_in(Role.COMMS, language=language)
+    take_quiz(client)
+    client.post("/quiz/start", data={"csrf_token": csrf_token(client)})
+    [result] = client.get("/quiz/result").headers["Location"].rsplit("/", 1)[1:]
+    label = {"fr": "Profils d'ambassadeur", "en": "Ambassador profiles"}[language]
+    for path in [
+        "/",
+        "/me",
+        "/quiz",
+        "/quiz/1",
+        f"/quiz/results/{result}",
+        "/personae",
+        "/personae/helper",
+        "/admin/",
+        "/admin/personae",
+    ]:
+        page = text(client.get(path))
+        visible = VISIBLE_TEXT.sub(" ", page)
+        assert not re.search(r"\bpersona", visible, re.I), (
+            path,
+            re.findall(r".{30}persona.{30}", visible, re.I),
+        )
+        assert re.search(rf'<a href="/personae"( aria-current="page")?>{label}</a>', page), path
+    assert f"<title>{label} · " in text(client.get("/personae"))
+    assert f"<title>{label} · " in text(client.get("/admin/personae"))
+
+
+def test_a_quiz_in_progress_is_offered_to_continue_where_the_person_stopped(client, signed_in):
+    signed_in()
+    answers = first_answers()
+    client.post("/quiz/start", data={"csrf_token": csrf_token(client)})
+    me = text(client.get("/me"))
+    assert "Vous n'avez pas encore passé le quiz." in me  # started, nothing answered yet
+    for number, question in enumerate(QUESTIONS[:3], start=1):
+        answer(client, number, answers[question.key])
+    me = text(client.get("/me"))
+    assert "pas encore passé le quiz" not in me
+    assert 'En cours :</strong> question 4 sur 11.\n        <a href="/quiz/4">Reprendre le quiz</a>' in me
+    home = text(client.get("/"))
+    assert home.count('href="/quiz/4"') == 2  # the quiz card and the next steps
+    assert 'href="/quiz/4">Reprendre où je m\'étais arrêté·e' in text(client.get("/quiz"))

@@ -1,4 +1,4 @@
-"""The comms console's home, persona distribution and account administration."""
+"""The comms console's home, ambassador profile distribution and account administration."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -36,7 +36,7 @@ feature = Feature(
         ),
         NavEntry(
             "console.admin.personae",
-            _l("Personae"),
+            _l("Ambassador profiles"),
             Role.COMMS,
             ("console.admin.personae",),
             60,

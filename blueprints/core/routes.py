@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+import flask_babel
 from flask import (
     Blueprint,
     current_app,
@@ -18,13 +19,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response
+from jinja2 import pass_context
 
 from base.database import utcnow
 from base.i18n import format_when
 from base.registry import registry
 from base.urls import local_or
 from base.web import public
-from blueprints.activity.services import programme_pulse
 from blueprints.content.feed import Cursor, Filters, feed_page
 from blueprints.core import services
 from blueprints.events.listing import home_events
@@ -42,6 +43,33 @@ VENDOR_FILES = {"htmx.min.js": Path("node_modules/htmx.org/dist")}
 
 
 bp.add_app_template_filter(format_when, "when")
+
+
+def per_reader(formatter):
+    """A Babel formatting filter that Jinja never computes at compile time: on a constant
+    (``0.1|percentformat``) it would keep the language of the first page rendered ("10 %" in
+    English). Marked as taking the context, it runs on every render, in the reader's language."""
+
+    @pass_context
+    def apply(context, value, *args, **kwargs):
+        return formatter(value, *args, **kwargs)
+
+    return apply
+
+
+LOCALE_FILTERS = {
+    "numberformat": flask_babel.format_number,
+    "decimalformat": flask_babel.format_decimal,
+    "percentformat": flask_babel.format_percent,
+    "currencyformat": flask_babel.format_currency,
+    "scientificformat": flask_babel.format_scientific,
+    "dateformat": flask_babel.format_date,
+    "datetimeformat": flask_babel.format_datetime,
+    "timeformat": flask_babel.format_time,
+    "timedeltaformat": flask_babel.format_timedelta,
+}
+for filter_name, formatter in LOCALE_FILTERS.items():
+    bp.add_app_template_filter(per_reader(formatter), filter_name)
 
 
 @bp.app_context_processor
@@ -75,8 +103,8 @@ def navigation(menu: str) -> list[MenuItem]:
 def home():
     return render_template(
         "core/home.html",
-        pulse=programme_pulse(),
-        notifications=latest_notifications(current_user),
+        progress=services.home_progress(current_user.id),
+        notifications=latest_notifications(current_user, unread_only=True),
         profile_complete=bool(current_user.department_id and current_user.timezone),
         quiz_result=latest_result(current_user.id),
         personae=PERSONA_BY_KEY,

@@ -1,9 +1,26 @@
-"""Upkeep of the site: whether the database answers; dropping the work of a failed action."""
+"""Upkeep of the site (whether the database answers, dropping the work of a failed action) and
+what the home page reads: the person's own progress, in words."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from base.database import db
+from blueprints.accounts.models import User
+from blueprints.activity.models import Activity
+from blueprints.activity.services import Progress, personal_progress
+from blueprints.admin import verbs as admin_verbs
+from blueprints.auth import verbs as auth_verbs
+from blueprints.content import verbs as content_verbs
+from blueprints.content.models import ContentItem
+from blueprints.events import verbs as events_verbs
+from blueprints.events.models import Event
+from blueprints.quiz import verbs as quiz_verbs
+from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 
 
 def database_reachable() -> bool:
@@ -20,3 +37,97 @@ def discard_unfinished_work() -> None:
     """Roll back what a failed action left in the session, so that its error page can still
     read the database (the person's menu, their unread count)."""
     db.session.rollback()
+
+
+# What each action of the log is called on the person's home page (nouns: they read the same
+# whoever did them). A verb missing here (a new feature's) is shown as ACTION.
+ACTION = _l("Action")
+ACTION_NAMES = {
+    content_verbs.CONTENT_SHARED: _l("Shared"),
+    content_verbs.CONTENT_LIKED: _l("Liked"),
+    content_verbs.CONTENT_UNLIKED: _l("Like withdrawn"),
+    content_verbs.SUGGESTION_SUBMITTED: _l("Suggestion"),
+    content_verbs.CHARTER_ACCEPTED: _l("Charter accepted"),
+    content_verbs.CHARTER_PUBLISHED: _l("Charter published"),
+    content_verbs.MODERATION_APPROVED: _l("Suggestion approved"),
+    content_verbs.MODERATION_REJECTED: _l("Suggestion declined"),
+    content_verbs.CONTENT_CREATED: _l("Content created"),
+    content_verbs.CONTENT_UPDATED: _l("Content edited"),
+    content_verbs.CONTENT_PINNED: _l("Content pinned"),
+    content_verbs.CONTENT_UNPINNED: _l("Content unpinned"),
+    content_verbs.CONTENT_ARCHIVED: _l("Content archived"),
+    events_verbs.EVENT_REGISTERED: _l("Event sign-up"),
+    events_verbs.EVENT_WAITLISTED: _l("Waiting list"),
+    events_verbs.EVENT_REGISTRATION_CANCELLED: _l("Sign-up cancelled"),
+    events_verbs.EVENT_ATTENDED: _l("Event attended"),
+    events_verbs.EVENT_CREATED: _l("Event created"),
+    events_verbs.EVENT_UPDATED: _l("Event edited"),
+    events_verbs.EVENT_CANCELLED: _l("Event cancelled"),
+    quiz_verbs.QUIZ_COMPLETED: _l("Quiz taken"),
+    auth_verbs.USER_CREATED: _l("Account created"),
+    admin_verbs.ROLE_CHANGED: _l("Role changed"),
+    admin_verbs.ACCOUNT_DEACTIVATED: _l("Account deactivated"),
+    admin_verbs.ACCOUNT_REACTIVATED: _l("Account reactivated"),
+}
+
+# Where an action's object is shown to the person who did it (an endpoint and its value).
+VISIBLE_CONTENT = {content_verbs.CONTENT_SHARED, content_verbs.CONTENT_LIKED, content_verbs.CONTENT_UNLIKED}
+
+
+@dataclass
+class Step:
+    """One of the person's recent actions: its name, what it was about, where that is, when."""
+
+    name: Any
+    about: str | None
+    link: tuple[str, dict] | None
+    when: datetime
+    language: str | None = None  # of ``about``, when it is a title written in one language
+
+
+@dataclass
+class HomeProgress:
+    this_week: int
+    total: int
+    recent: list[Step]
+
+
+def home_progress(user_id: int) -> HomeProgress:
+    """The person's own progress with their latest actions in words (a query per kind of object)."""
+    progress: Progress = personal_progress(user_id)
+    titles = _object_names(progress.recent)
+    return HomeProgress(
+        progress.this_week, progress.total, [_step(entry, titles) for entry in progress.recent]
+    )
+
+
+# How the home page names an action's object: its column, and the language it is written in.
+NAMED_OBJECTS = {
+    "content": (ContentItem, ContentItem.title, ContentItem.language),
+    "event": (Event, Event.title, Event.language),
+    "user": (User, User.display_name, sa.null()),
+}
+
+
+def _object_names(entries: list[Activity]) -> dict[tuple[str, int], tuple[str, str | None]]:
+    names = {}
+    for object_type, (model, column, language) in NAMED_OBJECTS.items():
+        ids = {entry.object_id for entry in entries if entry.object_type == object_type}
+        if ids:
+            rows = db.session.execute(sa.select(model.id, column, language).where(model.id.in_(ids)))
+            names.update({(object_type, row_id): (name, lang) for row_id, name, lang in rows})
+    return names
+
+
+def _step(entry: Activity, names: dict) -> Step:
+    name = ACTION_NAMES.get(entry.verb, ACTION)
+    about, language = names.get((entry.object_type, entry.object_id), (None, None))
+    link = None
+    if entry.verb == quiz_verbs.QUIZ_COMPLETED and entry.payload.get("primary") in PERSONA_BY_KEY:
+        about, language = str(PERSONA_BY_KEY[entry.payload["primary"]].name), None
+        link = ("quiz.result", {"result_id": entry.object_id})
+    elif entry.verb in VISIBLE_CONTENT and about is not None:
+        link = ("content.item", {"item_id": entry.object_id})
+    elif entry.object_type == "event" and about is not None:
+        link = ("events.detail", {"event_id": entry.object_id})
+    return Step(name, about, link, entry.created_at, language)

@@ -5,9 +5,11 @@ a notification stores its kind and parameters and is written in the reader's lan
 when it is shown.
 """
 
+import logging
 from itertools import groupby
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from base.database import db, utcnow
 from base.mail import mail_configured
@@ -17,6 +19,8 @@ from blueprints.notifications.emails import send_digest
 from blueprints.notifications.models import Notification
 
 PAGE_SIZE = 20
+
+log = logging.getLogger(__name__)
 
 
 def notify(user, kind: str, params: dict | None = None, link: tuple[str, dict] | None = None) -> Notification:
@@ -32,10 +36,19 @@ def notify(user, kind: str, params: dict | None = None, link: tuple[str, dict] |
 
 
 def message_text(notification: Notification) -> str:
-    """The notification's text in the current language."""
-    message = registry().notifications[notification.kind]
-    params = notification.params
-    return message(params) if callable(message) else str(message) % params
+    """The notification's text in the current language; a plain line, rather than an error
+    page, for a kind no feature registers any more or parameters its text no longer fits."""
+    message = registry().notifications.get(notification.kind)
+    params = notification.params or {}
+    try:
+        if message is None:
+            raise KeyError(notification.kind)
+        return message(params) if callable(message) else str(message) % params
+    except (KeyError, ValueError, TypeError):
+        log.warning(
+            "Notification %s (%s) cannot be written with %r", notification.id, notification.kind, params
+        )
+        return _("You have a notification from Porte-voix.")
 
 
 def unread_count(user) -> int:
@@ -58,8 +71,24 @@ def notifications_page(user, page: int):
     return db.paginate(_newest_first(user), page=page, per_page=PAGE_SIZE, error_out=False)
 
 
-def latest_notifications(user, limit: int = 3) -> list[Notification]:
-    return list(db.session.scalars(_newest_first(user).limit(limit)))
+def latest_notifications(user, limit: int = 3, unread_only: bool = False) -> list[Notification]:
+    """The person's newest notifications; only those not read yet for the home page, where a
+    notification read, or whose call to action is done (settled), no longer asks anything."""
+    query = _newest_first(user)
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def settle(user, kind: str) -> int:
+    """Mark the person's unread notifications of a kind read, because what they ask of the
+    person is done (the welcome's "complete your profile"); how many (the caller commits)."""
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user.id, Notification.kind == kind, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    return result.rowcount
 
 
 def mark_all_read(user) -> int:

@@ -1,4 +1,4 @@
-"""The persona quiz and the persona pages."""
+"""The quiz and the ambassador profile pages ("personae" in the code)."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -13,6 +13,8 @@ feature = Feature(
     verbs=verbs.VERBS,
     navigation=[
         NavEntry("quiz.intro", _l("Quiz"), Role.EMPLOYEE, ("quiz.intro", "quiz.question", "quiz.result"), 10),
-        NavEntry("quiz.personae", _l("Personae"), Role.EMPLOYEE, ("quiz.personae", "quiz.persona"), 40),
+        NavEntry(
+            "quiz.personae", _l("Ambassador profiles"), Role.EMPLOYEE, ("quiz.personae", "quiz.persona"), 40
+        ),
     ],
 )

@@ -32,7 +32,11 @@ NEXT_STEPS = (
         ("curator", "expert", "fact_checker"),
     ),
     ("quiz.personae", _l("Discover the other ways to be an ambassador"), None),
-    ("profile.me", _l("Complete your profile and appear in the directory of your persona"), None),
+    (
+        "profile.me",
+        _l("Complete your profile and let colleagues who share your ambassador profile find you"),
+        None,
+    ),
 )
 
 

@@ -1,6 +1,7 @@
 """The persona quiz (one question at a time, htmx or plain forms), results and persona pages."""
 
 import secrets
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -20,13 +21,35 @@ ANSWERS = "quiz_answers"
 ATTEMPT = "quiz_attempt"
 
 
+@dataclass(frozen=True)
+class InProgress:
+    """An attempt begun and not finished: the question to continue at, of how many."""
+
+    number: int
+    total: int
+
+
+def quiz_in_progress() -> InProgress | None:
+    """The person's unfinished attempt (answers kept in the session), if it has any answer."""
+    answers = session.get(ANSWERS)
+    valid = services.valid_answers(answers) if isinstance(answers, dict) else {}
+    if not valid:
+        return None
+    return InProgress(min(services.first_unanswered(valid) + 1, len(QUESTIONS)), len(QUESTIONS))
+
+
+@bp.app_context_processor
+def quiz_helpers():
+    """Any page may offer to continue the quiz where the person stopped (home, profile)."""
+    return {"quiz_in_progress": quiz_in_progress}
+
+
 @bp.route("/quiz")
 def intro():
-    answers = session.get(ANSWERS, {})
     return render_template(
         "quiz/intro.html",
         latest=services.latest_result(current_user.id),
-        answered=min(services.first_unanswered(answers), len(QUESTIONS) - 1) if answers else 0,
+        in_progress=quiz_in_progress(),
         question_count=len(QUESTIONS),
     )
 
@@ -45,7 +68,7 @@ def question(number: int):
     answers = dict(session.get(ANSWERS, {}))
     reachable = min(services.first_unanswered(answers) + 1, len(QUESTIONS))
     if number > reachable:
-        return redirect(url_for("quiz.question", number=reachable))
+        return show_question(reachable, answers)
     current = QUESTIONS[number - 1]
     error = None
     if request.method == "POST":
@@ -55,11 +78,15 @@ def question(number: int):
             error = str(refusal)
         else:
             session[ANSWERS] = answers
-            return finish(answers) if number == len(QUESTIONS) else show_next(number + 1, answers)
+            return finish(answers) if number == len(QUESTIONS) else show_question(number + 1, answers)
     return render_question(number, answers, error)
 
 
-def render_question(number: int, answers: dict, error: str | None = None, push_url: str | None = None):
+def render_question(number: int, answers: dict, error: str | None = None):
+    """The question's page, or its card for htmx. A card names its own address, so that the
+    address bar, a reload and the browser's Back show the question on screen: a new step is
+    pushed into the history (Next, Back, a stale step sent back to its question), a refused
+    answer keeps the address it has."""
     current = QUESTIONS[number - 1]
     context = {
         "question": current,
@@ -70,13 +97,16 @@ def render_question(number: int, answers: dict, error: str | None = None, push_u
     }
     status = 422 if error else 200
     if wants_fragment():
-        return make_response(render_template("quiz/_question.html", **context), status, push_url=push_url)
+        here = url_for("quiz.question", number=number)
+        address = {"replace_url": here} if error else {"push_url": here}
+        return make_response(render_template("quiz/_question.html", **context), status, **address)
     return render_template("quiz/question.html", **context), status
 
 
-def show_next(number: int, answers: dict):
+def show_question(number: int, answers: dict):
+    """Go to a question: its card for htmx (it pushes its address), else a redirect to its page."""
     if wants_fragment():
-        return render_question(number, answers, push_url=url_for("quiz.question", number=number))
+        return render_question(number, answers)
     return redirect(url_for("quiz.question", number=number))
 
 
@@ -87,7 +117,7 @@ def finish(answers: dict):
     except services.QuizError:
         # An earlier answer was lost or is stale: keep the good ones, resume at the first gap.
         session[ANSWERS] = valid = services.valid_answers(answers)
-        return redirect(url_for("quiz.question", number=services.first_unanswered(valid) + 1))
+        return show_question(services.first_unanswered(valid) + 1, valid)
     session.pop(ANSWERS, None)
     session.pop(ATTEMPT, None)
     target = url_for("quiz.result", result_id=result.id)

@@ -149,7 +149,11 @@ def directory(persona: str) -> tuple[list[User], int]:
 
 
 def persona_distribution() -> dict:
-    """People per persona (primary, and "also you"), overall and by department, in one query."""
+    """Who the programme's ambassador profiles count, by one rule: each active person's latest
+    result, with the profiles it presents as theirs (primary, and "also you"), overall and by
+    department. ``people`` is how many are counted, the sum of the primary bars: a person is
+    counted once, by their primary profile. ``without_profile`` took the quiz too, but no
+    profile of theirs reached the threshold, so they are in no bar."""
     department = sa.func.coalesce(Department.name, "").label("department")
     is_primary = (PersonaScore.rank == 1).label("is_primary")
     rows = db.session.execute(
@@ -167,7 +171,13 @@ def persona_distribution() -> dict:
         kind = "primary" if is_primary else "also"
         by_department[department_name][persona][kind] += count
         totals[persona][kind] += count
-    return {"totals": totals, "by_department": dict(by_department)}
+    people = sum(counts["primary"] for counts in totals.values())
+    return {
+        "totals": totals,
+        "by_department": dict(by_department),
+        "people": people,
+        "without_profile": people_with_result_count() - people,
+    }
 
 
 def _zero_counts() -> dict[str, dict[str, int]]:
@@ -184,6 +194,7 @@ def distribution_rows(distribution: dict) -> list[list]:
 
 
 def people_with_result_count() -> int:
+    """Active people who took the quiz at least once."""
     return db.session.scalar(
         sa.select(sa.func.count(sa.distinct(QuizResult.user_id)))
         .join(User, User.id == QuizResult.user_id)

@@ -48,7 +48,7 @@ def test_quiz_with_htmx_in_french(page, live_server, make_user, viewport):
             expect(page).to_have_url(re.compile(rf"/quiz/{number + 1}$"))
             assert page.evaluate("window.sameDocument === true"), "htmx should swap the card in place"
     expect(page).to_have_url(re.compile(r"/quiz/results/\d+$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Votre persona : Messager")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre profil d'ambassadeur : Messager")
     expect(page.locator(".persona-bar")).to_have_count(11)
 
 
@@ -70,8 +70,62 @@ def test_quiz_without_javascript_in_english(app, browser, live_server, make_user
     answers = {q.key: [q.options[0].key] if q.multiple else q.options[-1].key for q in QUESTIONS}
     primary = BY_KEY[rank_personae(persona_scores(answers))[0].persona]
     with app.app_context(), force_locale("en"):
-        heading = f"Your persona: {primary.name}"
+        heading = f"Your ambassador profile: {primary.name}"
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     page.goto(f"{live_server}/")
     expect(page.get_by_text(heading, exact=True)).to_be_visible()
     context.close()
+
+
+def shown(page, number: int):
+    """The page shows question ``number`` and the address bar says so."""
+    expect(page.locator(".quiz-progress-label")).to_have_text(f"Question {number} sur {len(QUESTIONS)}")
+    expect(page).to_have_url(re.compile(rf"/quiz/{number}$"))
+
+
+def next_question(page, to: int):
+    """Answer the question on screen and wait for question ``to``."""
+    page.locator(".choice").first.click()
+    page.get_by_role("button", name="Suivante →").click()
+    shown(page, to)
+
+
+@WIDTHS
+def test_quiz_address_reload_and_back_follow_the_question_on_screen(page, live_server, make_user, viewport):
+    page.set_viewport_size(viewport)
+    person = make_user(language="fr")
+    sign_in(page, live_server, person.email, "Adresse e-mail", "Mot de passe", "Se connecter")
+    page.goto(f"{live_server}/quiz")
+    page.get_by_role("button", name="Commencer le quiz").click()
+    shown(page, 1)
+    next_question(page, to=2)
+    page.reload()
+    shown(page, 2)
+    page.go_back()
+    shown(page, 1)
+    page.go_forward()
+    shown(page, 2)
+    next_question(page, to=3)
+    next_question(page, to=4)
+    page.get_by_role("link", name="← Retour").click()
+    shown(page, 3)
+    page.reload()
+    shown(page, 3)
+    page.go_back()
+    shown(page, 4)
+
+
+def test_a_step_sent_back_to_an_earlier_question_shows_its_address(page, live_server, make_user):
+    person = make_user(language="fr")
+    sign_in(page, live_server, person.email, "Adresse e-mail", "Mot de passe", "Se connecter")
+    page.goto(f"{live_server}/quiz")
+    page.get_by_role("button", name="Commencer le quiz").click()
+    next_question(page, to=2)
+    next_question(page, to=3)
+    other_tab = page.context.new_page()  # the quiz started again elsewhere: the answers are gone
+    other_tab.goto(f"{live_server}/quiz")
+    other_tab.get_by_role("button", name="Commencer le quiz").click()
+    other_tab.close()
+    next_question(page, to=1)
+    page.reload()
+    shown(page, 1)
