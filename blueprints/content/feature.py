@@ -16,7 +16,8 @@ feature = Feature(
     blueprints=[bp],
     console_blueprints=[console.bp],
     verbs=verbs.VERBS,
-    passive_verbs=[verbs.CLICK_RECEIVED],  # someone else clicked the person's link
+    # Recorded for the person, done by others: a click on their link, a moderator approving.
+    passive_verbs=[verbs.CLICK_RECEIVED, verbs.SUGGESTION_APPROVED],
     notifications={
         SUGGESTION_RECEIVED: _l(
             "Thank you for your suggestion “%(title)s”: the comms team will review it and tell you what they decide."

@@ -205,7 +205,8 @@ class ItemFieldsForm(ErrorSummary, FlaskForm):
     kind = SelectField(_l("Type"), choices=lambda: list(KINDS.items()))
     language = SelectField(_l("Language"), choices=[SelectChoice(*item) for item in LANGUAGE_NAMES.items()])
     target_personae = MultiCheckboxField(
-        _l("For which personae? (none: everyone)"), choices=lambda: [(p.key, p.name) for p in PERSONAE]
+        _l("For which ambassador profiles? (none: everyone)"),
+        choices=lambda: [(p.key, p.name) for p in PERSONAE],
     )
     publish_at = LocalMomentField(_l("Publish from"), validators=[Optional()])
     expire_at = LocalMomentField(_l("Withdraw on"), validators=[Optional()])

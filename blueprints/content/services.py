@@ -410,7 +410,12 @@ def reject(moderator: User, item_id: int, reason: str) -> ContentItem:
     item = _decide(moderator, item_id, Status.REJECTED)
     item.rejection_reason = reason
     record(moderator, verbs.MODERATION_REJECTED, "content", item.id)
-    notify(item.author, "suggestion_rejected", {"title": item.title, "reason": item.rejection_reason})
+    notify(
+        item.author,
+        "suggestion_rejected",
+        {"title": item.title, "reason": item.rejection_reason},
+        link=("content.suggest", {}),
+    )
     _tell_moderators(new_suggestion=False)
     return item
 

@@ -41,7 +41,7 @@ class EventForm(FlaskForm):
     )
     language = SelectField(_l("Language"), choices=[SelectChoice(*item) for item in LANGUAGE_NAMES.items()])
     target_personae = MultiCheckboxField(
-        _l("Suggested to which personae? (none: everyone)"),
+        _l("Suggested to which ambassador profiles? (none: everyone)"),
         choices=lambda: [(p.key, p.name) for p in PERSONAE],
     )
 
