@@ -68,6 +68,9 @@ NOT_PAGES = {
     "/admin/events/<int:event_id>/edit",
     "/admin/events/<int:event_id>/cancel",
     "/admin/events/<int:event_id>/attendance/<int:registration_id>",
+    "/admin/events/<int:event_id>/attendance",
+    "/admin/events/<int:event_id>/attendance.csv",
+    "/content/<int:item_id>/preview.jpg",
 }
 # Pages of the matrix that stand for a route with a parameter.
 SAMPLES = {"/personae/messenger"}
