@@ -2,23 +2,25 @@
 
 import os
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import get_locale
+from sqlalchemy.exc import DataError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from base import security
 from base.config import Defaults, derived_settings, environment_settings, instance_secret_key
 from base.database import db
-from base.extensions import babel, csrf, htmx, limiter, login_manager, migrate
+from base.extensions import babel, csrf, htmx, limiter, login_manager, migrate, shared_counters
 from base.i18n import LANGUAGE_NAMES, select_locale, select_timezone
 from base.registry import register_features
-from base.web import csrf_field
+from base.web import BoundedIntConverter, csrf_field, with_bounded_numbers
 from blueprints.admin.feature import feature as admin
 from blueprints.auth.feature import feature as auth
 from blueprints.auth.guards import console_blueprint
 from blueprints.content.feature import feature as content
 from blueprints.core.feature import feature as core
-from blueprints.core.routes import register_error_pages
+from blueprints.core.routes import register_error_pages, render_error
+from blueprints.core.services import discard_unfinished_work
 from blueprints.demo.feature import feature as demo
 from blueprints.events.feature import feature as events
 from blueprints.notifications.feature import feature as notifications
@@ -38,8 +40,13 @@ def create_app(config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     init_extensions(app)
+    # Before any route: <int:…> stops at the largest INTEGER (a larger number is a 404), and
+    # so do numbers read from query strings and forms with .get(name, type=int).
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.request_class = with_bounded_numbers(app.request_class)  # after htmx set its own
     register_features(app, FEATURES, console_blueprint())
     register_error_pages(app)
+    register_out_of_range_refusal(app)
     app.after_request(security.add_security_headers)
     app.jinja_env.globals.update(
         get_locale=get_locale,
@@ -70,3 +77,23 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
+    shared_counters.init_app(app)
+
+
+def register_out_of_range_refusal(app: Flask) -> None:
+    """The last safety net for numbers that no view bounded (``base.web.int_arg`` does): one too
+    large for the database is the request's fault, a 400, not a server error."""
+
+    def refuse(error):
+        app.logger.warning(
+            "Refused a value out of range on %s %s (%s): %s",
+            request.method,
+            request.path,
+            type(error).__name__,
+            error,
+        )
+        discard_unfinished_work()
+        return render_error(400)
+
+    app.register_error_handler(OverflowError, refuse)
+    app.register_error_handler(DataError, refuse)

@@ -21,7 +21,13 @@ STRING_SETTINGS = (
     "PUBLIC_URL",
 )
 BOOLEAN_SETTINGS = ("DEMO_MODE", "SMTP_USE_TLS", "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")
-INTEGER_SETTINGS = ("SMTP_PORT", "TRUSTED_PROXIES", "FEED_HALF_LIFE_DAYS")
+INTEGER_SETTINGS = (
+    "SMTP_PORT",
+    "TRUSTED_PROXIES",
+    "FEED_HALF_LIFE_DAYS",
+    "LOGIN_ACCOUNT_FREE_ATTEMPTS",
+    "LOGIN_ACCOUNT_LONGEST_WAIT",
+)
 LIST_SETTINGS = ("ALLOWED_SIGNUP_DOMAINS",)
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -46,7 +52,10 @@ class Defaults:
     DEFAULT_LANGUAGE = "fr"
     LANGUAGES = ("fr", "en")
     DEFAULT_TIMEZONE = "Europe/Paris"
-    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"  # sign-in attempts per client address
+    # Per account: failed sign-ins allowed in a row, then each attempt waits 1, 2, 4… seconds, up to:
+    LOGIN_ACCOUNT_FREE_ATTEMPTS = 5
+    LOGIN_ACCOUNT_LONGEST_WAIT = 15 * 60
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

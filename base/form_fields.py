@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
 from wtforms import DateTimeLocalField, SelectMultipleField, widgets
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 # What browsers send for <input type="datetime-local">; the first is also how a value is shown.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -46,11 +46,33 @@ def stored_moment(local: datetime) -> datetime:
     return to_utc(local).replace(tzinfo=UTC)
 
 
+# The years a moment entered in a form may fall in: beyond, a mistyped year (0026, 20266)
+# would overflow converting time zones.
+SANE_YEARS = (2000, 2100)
+
+
 class LocalMomentField(DateTimeLocalField):
-    """A moment entered in the editor's time zone; filled (``obj=...``) from the stored UTC moment."""
+    """A moment entered in the editor's time zone; filled (``obj=...``) from the stored UTC moment.
+    A year outside SANE_YEARS is refused with a message (before any other check of the field,
+    so that "This field is required." does not replace it)."""
 
     def __init__(self, label, **kwargs):
         super().__init__(label, format=LOCAL_FORMATS, **kwargs)
+        self.year_refused = False
 
     def process_data(self, value):
         self.data = local_moment(value)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        first, last = SANE_YEARS
+        self.year_refused = self.data is not None and not first <= self.data.year <= last
+        if self.year_refused:
+            self.data = None
+
+    def pre_validate(self, form):
+        if self.year_refused:
+            first, last = SANE_YEARS
+            raise StopValidation(
+                _l("Give a date between the years %(first)d and %(last)d.", first=first, last=last)
+            )

@@ -1,9 +1,15 @@
 """Which language and time zone a request is served in."""
 
+import unicodedata
 from datetime import datetime
+from functools import cache
+from importlib.resources import files
 from zoneinfo import available_timezones
 
-from flask import current_app, has_request_context, request, session
+from babel import Locale
+from babel.core import get_global
+from babel.dates import get_timezone_location
+from flask import current_app, has_app_context, has_request_context, request, session
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,16 +29,78 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["DEFAULT_LANGUAGE"]
 
 
+def current_language() -> str | None:
+    """The reader's language as Babel selects it, looked up afresh rather than cached for the
+    request (a profile saved in another language is confirmed in that language); None
+    outside an application."""
+    return select_locale() if has_app_context() else None
+
+
 def select_timezone() -> str:
     if has_request_context() and current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return current_app.config["DEFAULT_TIMEZONE"]
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    """Every IANA zone of the kind people live in (Area/City), sorted."""
-    zones = sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith("Etc/"))
-    return [(zone, zone.replace("_", " ")) for zone in zones]
+def reading_order(text: str) -> str:
+    """A sort key that files words as a reader looks for them: "Égypte" beside "Equateur",
+    "île" beside "Islande" (accents and case set aside)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def timezone_choices(keep: str | None = None) -> list[tuple[str, str]]:
+    """The time zones people live in, named in the reader's language ("Canada — Toronto",
+    "Royaume-Uni — Londres") and sorted for them; values are IANA names. One zone per place:
+    old aliases (America/Montreal, US/Eastern…) are left out, except ``keep`` (a person's
+    stored zone), named like the zone it stands for."""
+    choices = dict(_timezone_names(current_language() or "fr"))
+    if keep and keep not in choices and keep in available_timezones():
+        canonical = get_global("zone_aliases").get(keep, keep)
+        choices[keep] = choices.get(canonical, keep.replace("_", " "))
+    return sorted(choices.items(), key=lambda choice: (reading_order(choice[1]), choice[0]))
+
+
+@cache
+def _timezone_names(language: str) -> tuple[tuple[str, str], ...]:
+    locale = Locale.parse(language)
+    aliases, territories = get_global("zone_aliases"), get_global("zone_territories")
+    # CLDR names some places by an older IANA name (America/Buenos_Aires): look there too.
+    older_names: dict[str, list[str]] = {}
+    for old, canonical in aliases.items():
+        older_names.setdefault(canonical, []).append(old)
+    names = []
+    for zone in available_timezones():
+        if "/" not in zone or zone.startswith("Etc/") or zone in aliases:
+            continue
+        city = _city(zone, older_names.get(zone, []), locale)
+        territory = next(
+            (
+                territories[name]
+                for name in [zone, *older_names.get(zone, [])]
+                if territories.get(name, "001") != "001"
+            ),
+            _zone_countries().get(zone),
+        )
+        country = locale.territories.get(territory) if territory else None
+        names.append((zone, f"{country} — {city}" if country else city))
+    return tuple(names)
+
+
+@cache
+def _zone_countries() -> dict[str, str]:
+    """The country of each zone, from the IANA database's zone.tab (for zones newer than CLDR)."""
+    table = (files("tzdata.zoneinfo") / "zone.tab").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in table.splitlines() if line and not line.startswith("#"))
+    return {row[2]: row[0] for row in rows if len(row) >= 3}
+
+
+def _city(zone: str, older_names: list[str], locale: Locale) -> str:
+    for name in [zone, *older_names]:
+        city = get_timezone_location(name, locale=locale, return_city=True)
+        if "/" not in city:
+            return city
+    return zone.rpartition("/")[2].replace("_", " ")
 
 
 def format_when(moment: datetime) -> str:

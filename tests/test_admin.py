@@ -1,12 +1,17 @@
 """The console home and account administration, with its audit trail."""
 
 import re
+import threading
+import time
 
+import pytest
 import sqlalchemy as sa
 
 from base.database import db
 from blueprints.accounts.models import Department, Role, Site, User
 from blueprints.activity.models import Activity
+from blueprints.admin.services import add_person
+from blueprints.auth.services import AccountError, NewPerson
 from blueprints.notifications.models import Notification
 from tests.conftest import Auth, post, queries_before_and_after, text
 
@@ -151,3 +156,94 @@ def test_console_home_query_budget_is_independent_of_data(app, client, signed_in
         client, count_queries, "/admin/", lambda: [make_user() for _ in range(40)]
     )
     assert before == after
+
+
+def add_with_department(app, admin_id: int, email: str, department: str, outcome: dict) -> None:
+    """In a thread of its own, as a request would: an administrator adds a person."""
+    with app.app_context():
+        try:
+            user, _ = add_person(
+                db.session.get(User, admin_id), NewPerson(email, "New Person", department=department)
+            )
+            outcome[email] = user.department_id
+        except Exception as error:  # reported by the test's assertion
+            outcome[email] = error
+        finally:
+            db.session.remove()
+
+
+@pytest.mark.postgres_only
+def test_a_new_department_created_meanwhile_by_another_transaction_is_reused(app, make_user):
+    """The insert waits for the other transaction, which then commits the same name: the
+    person is filed in that department, nothing fails."""
+    admin = make_user(Role.ADMIN)
+    outcome = {}
+    thread = threading.Thread(
+        target=add_with_department, args=(app, admin.id, "new@lumen.example", "Nouveau service", outcome)
+    )
+    with app.app_context():
+        other = db.engine.connect()
+        transaction = other.begin()
+        try:
+            other.execute(sa.insert(Department).values(name="Nouveau service"))  # not committed yet
+            thread.start()
+            waited = wait_for_a_lock_wait()
+        finally:
+            transaction.commit()
+            other.close()
+            thread.join(timeout=10)
+        department = db.session.scalar(sa.select(Department).where(Department.name == "Nouveau service"))
+        assert outcome == {"new@lumen.example": department.id}
+        assert waited  # the thread's insert did wait for the other transaction
+        assert db.session.scalar(sa.select(sa.func.count(Department.id))) == 1
+
+
+def wait_for_a_lock_wait(seconds: float = 20) -> bool:
+    """Whether an insert of a department came to wait for a lock, within some seconds."""
+    query = sa.text(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        " AND datname = current_database() AND query LIKE 'INSERT INTO departments%'"
+    )
+    with db.engine.connect() as watcher:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            waiting = watcher.execute(query).scalar()
+            watcher.rollback()  # the statistics views keep one snapshot per transaction
+            if waiting:
+                return True
+            time.sleep(0.05)
+    return False
+
+
+@pytest.mark.postgres_only
+def test_people_added_at_once_with_the_same_new_department_all_get_it(app, make_user):
+    admin = make_user(Role.ADMIN)
+    outcome = {}
+    emails = [f"twin{n}@lumen.example" for n in range(8)]
+    barrier = threading.Barrier(len(emails))
+
+    def add(email):
+        barrier.wait()
+        add_with_department(app, admin.id, email, "Innovation", outcome)
+
+    threads = [threading.Thread(target=add, args=(email,)) for email in emails]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    with app.app_context():
+        department_id = db.session.scalar(sa.select(Department.id).where(Department.name == "Innovation"))
+        assert outcome == dict.fromkeys(emails, department_id)
+        assert db.session.scalar(sa.select(sa.func.count(Department.id))) == 1
+
+
+def test_a_department_made_for_a_refused_person_is_not_kept(app, make_user):
+    admin = make_user(Role.ADMIN)
+    taken = make_user()
+    with app.app_context(), pytest.raises(AccountError):
+        add_person(
+            db.session.get(User, admin.id), NewPerson(taken.email, "Twin", department="Ghost", site="Nowhere")
+        )
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Department.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(Site.id))) == 0

@@ -1,14 +1,18 @@
 """Signing in and out, self-sign-up, single sign-on, rate limits, demo password."""
 
 import os
+import time
 
+import limits.storage.memory
 import pytest
 import sqlalchemy as sa
 
 from base.database import db
-from base.extensions import limiter
+from base.extensions import SharedCounters, limiter, shared_counters
 from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
+from blueprints.auth import services as auth_services
+from blueprints.auth.services import failure_delay
 from tests.conftest import PASSWORD, csrf_token, post, text
 
 
@@ -241,3 +245,130 @@ def test_sign_in_is_rate_limited(make_app, make_user, storage):
     assert page.status_code == 429
     assert "Trop de tentatives" in page.get_data(as_text=True)
     assert client.get("/login").status_code == 200  # reading the page is never limited
+
+
+class Clock:
+    """A clock the test moves: for the per-account sign-in delays kept in memory."""
+
+    def __init__(self):
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = Clock()
+    monkeypatch.setattr(limits.storage.memory, "time", fake)
+    monkeypatch.setattr(auth_services, "time", fake)
+    return fake
+
+
+def attempt(client, email: str, password: str, address: str = "192.0.2.1"):
+    """A sign-in attempt from a browser in English, at a client address."""
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf_token(client)},
+        headers={"Accept-Language": "en"},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_the_delay_per_account_doubles_after_five_failures_up_to_fifteen_minutes():
+    assert [failure_delay(failures, 5, 900) for failures in range(1, 18)] == [
+        0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900,
+    ]  # fmt: skip
+    assert failure_delay(10**6, 5, 900) == 900
+
+
+def test_thirty_wrong_passwords_make_the_right_one_wait(app, client, make_user, clock, monkeypatch):
+    person = make_user()
+    checked = []
+    check_password = User.check_password
+    monkeypatch.setattr(
+        User, "check_password", lambda user, pw: checked.append(pw) or check_password(user, pw)
+    )
+    statuses = [attempt(client, person.email, f"wrong {n}").status_code for n in range(30)]
+    assert statuses == [200] * 5 + [429] * 25
+    assert len(checked) == 5  # a refused attempt does not even check the password
+    refused = attempt(client, person.email, PASSWORD)
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "1"
+    assert (
+        "Too many failed attempts for this account. For your safety, wait 1 second before trying again."
+        in text(refused)
+    )
+    assert client.get("/").headers["Location"] == "/login?next=/"
+    assert len(checked) == 5
+    clock.advance(1)
+    assert attempt(client, person.email, PASSWORD).headers["Location"] == "/"
+
+
+def test_the_wait_grows_with_each_failure_and_holds_for_every_address(app, make_user, clock):
+    person = make_user()
+    client = app.test_client()
+    for _ in range(5):
+        attempt(client, person.email, "wrong")
+    waits = []
+    for n in range(12):
+        refused = attempt(client, person.email, "wrong", address=f"198.51.100.{n}")  # another address
+        waits.append(int(refused.headers["Retry-After"]))
+        clock.advance(waits[-1])
+        assert attempt(client, person.email, "wrong").status_code == 200  # checked: one more failure
+    assert waits == [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]
+    refused = attempt(client, person.email, PASSWORD, address="203.0.113.9")
+    assert "wait 15 minutes before trying again" in text(refused)
+    clock.advance(899)
+    assert attempt(client, person.email, PASSWORD).status_code == 429
+    clock.advance(1)
+    assert attempt(client, person.email, PASSWORD).headers["Location"] == "/"
+
+
+def test_a_success_starts_the_count_again_and_other_accounts_are_not_delayed(app, make_user, clock):
+    person, colleague = make_user(), make_user()
+    client = app.test_client()
+    for _ in range(4):
+        attempt(client, person.email, "wrong")
+    assert attempt(client, person.email, PASSWORD).status_code == 302
+    post(client, "/logout")
+    assert [attempt(client, person.email, "wrong").status_code for _ in range(6)] == [200] * 5 + [429]
+    assert attempt(client, colleague.email, PASSWORD).status_code == 302  # same browser, another account
+
+
+def test_unknown_addresses_are_delayed_like_accounts(client, clock):
+    statuses = [attempt(client, "nobody@example.com", "wrong").status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]  # no difference tells which addresses have an account
+
+
+def test_a_wait_over_a_minute_is_said_in_whole_minutes_rounded_up(client, make_user, clock):
+    person = make_user()
+    for _ in range(14):
+        clock.advance(600)
+        assert attempt(client, person.email, "wrong").status_code == 200
+    refused = attempt(client, person.email, PASSWORD)  # 512 seconds after the 14th failure
+    assert refused.headers["Retry-After"] == "512"
+    assert "wait 9 minutes before trying again" in text(refused)
+
+
+@pytest.mark.parametrize("storage", rate_limit_storages())
+def test_the_limit_per_account_is_shared_by_app_servers(make_app, make_user, storage):
+    """Two app servers on one storage (Redis in production) see the same failures; real time."""
+    first, second = (make_app(RATELIMIT_STORAGE_URI=storage) for _ in range(2))
+    if storage == "memory://":  # one process: the servers share their memory as Redis would be shared
+        second.extensions[SharedCounters.EXTENSION] = first.extensions[SharedCounters.EXTENSION]
+    with first.app_context():
+        shared_counters.storage.reset()
+    person = make_user()
+    one, other = first.test_client(), second.test_client()
+    statuses = [attempt(one if n % 2 else other, person.email, f"wrong {n}").status_code for n in range(30)]
+    assert statuses == [200] * 5 + [429] * 25
+    assert attempt(one, person.email, PASSWORD).status_code == 429
+    assert attempt(other, person.email, PASSWORD).status_code == 429
+    time.sleep(1.1)
+    assert attempt(other, person.email, PASSWORD).headers["Location"] == "/"
+    with first.app_context():
+        shared_counters.storage.reset()

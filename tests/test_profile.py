@@ -1,10 +1,14 @@
 """/me: a person's own profile and password."""
 
+import html
+import re
+
 import sqlalchemy as sa
 
 from base.database import db
 from blueprints.accounts.models import Department, Site, User
 from blueprints.activity.models import Activity
+from blueprints.demo.data_files import load
 from tests.conftest import PASSWORD, post, text
 
 
@@ -93,3 +97,111 @@ def test_password_change_needs_the_current_password(app, client, auth, signed_in
     auth.logout()
     assert auth.login(person.email, PASSWORD).status_code == 200
     assert auth.login(person.email, "new secret 1").status_code == 302
+
+
+# --- Names in the reader's language -----------------------------------------------------------
+
+
+def options(page: str, name: str) -> list[tuple[str, str]]:
+    """The (value, label) options of a select, in page order."""
+    select = re.search(rf'<select[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    return [
+        (value, html.unescape(label))
+        for value, label in re.findall(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)<', select)
+    ]
+
+
+def selected(page: str, name: str) -> str:
+    select = re.search(rf'<select[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    tag = re.search(r"<option[^>]*\bselected\b[^>]*>", select).group(0)
+    return re.search(r'value="([^"]*)"', tag).group(1)
+
+
+def test_department_and_site_labels_follow_the_reader_s_language(app):
+    department = Department(name="Ressources humaines", name_en="Human resources")
+    site = Site(name="Londres", name_en="London")
+    only_french = Department(name="Achats")
+    for language, expected in [
+        ("fr", ("Ressources humaines", "Londres", "Achats")),
+        ("en", ("Human resources", "London", "Achats")),
+    ]:
+        with app.test_request_context(headers={"Accept-Language": language}):
+            assert (department.label, site.label, only_french.label) == expected
+    with app.app_context():  # outside a request: the default language
+        assert department.label == "Ressources humaines"
+    assert department.label == "Ressources humaines"  # outside the application too
+
+
+def test_the_profile_offers_departments_and_sites_by_their_name_in_the_reader_s_language(
+    app, client, signed_in
+):
+    with app.app_context():
+        db.session.add_all(
+            [
+                Department(name="Ressources humaines", name_en="Human resources"),
+                Department(name="Informatique", name_en="IT"),
+                Site(name="Londres", name_en="London"),
+                Site(name="Montréal", name_en="Montreal"),
+            ]
+        )
+        db.session.commit()
+    signed_in(language="en")
+    page = client.get("/me").get_data(as_text=True)
+    assert [label for _, label in options(page, "profile-department_id")] == [
+        "— not set —",
+        "Human resources",
+        "IT",
+    ]
+    assert [label for _, label in options(page, "profile-site_id")] == ["— not set —", "London", "Montreal"]
+    post(client, "/language", {"language": "fr"})
+    page = client.get("/me").get_data(as_text=True)
+    assert [label for _, label in options(page, "profile-department_id")] == [
+        "— non renseigné —",
+        "Informatique",
+        "Ressources humaines",
+    ]
+    assert [label for _, label in options(page, "profile-site_id")] == [
+        "— non renseigné —",
+        "Londres",
+        "Montréal",
+    ]
+
+
+def test_the_demo_company_names_every_department_and_site_in_english():
+    company = load("company.toml")
+    assert set(company["departments_en"]) == set(company["departments"])
+    assert set(company["sites_en"]) == set(company["sites"])
+    assert company["sites_en"]["Londres"] == "London"
+    assert company["departments_en"]["Ressources humaines"] == "Human resources"
+
+
+def test_time_zones_are_named_in_the_reader_s_language_and_sorted_for_them(client, signed_in):
+    signed_in(language="fr", timezone="Europe/London")
+    page = client.get("/me").get_data(as_text=True)
+    french = dict(options(page, "profile-timezone"))
+    assert french["Europe/London"] == "Royaume-Uni — Londres"
+    assert french["Europe/Paris"] == "France — Paris"
+    assert french["America/Toronto"] == "Canada — Toronto"
+    assert selected(page, "profile-timezone") == "Europe/London"
+    labels = list(french.values())
+    assert (
+        labels.index("Allemagne — Berlin")
+        < labels.index("Égypte — Le Caire")
+        < labels.index("France — Paris")
+    )
+    assert "US/Eastern" not in french and "America/Montreal" not in french  # old aliases: one name per place
+    assert len(set(labels)) == len(labels)
+    post(client, "/language", {"language": "en"})
+    english = dict(options(client.get("/me").get_data(as_text=True), "profile-timezone"))
+    assert english["Europe/London"] == "United Kingdom — London"
+    assert english["Asia/Tokyo"] == "Japan — Tokyo"
+
+
+def test_a_person_on_an_old_time_zone_alias_keeps_it(app, client, signed_in):
+    person = signed_in(timezone="America/Montreal")
+    page = client.get("/me").get_data(as_text=True)
+    assert selected(page, "profile-timezone") == "America/Montreal"
+    assert dict(options(page, "profile-timezone"))["America/Montreal"] == "Canada — Toronto"
+    assert post(client, "/me", profile_data(timezone="America/Montreal")).headers["Location"] == "/me"
+    with app.app_context():
+        assert db.session.get(User, person.id).timezone == "America/Montreal"

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from base.database import UTCDateTime, db, utcnow
+from base.i18n import current_language
 
 
 class Role(enum.StrEnum):
@@ -23,18 +24,29 @@ class Role(enum.StrEnum):
         return list(Role).index(self)
 
 
-class Department(db.Model):
+class NamedInTwoLanguages:
+    """A name in the site's default language (``name``, unique: new people are filed by it)
+    and optionally in English (``name_en``); ``label`` is the one for the reader."""
+
+    @property
+    def label(self) -> str:
+        return self.name_en if self.name_en and current_language() == "en" else self.name
+
+
+class Department(NamedInTwoLanguages, db.Model):
     __tablename__ = "departments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    name_en: Mapped[str | None] = mapped_column(sa.String(120))
 
 
-class Site(db.Model):
+class Site(NamedInTwoLanguages, db.Model):
     __tablename__ = "sites"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    name_en: Mapped[str | None] = mapped_column(sa.String(120))
 
 
 class User(UserMixin, db.Model):
@@ -59,6 +71,8 @@ class User(UserMixin, db.Model):
     content_languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     # Secret of the person's private calendar feed (/calendar/<token>.ics); renewable.
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Part of the id that sessions and "remember me" cookies carry: raising it ends them all.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -71,6 +85,14 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: "id:session version"."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Sign the person out everywhere: every session and remember cookie issued so far stops working."""
+        self.session_version = (self.session_version or 1) + 1
 
     def has_role(self, role: Role) -> bool:
         return self.role.rank >= role.rank

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from base.exports import csv_download
 from base.urls import local_or
+from base.web import int_arg
 from blueprints.accounts.labels import ROLE_LABELS
 from blueprints.accounts.models import Role, User
 from blueprints.activity.services import programme_pulse
@@ -34,7 +35,7 @@ def index():
 @role_required(Role.ADMIN)
 def users():
     search = request.args.get("q", "").strip()
-    page = services.users_page(request.args.get("page", 1, type=int), search)
+    page = services.users_page(int_arg("page"), search)
     return render_template(
         "admin/users.html", page=page, search=search, role_labels=ROLE_LABELS, role_form=RoleForm()
     )
@@ -83,7 +84,7 @@ def personae():
 @bp.route("/personae.csv")
 def personae_csv():
     rows = distribution_rows(persona_distribution())
-    header = [_("Department"), _("Persona"), _("Primary"), _("Also you")]
+    header = [_("Department"), _("Ambassador profile"), _("Primary"), _("Also you")]
     return csv_download("personae.csv", header, rows)
 
 

@@ -56,6 +56,7 @@ def change_role(actor: User, user: User, role: Role) -> None:
     if user.role == role:
         return
     previous, user.role = user.role, role
+    user.end_sessions()  # signed in again, the person gets the pages of their new role only
     record(actor, verbs.ROLE_CHANGED, "user", user.id, {"from": previous.value, "to": role.value})
     notify(user, "role_changed", {"role": role.value})
     db.session.commit()
@@ -67,6 +68,8 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if user.active == active:
         return
     user.active = active
+    if not active:
+        user.end_sessions()
     verb = verbs.ACCOUNT_REACTIVATED if active else verbs.ACCOUNT_DEACTIVATED
     record(actor, verb, "user", user.id)
     db.session.commit()

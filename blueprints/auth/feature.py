@@ -14,6 +14,7 @@ feature = Feature(
     blueprints=[bp],
     commands=[users_cli],
     verbs=verbs.VERBS,
+    passive_verbs=[verbs.SIGNED_IN],  # arriving is not taking part
     notifications={"welcome": _l("Welcome to Porte-voix, %(name)s! Start by completing your profile.")},
     audit_texts={
         verbs.USER_CREATED: lambda target, payload: _("created the account of %(name)s", name=target)

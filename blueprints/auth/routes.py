@@ -1,43 +1,25 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from htmx_flask import make_response
 
 from base.database import utcnow
 from base.extensions import limiter, login_manager
 from base.urls import local_or
 from base.web import is_public_endpoint, public
-from blueprints.accounts.models import User
 from blueprints.auth import services
 from blueprints.auth.forms import LoginForm, SignupForm
+from blueprints.auth.sessions import end_session, start_session
 
 bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.login_message_category = "info"
-
-
-def keep_only_language() -> None:
-    """Forget everything a previous person left in the session (quiz answers…) but the language."""
-    language = session.get("language")
-    session.clear()
-    if language:
-        session["language"] = language
-
-
-def start_session(user: User, remember: bool = False) -> None:
-    keep_only_language()
-    login_user(user, remember=remember)
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return services.user_by_id(int(user_id))
 
 
 @login_manager.unauthorized_handler
@@ -89,24 +71,28 @@ def login():
     if current_user.is_authenticated:
         return redirect(next_page)
     form = LoginForm()
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
             user = services.sign_in(form.email.data, form.password.data)
+        except services.SignInDelayed as refusal:
+            form.password.errors.append(str(refusal))
+            status, headers = 429, {"Retry-After": str(refusal.seconds)}
         except services.AccountError as refusal:
             form.password.errors.append(str(refusal))
         else:
             start_session(user, remember=form.remember.data)
             return redirect(next_page)
     signup_open = bool(current_app.config["ALLOWED_SIGNUP_DOMAINS"])
-    return render_template("auth/login.html", form=form, signup_open=signup_open)
+    return render_template("auth/login.html", form=form, signup_open=signup_open), status, headers
 
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
     if request.method == "GET":
         return render_template("auth/logout.html")
-    logout_user()
-    keep_only_language()
+    services.sign_out(current_user)
+    end_session()
     flash(_("You are signed out. See you soon!"), "success")
     return redirect(url_for("auth.login"))
 

@@ -5,7 +5,11 @@ changed; ``create_user`` is the building block they share (it leaves the commit 
 """
 
 import csv
+import hashlib
+import math
+import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import IO
@@ -13,9 +17,14 @@ from typing import IO
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from base.database import db
+from base.database import db, unit_of_work
+from base.extensions import shared_counters
+from base.web import MAX_INT
 from blueprints.accounts.models import Department, Role, Site, User
 from blueprints.activity.services import record
 from blueprints.auth import verbs
@@ -27,8 +36,32 @@ MIN_PASSWORD_LENGTH = 8
 LAST_SEEN_PRECISION = timedelta(minutes=5)
 
 
+# What Flask-Login keeps of a signed-in person: "id:session version" (User.get_id).
+SESSION_ID = re.compile(r"([0-9]{1,10}):([0-9]{1,10})")
+# How long an account's failed sign-ins are remembered, counted from the first one.
+FAILURES_REMEMBERED = 24 * 3600
+
+
 class AccountError(Exception):
     """A refusal to show the person, already translated (lazily)."""
+
+
+class SignInDelayed(AccountError):
+    """Too many failed sign-ins for an account: the next attempt must wait ``seconds``."""
+
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        super().__init__(
+            _l(
+                "Too many failed attempts for this account. For your safety, wait %(wait)s before trying again.",
+                wait=format_timedelta(wait_to_show(seconds), threshold=1),
+            )
+        )
+
+
+def wait_to_show(seconds: int) -> timedelta:
+    """A wait as people read it: whole seconds up to a minute, then whole minutes, never less than needed."""
+    return timedelta(seconds=seconds) if seconds < 60 else timedelta(minutes=math.ceil(seconds / 60))
 
 
 def normalise_email(email: str) -> str:
@@ -48,22 +81,95 @@ def find_user(email: str) -> User | None:
 
 
 def user_by_id(user_id: int) -> User | None:
-    return db.session.get(User, user_id)
+    return db.session.get(User, user_id) if 0 < user_id <= MAX_INT else None
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The person a session or remember cookie names ("id:session version"), unless a later
+    sign-out, password change, deactivation or role change ended it."""
+    found = SESSION_ID.fullmatch(session_id or "")
+    if found is None:
+        return None
+    user = user_by_id(int(found.group(1)))
+    return user if user is not None and user.session_version == int(found.group(2)) else None
 
 
 def sign_in(email: str, password: str) -> User:
     """The account for these credentials, its sign-in logged; AccountError with a reason safe
-    to show (and nothing written) when refused."""
+    to show (and nothing written) when refused.
+
+    Beside the limit per client address, each account has its own: after
+    LOGIN_ACCOUNT_FREE_ATTEMPTS failures in a row, every further attempt must wait a delay
+    that doubles (SignInDelayed, the password not even checked); a success starts again.
+    """
+    wait = seconds_to_wait(email)
+    if wait:
+        raise SignInDelayed(wait)
     if password == DEMO_PASSWORD and not current_app.config["DEMO_MODE"]:
         raise AccountError(_l("The demo password only works on a demo site."))
     user = find_user(email)
     if user is None or not user.check_password(password):
+        note_failed_sign_in(email)
         raise AccountError(_l("Wrong e-mail address or password."))
     if not user.active:
         raise AccountError(_l("This account is deactivated. Ask your comms team."))
+    forget_failed_sign_ins(email)
     record(user, verbs.SIGNED_IN)
     db.session.commit()
     return user
+
+
+@unit_of_work()
+def sign_out(user: User) -> None:
+    """Sign the person out everywhere: every session and remember cookie of theirs stops working."""
+    user.end_sessions()
+
+
+# --- Failed sign-ins per account, in the rate limits' storage (Redis with REDIS_URL) ----------
+
+
+def failure_delay(failures: int, free: int, longest: int) -> int:
+    """Seconds to wait after ``failures`` failed sign-ins in a row: none for the first ``free``
+    ones, then 1, 2, 4, 8… up to ``longest``."""
+    if failures < free:
+        return 0
+    return min(2 ** min(failures - free, 32), longest)
+
+
+def _failure_keys(email: str) -> tuple[str, str]:
+    """The account's counter of failures and its "wait until" mark (the address hashed: no
+    personal data in the shared storage)."""
+    digest = hashlib.sha256(normalise_email(email).encode()).hexdigest()[:32]
+    return f"porte-voix/sign-in-failures/{digest}", f"porte-voix/sign-in-wait/{digest}"
+
+
+def seconds_to_wait(email: str) -> int:
+    """How long this account's next sign-in attempt must wait (0: it may go ahead)."""
+    storage = shared_counters.storage
+    _, wait_key = _failure_keys(email)
+    if storage.get(wait_key) <= 0:
+        return 0
+    return max(1, math.ceil(storage.get_expiry(wait_key) - time.time()))
+
+
+def note_failed_sign_in(email: str) -> None:
+    storage = shared_counters.storage
+    failures_key, wait_key = _failure_keys(email)
+    failures = storage.incr(failures_key, FAILURES_REMEMBERED)
+    delay = failure_delay(
+        failures,
+        current_app.config["LOGIN_ACCOUNT_FREE_ATTEMPTS"],
+        current_app.config["LOGIN_ACCOUNT_LONGEST_WAIT"],
+    )
+    if delay:
+        storage.clear(wait_key)  # a simultaneous failure may have set a shorter wait
+        storage.incr(wait_key, delay)
+
+
+def forget_failed_sign_ins(email: str) -> None:
+    storage = shared_counters.storage
+    for key in _failure_keys(email):
+        storage.clear(key)
 
 
 def trusted_sign_in(email: str) -> User:
@@ -104,13 +210,20 @@ def get_or_create_site(name: str) -> Site | None:
 
 
 def _get_or_create_named(model, name: str):
+    """The department or site of this name, created when new. Two people added at once with
+    the same new name: the second insert waits for the first one's transaction and then does
+    nothing (``ON CONFLICT DO NOTHING`` on the unique name), and the row is read again — no
+    IntegrityError, and the caller's transaction goes on (a savepoint would commit on SQLite)."""
     name = name.strip()
     if not name:
         return None
-    found = db.session.scalar(sa.select(model).where(model.name == name))
+    named = sa.select(model).where(model.name == name)
+    found = db.session.scalar(named)
     if found is None:
-        found = model(name=name)
-        db.session.add(found)
+        dialect = db.session.get_bind().dialect.name
+        insert = postgresql_insert(model) if dialect == "postgresql" else sqlite_insert(model)
+        db.session.execute(insert.values(name=name).on_conflict_do_nothing(index_elements=[model.name]))
+        found = db.session.scalar(named)
     return found
 
 

@@ -63,8 +63,10 @@ def seed_demo(now: datetime | None = None) -> dict[str, int]:
 
 
 def seed_organisation(rng: random.Random, now: datetime) -> list[User]:
-    departments = {name: Department(name=name) for name in DEPARTMENTS}
-    sites = {name: Site(name=name) for name in SITES}
+    departments = {
+        name: Department(name=name, name_en=COMPANY["departments_en"][name]) for name in DEPARTMENTS
+    }
+    sites = {name: Site(name=name, name_en=COMPANY["sites_en"][name]) for name in SITES}
     db.session.add_all([*departments.values(), *sites.values()])
     password_hash = generate_password_hash(DEMO_PASSWORD)  # one hash for all: seeding stays fast
     people = []
@@ -93,7 +95,7 @@ def seed_organisation(rng: random.Random, now: datetime) -> list[User]:
 
 def _site_for(rng: random.Random, language: str, index: int) -> str:
     if language == "en":
-        return "London" if index % 2 else "Montréal"
+        return "Londres" if index % 2 else "Montréal"
     return rng.choice(["Paris", "Paris", "Lyon", "Nantes"])
 
 

@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from base.form_fields import MultiCheckboxField
-from base.i18n import LANGUAGE_NAMES, timezone_choices
+from base.i18n import LANGUAGE_NAMES, reading_order, timezone_choices
 
 NOT_SET = 0
 
@@ -20,14 +20,22 @@ class ProfileForm(FlaskForm):
         _l("Languages of the content I share"),
         choices=[SelectChoice(*item) for item in LANGUAGE_NAMES.items()],
     )
-    directory_opt_in = BooleanField(_l("List me in the directory of my personae, so colleagues can find me"))
+    directory_opt_in = BooleanField(
+        _l("List me in the directory of my ambassador profiles, so colleagues can find me")
+    )
 
     def __init__(self, departments, sites, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        not_set = SelectChoice(NOT_SET, _l("— not set —"))
-        self.department_id.choices = [not_set] + [SelectChoice(d.id, d.name) for d in departments]
-        self.site_id.choices = [not_set] + [SelectChoice(s.id, s.name) for s in sites]
-        self.timezone.choices = [SelectChoice(*zone) for zone in timezone_choices()]
+        self.department_id.choices = named_choices(departments)
+        self.site_id.choices = named_choices(sites)
+        # Named in the reader's language; the person's own zone stays a choice, even an old alias.
+        self.timezone.choices = [SelectChoice(*zone) for zone in timezone_choices(keep=self.timezone.data)]
+
+
+def named_choices(rows) -> list[SelectChoice]:
+    """Departments or sites by their name in the reader's language, sorted for them, after "not set"."""
+    ordered = sorted(rows, key=lambda row: reading_order(row.label))
+    return [SelectChoice(NOT_SET, _l("— not set —"))] + [SelectChoice(row.id, row.label) for row in ordered]
 
 
 class PasswordForm(FlaskForm):

@@ -5,6 +5,7 @@ from flask_login import current_user
 from base.extensions import limiter
 from base.i18n import reading_languages
 from blueprints.accounts.labels import ROLE_LABELS
+from blueprints.auth.sessions import renew_session
 from blueprints.profile import services
 from blueprints.profile.forms import NOT_SET, PasswordForm, ProfileForm
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
@@ -66,6 +67,7 @@ def change_password():
         if services.change_password(
             current_user, password_form.current_password.data, password_form.new_password.data
         ):
+            renew_session(current_user._get_current_object())  # this browser stays signed in, no other
             flash(_("Your password is changed."), "success")
             return redirect(url_for("profile.me"))
         password_form.current_password.errors.append(_("This is not your current password."))

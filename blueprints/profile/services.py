@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from base.database import db
 from blueprints.accounts.models import Department, Site, User
 from blueprints.activity.services import record
+from blueprints.notifications.services import settle
 from blueprints.profile import verbs
 
 
@@ -37,6 +38,8 @@ def update_profile(
     user.directory_opt_in = directory_opt_in
     user.content_languages = sorted(content_languages or [])
     record(user, verbs.PROFILE_UPDATED, "user", user.id)
+    if user.department_id and user.timezone:  # what the welcome notification asked for is done
+        settle(user, "welcome")
     db.session.commit()
 
 
@@ -47,9 +50,11 @@ def set_language(user: User, language: str) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> bool:
-    """False when the current password is wrong (nothing changes)."""
+    """False when the current password is wrong (nothing changes). Changed, it ends every
+    session of the person: the caller renews the one it serves."""
     if not user.check_password(current):
         return False
     user.set_password(new)
+    user.end_sessions()
     db.session.commit()
     return True
