@@ -139,7 +139,9 @@ def test_an_approval_without_a_title_says_which_field(client, suggested, app):
     response = post(client, f"/admin/moderation/{item_id}", approval(**{"approve-title": "  "}))
     assert response.status_code == 422
     page = text(response)
-    assert page.count("Donnez un titre à l'élément.") == 2  # in the summary and beside the field (French page)
+    assert (
+        page.count("Donnez un titre à l'élément.") == 2
+    )  # in the summary and beside the field (French page)
     assert "This field is required." not in page and "Ce champ est obligatoire." not in page
 
 

@@ -15,7 +15,7 @@ from blueprints.admin.forms import NewUserForm, RoleForm
 from blueprints.auth.guards import role_required
 from blueprints.auth.services import AccountError, NewPerson, user_by_id
 from blueprints.quiz.personae import PERSONAE
-from blueprints.quiz.services import distribution_rows, people_with_result_count, persona_distribution
+from blueprints.quiz.services import distribution_rows, persona_distribution
 
 bp = Blueprint("admin", __name__)
 
@@ -76,7 +76,6 @@ def personae():
         distribution=distribution,
         personae=PERSONAE,
         departments=sorted(distribution["by_department"]),
-        people_with_result=people_with_result_count(),
         largest=max([sum(counts.values()) for counts in distribution["totals"].values()] or [0]),
     )
 

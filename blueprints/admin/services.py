@@ -58,7 +58,7 @@ def change_role(actor: User, user: User, role: Role) -> None:
     previous, user.role = user.role, role
     user.end_sessions()  # signed in again, the person gets the pages of their new role only
     record(actor, verbs.ROLE_CHANGED, "user", user.id, {"from": previous.value, "to": role.value})
-    notify(user, "role_changed", {"role": role.value})
+    notify(user, "role_changed", {"role": role.value}, link=("core.home", {}))
     db.session.commit()
 
 

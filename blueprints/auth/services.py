@@ -255,7 +255,7 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     record(created_by or user, verbs.USER_CREATED if created_by else verbs.SIGNED_UP, "user", user.id)
-    notify(user, "welcome", {"name": user.first_name})
+    notify(user, "welcome", {"name": user.first_name}, link=("profile.me", {}))
     return user
 
 

@@ -30,6 +30,7 @@ from blueprints.content.feed import Cursor, Filters, feed_page
 from blueprints.core import services
 from blueprints.events.listing import home_events
 from blueprints.notifications.services import latest_notifications, message_text, unread_count
+from blueprints.profile.services import profile_complete
 from blueprints.profile.services import set_language as remember_language
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import latest_result
@@ -105,7 +106,7 @@ def home():
         "core/home.html",
         progress=services.home_progress(current_user.id),
         notifications=latest_notifications(current_user, unread_only=True),
-        profile_complete=bool(current_user.department_id and current_user.timezone),
+        profile_complete=profile_complete(current_user),
         quiz_result=latest_result(current_user.id),
         personae=PERSONA_BY_KEY,
         feed_preview=feed_page(current_user, Filters(), Cursor(utcnow())).cards[:HOME_FEED_ITEMS],

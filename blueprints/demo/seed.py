@@ -22,6 +22,7 @@ from blueprints.demo.content_seed import seed_content
 from blueprints.demo.data_files import load
 from blueprints.demo.events_seed import seed_events
 from blueprints.notifications.services import notify
+from blueprints.profile.services import profile_complete
 from blueprints.quiz.personae import PERSONA_KEYS
 from blueprints.quiz.questions import QUESTIONS
 from blueprints.quiz.services import save_result
@@ -195,7 +196,7 @@ def _leaning_answers(rng: random.Random, leaning: str) -> dict:
 def seed_notifications(people: list[User], now: datetime) -> None:
     """A welcome for everyone, read long ago except for the demo employee."""
     for person in people:
-        notification = notify(person, "welcome", {"name": person.first_name})
+        notification = notify(person, "welcome", {"name": person.first_name}, link=("profile.me", {}))
         notification.created_at = person.created_at
-        if person.email != "employee@example.com":
+        if person.email != "employee@example.com" or profile_complete(person):
             notification.read_at = person.created_at + timedelta(days=1)

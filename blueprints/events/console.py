@@ -147,7 +147,7 @@ def person_row(registration, status: str, present: str) -> list[str]:
     return [
         person.display_name,
         person.email,
-        person.department.name if person.department else "",
+        person.department.label if person.department else "",
         status,
         present,
         signed_up,

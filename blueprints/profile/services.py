@@ -9,6 +9,11 @@ from blueprints.notifications.services import settle
 from blueprints.profile import verbs
 
 
+def profile_complete(user: User) -> bool:
+    """What the welcome notification asks for and the home page checks: a department and a time zone."""
+    return bool(user.department_id and user.timezone)
+
+
 def departments() -> list[Department]:
     return list(db.session.scalars(sa.select(Department).order_by(Department.name)))
 
@@ -38,7 +43,7 @@ def update_profile(
     user.directory_opt_in = directory_opt_in
     user.content_languages = sorted(content_languages or [])
     record(user, verbs.PROFILE_UPDATED, "user", user.id)
-    if user.department_id and user.timezone:  # what the welcome notification asked for is done
+    if profile_complete(user):  # what the welcome notification asked for is done
         settle(user, "welcome")
     db.session.commit()
 
