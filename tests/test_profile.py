@@ -1,7 +1,10 @@
 """/me: a person's own profile and password."""
 
 import html
+import os
 import re
+import subprocess
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -10,6 +13,8 @@ from blueprints.accounts.models import Department, Site, User
 from blueprints.activity.models import Activity
 from blueprints.demo.data_files import load
 from tests.conftest import PASSWORD, post, text
+
+ROOT = Path(__file__).parents[1]
 
 
 def add_department_and_site(app) -> tuple[int, int]:
@@ -205,3 +210,27 @@ def test_a_person_on_an_old_time_zone_alias_keeps_it(app, client, signed_in):
     assert post(client, "/me", profile_data(timezone="America/Montreal")).headers["Location"] == "/me"
     with app.app_context():
         assert db.session.get(User, person.id).timezone == "America/Montreal"
+
+
+def test_switching_the_interface_language_keeps_the_feed_languages(app, client, signed_in):
+    person = signed_in(language="fr")
+    post(client, "/language", {"language": "en", "next": "/feed"})
+    with app.app_context():
+        user = db.session.get(User, person.id)
+        assert user.language == "en"
+        assert user.content_languages == ["fr"]  # the feed still shows what it showed
+    post(client, "/language", {"language": "fr", "next": "/feed"})
+    with app.app_context():
+        assert db.session.get(User, person.id).content_languages == ["fr"]
+
+
+def test_make_run_points_links_at_the_port_it_serves():
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={key: value for key, value in os.environ.items() if key != "SITE_URL"},
+    ).stdout
+    assert "SITE_URL=http://127.0.0.1:8123 " in dry_run

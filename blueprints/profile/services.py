@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from base.database import db
+from base.i18n import reading_languages
 from blueprints.accounts.models import Department, Site, User
 from blueprints.activity.services import record
 from blueprints.notifications.services import settle
@@ -49,7 +50,13 @@ def update_profile(
 
 
 def set_language(user: User, language: str) -> None:
-    """Remember the interface language on the account (one of the site's LANGUAGES)."""
+    """Remember the interface language on the account (one of the site's LANGUAGES).
+
+    The languages the person reads content in stay as they were: someone who never chose
+    them read the feed in their interface language, so that language is kept for the feed.
+    """
+    if not user.content_languages:
+        user.content_languages = reading_languages(user)
     user.language = language
     db.session.commit()
 
