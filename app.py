@@ -18,17 +18,35 @@ from blueprints.admin.feature import feature as admin
 from blueprints.auth.feature import feature as auth
 from blueprints.auth.guards import console_blueprint
 from blueprints.content.feature import feature as content
+from blueprints.contributions.feature import feature as contributions
 from blueprints.core.feature import feature as core
 from blueprints.core.routes import register_error_pages, render_error
 from blueprints.core.services import discard_unfinished_work
 from blueprints.demo.feature import feature as demo
 from blueprints.events.feature import feature as events
+from blueprints.kudos.feature import feature as kudos
 from blueprints.notifications.feature import feature as notifications
 from blueprints.profile.feature import feature as profile
 from blueprints.quiz.feature import feature as quiz
+from blueprints.recognition.feature import feature as recognition
+from blueprints.rewards.feature import feature as rewards
 
 # Every feature of the site; a new one is a package and a line here.
-FEATURES = (core, auth, notifications, profile, quiz, content, events, admin, demo)
+FEATURES = (
+    core,
+    auth,
+    notifications,
+    profile,
+    quiz,
+    recognition,
+    contributions,
+    kudos,
+    rewards,
+    content,
+    events,
+    admin,
+    demo,
+)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -22,6 +22,7 @@ AuditText = Callable[[str, dict], str]
 
 MAIN_MENU = "main"  # the header
 CONSOLE_MENU = "console"  # the comms console's own menu
+RECOGNITION_MENU = "recognition"  # the tabs of the recognition pages (fame, badges, rewards…)
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,45 @@ class NavEntry:
 
 @dataclass(frozen=True)
 class AuditTarget:
-    """How the audit trail names an object type: the model and the column to read."""
+    """How the site names an object type of the activity log: the model, the column to read,
+    optionally its page (endpoint and the name of its id argument) and its owner's column
+    (points for an action on one's own object can be refused)."""
 
     model: Any
     name_column: Any
+    endpoint: str | None = None
+    id_argument: str | None = None
+    owner_column: Any = None
+
+
+DAY, WEEK, EVER = "day", "week", "ever"  # the periods a points cap can be counted over
+
+
+@dataclass(frozen=True)
+class Points:
+    """A verb's default points: what it is (for the points table and history), the points,
+    an optional cap on rewarded actions per person per period, and whether an action on
+    the person's own object (see ``AuditTarget.owner_column``) earns nothing."""
+
+    label: Any
+    points: int
+    cap: int | None = None
+    period: str | None = None
+    not_on_own: bool = False
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A milestone: earned when the person's count of ``verbs`` in the activity log reaches
+    ``threshold``, or when ``check(user_id)`` says so. ``earned_by`` describes what earns it."""
+
+    key: str
+    label: Any
+    earned_by: Any
+    symbol: str
+    verbs: tuple[str, ...] = ()
+    threshold: int = 1
+    check: Callable[[int], bool] | None = None
 
 
 @dataclass
@@ -61,6 +97,15 @@ class Feature:
     audit_texts: Mapping[str, AuditText] = field(default_factory=dict)
     audit_targets: Mapping[str, AuditTarget] = field(default_factory=dict)
     navigation: Sequence[NavEntry] = ()
+    # Recognition: default points per verb, the verbs an undo takes back (an unlike, a
+    # cancelled registration), badges, the texts of the wall of fame, functions called with
+    # every new activity in its transaction, and jobs run by `flask points sync`.
+    points: Mapping[str, Points] = field(default_factory=dict)
+    undoes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    badges: Sequence[Badge] = ()
+    fame_texts: Mapping[str, Message] = field(default_factory=dict)
+    activity_listeners: Sequence[Callable[[Any], None]] = ()
+    sync_jobs: Sequence[Callable[[], int]] = ()
 
 
 @dataclass
@@ -74,6 +119,12 @@ class Registry:
     audit_texts: dict[str, AuditText] = field(default_factory=dict)
     audit_targets: dict[str, AuditTarget] = field(default_factory=dict)
     navigation: list[NavEntry] = field(default_factory=list)
+    points: dict[str, Points] = field(default_factory=dict)
+    undoes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    badges: dict[str, Badge] = field(default_factory=dict)
+    fame_texts: dict[str, Message] = field(default_factory=dict)
+    activity_listeners: list[Callable[[Any], None]] = field(default_factory=list)
+    sync_jobs: list[Callable[[], int]] = field(default_factory=list)
 
     def add(self, feature: Feature) -> None:
         undeclared = set(feature.passive_verbs) - set(feature.verbs)
@@ -86,6 +137,12 @@ class Registry:
         _merge(self.notifications, feature.notifications, feature.name, "notification kind")
         _merge(self.audit_texts, feature.audit_texts, feature.name, "audit text")
         _merge(self.audit_targets, feature.audit_targets, feature.name, "audit target")
+        _merge(self.points, feature.points, feature.name, "points of the verb")
+        _merge(self.undoes, feature.undoes, feature.name, "undo verb")
+        _merge(self.badges, {badge.key: badge for badge in feature.badges}, feature.name, "badge")
+        _merge(self.fame_texts, feature.fame_texts, feature.name, "wall of fame kind")
+        self.activity_listeners.extend(feature.activity_listeners)
+        self.sync_jobs.extend(feature.sync_jobs)
         self.navigation = sorted([*self.navigation, *feature.navigation], key=lambda entry: entry.order)
         self.features.append(feature)
 

@@ -67,6 +67,9 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str | None] = mapped_column(sa.String(64))
     active: Mapped[bool] = mapped_column(default=True)
     directory_opt_in: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Shown as "an ambassador" to others on public boards (wall of fame, badge holders,
+    # leaderboards); the person still sees their own entries.
+    anonymous_on_boards: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Languages the person reads content in; empty: their interface language.
     content_languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     # Secret of the person's private calendar feed (/calendar/<token>.ics); renewable.

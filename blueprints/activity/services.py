@@ -30,7 +30,11 @@ def record(
     payload: dict | None = None,
     at: datetime | None = None,
 ) -> Activity:
-    """Add one action to the log (the caller commits with the rest of its change)."""
+    """Add one action to the log (the caller commits with the rest of its change).
+
+    The features' activity listeners (points, badges, streaks) see it in the same
+    transaction, so what an action earns is saved or rolled back with it.
+    """
     activity = Activity(
         user_id=user.id,
         verb=verb,
@@ -42,6 +46,11 @@ def record(
         site_id=user.site_id,
     )
     db.session.add(activity)
+    listeners = registry().activity_listeners
+    if listeners:
+        db.session.flush()
+        for listener in listeners:
+            listener(activity)
     return activity
 
 

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from base.registry import CONSOLE_MENU, AuditTarget, Feature, NavEntry
+from base.registry import CONSOLE_MENU, DAY, WEEK, AuditTarget, Badge, Feature, NavEntry, Points
 from blueprints.accounts.models import Role
 from blueprints.content import console, verbs
 from blueprints.content.models import ContentItem
@@ -49,7 +49,41 @@ feature = Feature(
             "published version %(version)s of the charter", version=payload["version"]
         ),
     },
-    audit_targets={"content": AuditTarget(ContentItem, ContentItem.title)},
+    audit_targets={
+        "content": AuditTarget(
+            ContentItem, ContentItem.title, "content.item", "item_id", owner_column=ContentItem.author_id
+        )
+    },
+    # Quality over volume: an approved suggestion is worth more than a share; clicks earn a
+    # little, capped; likes nothing; nothing on one's own content.
+    points={
+        verbs.CONTENT_SHARED: Points(_l("Sharing an item"), 5, cap=5, period=DAY, not_on_own=True),
+        verbs.CLICK_RECEIVED: Points(
+            _l("A click on a link you shared"), 1, cap=20, period=WEEK, not_on_own=True
+        ),
+        verbs.CONTENT_LIKED: Points(_l("Liking an item"), 0, not_on_own=True),
+        verbs.SUGGESTION_SUBMITTED: Points(_l("Suggesting content"), 0),
+        verbs.SUGGESTION_APPROVED: Points(_l("A suggestion of yours published"), 20),
+    },
+    undoes={verbs.CONTENT_UNLIKED: (verbs.CONTENT_LIKED,)},
+    badges=[
+        Badge(
+            "first_share",
+            _l("First share"),
+            _l("Share an item of the feed on one of your networks."),
+            "📣",
+            (verbs.CONTENT_SHARED,),
+        ),
+        Badge("shares_10", _l("Ten shares"), _l("Share ten items."), "🔟", (verbs.CONTENT_SHARED,), 10),
+        Badge("shares_50", _l("Fifty shares"), _l("Share fifty items."), "🚀", (verbs.CONTENT_SHARED,), 50),
+        Badge(
+            "first_suggestion",
+            _l("First suggestion published"),
+            _l("Suggest content that the comms team publishes."),
+            "💡",
+            (verbs.SUGGESTION_APPROVED,),
+        ),
+    ],
     navigation=[
         NavEntry("content.feed", _l("Feed"), Role.EMPLOYEE, ("content.",), 20),
         NavEntry(

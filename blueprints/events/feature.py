@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from base.i18n import format_when
-from base.registry import CONSOLE_MENU, Feature, NavEntry
+from base.registry import CONSOLE_MENU, AuditTarget, Badge, Feature, NavEntry, Points
 from blueprints.accounts.models import Role
 from blueprints.events import console, verbs
 from blueprints.events.cli import events_cli
+from blueprints.events.models import Event
 from blueprints.events.routes import bp
 
 feature = Feature(
@@ -19,6 +20,25 @@ feature = Feature(
     commands=[events_cli],
     verbs=verbs.VERBS,
     passive_verbs=verbs.PASSIVE,
+    audit_targets={"event": AuditTarget(Event, Event.title, "events.detail", "event_id")},
+    points={
+        verbs.EVENT_REGISTERED: Points(_l("Signing up for an event"), 2),
+        verbs.EVENT_PROMOTED: Points(_l("A seat from the waiting list"), 2),
+        verbs.EVENT_ATTENDED: Points(_l("Attending an event"), 10),
+    },
+    undoes={
+        verbs.EVENT_REGISTRATION_CANCELLED: (verbs.EVENT_REGISTERED, verbs.EVENT_PROMOTED),
+        verbs.EVENT_ATTENDANCE_REMOVED: (verbs.EVENT_ATTENDED,),
+    },
+    badges=[
+        Badge(
+            "first_event",
+            _l("First event"),
+            _l("Attend a social café, a webinar, a training or a talk."),
+            "☕",
+            (verbs.EVENT_ATTENDED,),
+        )
+    ],
     notifications={
         "event_waitlisted": _l(
             "You are number %(position)s on the waiting list for “%(title)s”. You will be told as soon as a seat frees up."

@@ -1,0 +1,62 @@
+"""Recognition: points from every action, badges, streaks and the wall of fame."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from base.registry import RECOGNITION_MENU, Badge, Feature, NavEntry
+from blueprints.accounts.models import Role
+from blueprints.recognition import verbs
+from blueprints.recognition.badges import BADGE_EARNED
+from blueprints.recognition.catalogue import badge_label, rule_label
+from blueprints.recognition.cli import points_cli
+from blueprints.recognition.routes import bp
+from blueprints.recognition.services import on_activity
+from blueprints.recognition.streaks import has_had_streak
+
+STREAK_BADGE_WEEKS = 4
+
+feature = Feature(
+    "recognition",
+    blueprints=[bp],
+    commands=[points_cli],
+    verbs=verbs.VERBS,
+    activity_listeners=[on_activity],
+    navigation=[
+        NavEntry(
+            "recognition.fame",
+            _l("Recognition"),
+            Role.EMPLOYEE,
+            ("recognition.fame", "recognition.badge", "rewards.", "contributions.", "kudos."),
+            50,
+        ),
+        NavEntry("recognition.fame", _l("Wall of fame"), Role.EMPLOYEE, ("recognition.fame",), 10, RECOGNITION_MENU),
+        NavEntry("recognition.badges", _l("Badges"), Role.EMPLOYEE, ("recognition.badge",), 20, RECOGNITION_MENU),
+    ],
+    notifications={
+        BADGE_EARNED: lambda params: _(
+            "You earned the badge “%(badge)s”. Well done!", badge=badge_label(params["badge"])
+        ),
+    },
+    fame_texts={
+        "badge": lambda params: _(
+            "%(name)s earned the badge “%(badge)s”.", name=params["name"], badge=badge_label(params["badge"])
+        ),
+    },
+    audit_texts={
+        verbs.POINTS_RULE_CHANGED: lambda target, payload: _(
+            "changed the points of “%(rule)s”", rule=rule_label(payload["verb"])
+        ),
+        verbs.POINTS_RECOMPUTED: lambda target, payload: _(
+            "recomputed everyone's points with the current table"
+        ),
+    },
+    badges=[
+        Badge(
+            "streak_4",
+            _l("Four weeks in a row"),
+            _l("Do something for the programme four weeks in a row."),
+            "🔥",
+            check=lambda user_id: has_had_streak(user_id, STREAK_BADGE_WEEKS),
+        )
+    ],
+)
