@@ -277,3 +277,33 @@ def make_item(app, make_user):
             return item.id
 
     return factory
+
+
+@pytest.fixture
+def make_event(app, make_user):
+    """Create an event in three days (capacity 2 unless told otherwise); returns its id."""
+    from datetime import timedelta
+
+    from base.database import utcnow
+    from blueprints.events.models import Event
+
+    organisers = []
+
+    def factory(**fields):
+        if not organisers:
+            organisers.append(make_user(Role.COMMS, display_name="Olga Organiser").id)
+        starts = fields.pop("starts_at", utcnow() + timedelta(days=3))
+        fields.setdefault("title", "Social café")
+        fields.setdefault("kind", "social_cafe")
+        fields.setdefault("language", "fr")
+        fields.setdefault("place", "Paris, 3rd floor")
+        fields.setdefault("capacity", 2)
+        with app.app_context():
+            event = Event(
+                starts_at=starts, ends_at=starts + timedelta(hours=1), organiser_id=organisers[0], **fields
+            )
+            db.session.add(event)
+            db.session.commit()
+            return event.id
+
+    return factory

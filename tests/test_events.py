@@ -57,30 +57,6 @@ def event_form(**fields) -> dict:
 
 
 @pytest.fixture
-def make_event(app, make_user):
-    organisers = []
-
-    def factory(**fields):
-        if not organisers:
-            organisers.append(make_user(Role.COMMS, display_name="Olga Organiser").id)
-        starts = fields.pop("starts_at", utcnow() + timedelta(days=3))
-        fields.setdefault("title", "Social café")
-        fields.setdefault("kind", "social_cafe")
-        fields.setdefault("language", "fr")
-        fields.setdefault("place", "Paris, 3rd floor")
-        fields.setdefault("capacity", 2)
-        with app.app_context():
-            event = Event(
-                starts_at=starts, ends_at=starts + timedelta(hours=1), organiser_id=organisers[0], **fields
-            )
-            db.session.add(event)
-            db.session.commit()
-            return event.id
-
-    return factory
-
-
-@pytest.fixture
 def act(app):
     """Run a service as a person, in its own plain app context; returns a plain result."""
 

@@ -29,7 +29,6 @@ from tests.conftest import htmx_headers, post, text
 from tests.test_events import (  # noqa: F401 (fixtures)
     act,
     kinds_notified,
-    make_event,
     move_to_the_past,
     registration_of,
     statuses,
