@@ -125,6 +125,7 @@ def test_a_step_sent_back_to_an_earlier_question_shows_its_address(page, live_se
     other_tab = page.context.new_page()  # the quiz started again elsewhere: the answers are gone
     other_tab.goto(f"{live_server}/quiz")
     other_tab.get_by_role("button", name="Commencer le quiz").click()
+    shown(other_tab, 1)  # closed only once its page has loaded: closing mid-navigation can hang
     other_tab.close()
     next_question(page, to=1)
     page.reload()
