@@ -1,0 +1,114 @@
+"""The comms console's rewards: the catalogue (create, edit, retire, offer again) and the
+redemptions waiting to be delivered or cancelled."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from blueprints.rewards import services
+from blueprints.rewards.catalogue import KIND_HINTS, KINDS, reward_title
+from blueprints.rewards.forms import RewardForm
+
+bp = Blueprint("rewards", __name__)
+
+
+@bp.route("/rewards")
+def index():
+    return render_template(
+        "rewards_console/index.html",
+        rewards=services.all_rewards(),
+        pending=services.pending_redemptions(),
+        pending_count=services.pending_redemptions_count(),
+        handled=services.handled_redemptions(),
+        kinds=KINDS,
+    )
+
+
+def editor(form: RewardForm, reward=None):
+    page = render_template("rewards_console/editor.html", form=form, reward=reward, kind_hints=KIND_HINTS)
+    return page, 422 if form.errors else 200
+
+
+@bp.route("/rewards/new", methods=["GET", "POST"])
+def new_reward():
+    form = RewardForm()
+    if form.validate_on_submit():
+        try:
+            reward = services.create_reward(current_user, form.changes())
+        except services.RewardError as refusal:
+            form.form_errors.append(str(refusal))
+        else:
+            flash(_("“%(title)s” is in the catalogue.", title=reward_title(reward).text), "success")
+            return redirect(url_for("console.rewards.index"), 303)
+    return editor(form)
+
+
+@bp.route("/rewards/<int:reward_id>/edit", methods=["GET", "POST"])
+def edit_reward(reward_id: int):
+    reward = services.find_reward(reward_id) or abort(404)
+    form = RewardForm(obj=reward)
+    if form.validate_on_submit():
+        try:
+            reward = services.update_reward(current_user, reward.id, form.changes())
+        except services.RewardError as refusal:
+            form.form_errors.append(str(refusal))
+        else:
+            flash(_("“%(title)s” is saved.", title=reward_title(reward).text), "success")
+            return redirect(url_for("console.rewards.index"), 303)
+    return editor(form, reward)
+
+
+@bp.post("/rewards/<int:reward_id>/active")
+def set_active(reward_id: int):
+    """Retire a reward (``active=0``) or offer it again (``active=1``)."""
+    reward = services.find_reward(reward_id) or abort(404)
+    active = request.form.get("active") == "1"
+    try:
+        reward = services.set_active(current_user, reward.id, active)
+    except services.RewardError as refusal:
+        flash(str(refusal), "error")
+    else:
+        title = reward_title(reward).text
+        if active:
+            flash(_("“%(title)s” is on offer again.", title=title), "success")
+        else:
+            flash(_("“%(title)s” is retired from the catalogue.", title=title), "success")
+    return redirect(url_for("console.rewards.index"), 303)
+
+
+@bp.post("/rewards/redemptions/<int:redemption_id>/deliver")
+def deliver(redemption_id: int):
+    services.find_redemption(redemption_id) or abort(404)
+    try:
+        redemption = services.deliver(current_user, redemption_id)
+    except services.RewardError as refusal:
+        flash(str(refusal), "error")
+    else:
+        flash(
+            _(
+                "“%(title)s” is marked delivered to %(name)s, who was told.",
+                title=reward_title(redemption.reward).text,
+                name=redemption.user.display_name,
+            ),
+            "success",
+        )
+    return redirect(url_for("console.rewards.index"), 303)
+
+
+@bp.post("/rewards/redemptions/<int:redemption_id>/cancel")
+def cancel(redemption_id: int):
+    services.find_redemption(redemption_id) or abort(404)
+    try:
+        redemption = services.cancel(current_user, redemption_id)
+    except services.RewardError as refusal:
+        flash(str(refusal), "error")
+    else:
+        flash(
+            _(
+                "The redemption of “%(title)s” is cancelled: %(name)s has the points back, and was told.",
+                title=reward_title(redemption.reward).text,
+                name=redemption.user.display_name,
+            ),
+            "success",
+        )
+    return redirect(url_for("console.rewards.index"), 303)
