@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from base.registry import CONSOLE_MENU, DAY, WEEK, AuditTarget, Badge, Feature, NavEntry, Points
 from blueprints.accounts.models import Role
 from blueprints.content import console, verbs
+from blueprints.content.highlights import TOP_SHARE, celebrate_top_shares
 from blueprints.content.models import ContentItem
 from blueprints.content.routes import bp
 from blueprints.content.services import SUGGESTION_RECEIVED, SUGGESTIONS_WAITING, pending_count
@@ -66,6 +67,16 @@ feature = Feature(
         verbs.SUGGESTION_APPROVED: Points(_l("A suggestion of yours published"), 20),
     },
     undoes={verbs.CONTENT_UNLIKED: (verbs.CONTENT_LIKED,)},
+    sync_jobs=[celebrate_top_shares],
+    fame_texts={
+        TOP_SHARE: lambda params: ngettext(
+            "“%(title)s”, shared by %(name)s, was among the most clicked shares of the week: %(num)s click.",
+            "“%(title)s”, shared by %(name)s, was among the most clicked shares of the week: %(num)s clicks.",
+            params["clicks"],
+            title=params["title"],
+            name=params["name"],
+        ),
+    },
     badges=[
         Badge(
             "first_share",

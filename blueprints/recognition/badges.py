@@ -55,7 +55,8 @@ def award_badge(user: User, badge: Badge, at: datetime, period: str = "") -> Bad
     """Give a badge, tell the person and put it on the wall (the caller commits)."""
     award = BadgeAward(user_id=user.id, badge=badge.key, period=period, earned_at=at)
     db.session.add(award)
-    notify(user, BADGE_EARNED, {"badge": badge.key}, link=badge_link(badge.key))
+    notice = notify(user, BADGE_EARNED, {"badge": badge.key}, link=badge_link(badge.key))
+    notice.created_at = at  # when it was earned, also when a late points sync finds it
     celebrate(
         "badge",
         user.id,

@@ -1,4 +1,6 @@
-"""Names of the registered badges, for texts that store only a badge's key."""
+"""Names of the registered badges and points rules, for texts that store only a key."""
+
+from flask_babel import gettext as _
 
 from base.registry import registry
 
@@ -9,5 +11,9 @@ def badge_label(key: str) -> str:
 
 
 def rule_label(verb: str) -> str:
+    """What earned the points; an undo names what it takes back."""
+    undone = registry().undoes.get(verb)
+    if undone:
+        return _("Taken back: %(action)s", action=rule_label(undone[0]))
     rule = registry().points.get(verb)
     return str(rule.label) if rule else verb

@@ -2,7 +2,8 @@
 
 An entry's text comes from its kind (``registry.fame_texts``, formatted with its params and
 the names of the people), so it reads in the viewer's language. People who chose anonymity
-are "an ambassador" to everyone but themselves.
+are "an ambassador" to everyone but themselves. The badge pages read their holders here too,
+under the same rule.
 """
 
 from dataclasses import dataclass
@@ -12,12 +13,17 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from base.database import db, utcnow
-from base.registry import registry
+from base.database import db, unit_of_work, utcnow
+from base.registry import Badge, registry
 from blueprints.accounts.models import User
-from blueprints.recognition.models import FameEntry
+from blueprints.activity.services import record
+from blueprints.recognition.models import BadgeAward, FameEntry
+from blueprints.recognition.verbs import FAME_FEATURED, FAME_HIDDEN, FAME_UNFEATURED, FAME_UNHIDDEN
 
 PAGE_SIZE = 20
+FEATURED_SHOWN = 10  # the most recently featured entries at the top of the wall
+CONSOLE_PAGE_SIZE = 30
+HOLDERS_SHOWN = 60  # named on a badge's page; the others are counted
 
 
 def celebrate(
@@ -59,13 +65,34 @@ def public_name(person: User | None, viewer: User) -> str:
 
 
 def entry_text(entry: FameEntry, viewer: User) -> str:
-    message = registry().fame_texts[entry.kind]
     params = {
         **entry.params,
         "name": public_name(entry.user, viewer),
         "other": public_name(entry.other_user, viewer),
     }
-    return message(params) if callable(message) else message % params
+    return _sentence(_format(entry.kind, params))
+
+
+def neutral_text(kind: str, params: dict) -> str:
+    """An entry's text naming nobody (the audit trail says what was featured or hidden)."""
+    someone = _("an ambassador")
+    try:
+        return _format(kind, {**params, "name": someone, "other": someone})
+    except (KeyError, TypeError, ValueError):  # a kind no longer registered, or changed
+        return kind
+
+
+def _format(kind: str, params: dict) -> str:
+    message = registry().fame_texts[kind]
+    return str(message(params) if callable(message) else message % params)
+
+
+def _sentence(text: str) -> str:
+    """A text that starts with a name ("you earned…") starts with a capital."""
+    return text[:1].upper() + text[1:]
+
+
+# --- The wall ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -75,26 +102,158 @@ class WallPage:
     next_before: int | None  # the id to continue from ("load more"), None at the end
 
 
-def wall(before: int | None = None, page_size: int = PAGE_SIZE) -> WallPage:
-    """Featured entries first (on the first page only), then the others newest first."""
-    visible = (
+def _visible():
+    return (
         sa.select(FameEntry)
         .options(joinedload(FameEntry.user), joinedload(FameEntry.other_user))
         .where(FameEntry.hidden.is_(False))
     )
+
+
+def wall(before: int | None = None, page_size: int = PAGE_SIZE) -> WallPage:
+    """Featured entries first (on the first page only), then the others newest first by
+    (created_at, id); ``before`` is the last entry shown, the page continues after it."""
     featured = (
         []
         if before
         else list(
             db.session.scalars(
-                visible.where(FameEntry.featured_at.is_not(None)).order_by(FameEntry.featured_at.desc())
+                _visible()
+                .where(FameEntry.featured_at.is_not(None))
+                .order_by(FameEntry.featured_at.desc(), FameEntry.id.desc())
+                .limit(FEATURED_SHOWN)
             )
         )
     )
-    rest = visible.where(FameEntry.featured_at.is_(None))
+    rest = _visible().where(FameEntry.featured_at.is_(None))
     if before:
-        rest = rest.where(FameEntry.id < before)
-    entries = list(db.session.scalars(rest.order_by(FameEntry.id.desc()).limit(page_size + 1)))
+        rest = rest.where(_older_than(before))
+    entries = list(
+        db.session.scalars(
+            rest.order_by(FameEntry.created_at.desc(), FameEntry.id.desc()).limit(page_size + 1)
+        )
+    )
     more = len(entries) > page_size
     entries = entries[:page_size]
     return WallPage(featured, entries, entries[-1].id if more else None)
+
+
+def _older_than(entry_id: int):
+    """After the entry ``entry_id`` in the wall's order (nothing, should it no longer exist)."""
+    anchor = sa.select(FameEntry.created_at).where(FameEntry.id == entry_id).scalar_subquery()
+    return sa.or_(
+        FameEntry.created_at < anchor,
+        sa.and_(FameEntry.created_at == anchor, FameEntry.id < entry_id),
+    )
+
+
+# --- The console: featuring and hiding ----------------------------------------------------
+
+
+def console_page(page: int):
+    """Every entry, hidden ones included, newest first (the comms console)."""
+    query = (
+        sa.select(FameEntry)
+        .options(joinedload(FameEntry.user), joinedload(FameEntry.other_user))
+        .order_by(FameEntry.created_at.desc(), FameEntry.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=CONSOLE_PAGE_SIZE, error_out=False)
+
+
+def find_entry(entry_id: int) -> FameEntry | None:
+    return db.session.get(FameEntry, entry_id)
+
+
+@unit_of_work()
+def set_featured(actor: User, entry_id: int, featured: bool) -> FameEntry:
+    """Feature an entry at the top of the wall, or no longer (comms; audited)."""
+    entry = db.session.get_one(FameEntry, entry_id)
+    if (entry.featured_at is not None) != featured:
+        entry.featured_at = utcnow() if featured else None
+        _audit(actor, FAME_FEATURED if featured else FAME_UNFEATURED, entry)
+    return entry
+
+
+@unit_of_work()
+def set_hidden(actor: User, entry_id: int, hidden: bool) -> FameEntry:
+    """Take an entry off the wall, or put it back (comms; audited)."""
+    entry = db.session.get_one(FameEntry, entry_id)
+    if entry.hidden != hidden:
+        entry.hidden = hidden
+        _audit(actor, FAME_HIDDEN if hidden else FAME_UNHIDDEN, entry)
+    return entry
+
+
+def _audit(actor: User, verb: str, entry: FameEntry) -> None:
+    record(actor, verb, "fame_entry", entry.id, {"kind": entry.kind, "params": entry.params})
+
+
+# --- Badges and their holders ------------------------------------------------------------
+
+
+@dataclass
+class BadgeRow:
+    badge: Badge
+    holders: int
+    held: bool  # by the viewer
+
+
+def badge_board(viewer: User) -> list[BadgeRow]:
+    """Every registered badge, how many people hold it, and whether the viewer does (two queries)."""
+    counts = dict(
+        db.session.execute(
+            sa.select(BadgeAward.badge, sa.func.count(sa.distinct(BadgeAward.user_id))).group_by(
+                BadgeAward.badge
+            )
+        ).all()
+    )
+    held = set(db.session.scalars(sa.select(BadgeAward.badge).where(BadgeAward.user_id == viewer.id)))
+    return [BadgeRow(badge, counts.get(key, 0), key in held) for key, badge in registry().badges.items()]
+
+
+@dataclass
+class Holder:
+    name: str
+    earned_at: datetime
+    is_viewer: bool
+
+
+@dataclass
+class BadgeHolders:
+    badge: Badge
+    total: int
+    named: list[Holder]  # newest first
+    others: int  # named on no list: beyond the ones shown
+    anonymous: int  # who prefer to stay anonymous (never the viewer)
+    held: bool  # by the viewer
+
+
+def badge_holders(key: str, viewer: User, shown: int = HOLDERS_SHOWN) -> BadgeHolders | None:
+    """A badge's holders as the viewer may see them (two queries, whatever their number)."""
+    badge = registry().badges.get(key)
+    if badge is None:
+        return None
+    hidden = sa.and_(User.anonymous_on_boards, User.id != viewer.id)
+    total, anonymous, held = db.session.execute(
+        sa.select(
+            sa.func.count(sa.distinct(BadgeAward.user_id)),
+            sa.func.count(sa.distinct(sa.case((hidden, BadgeAward.user_id)))),
+            sa.func.count(sa.case((BadgeAward.user_id == viewer.id, BadgeAward.id))),
+        )
+        .join(User, User.id == BadgeAward.user_id)
+        .where(BadgeAward.badge == key)
+    ).one()
+    latest = sa.func.max(BadgeAward.earned_at).label("latest")
+    rows = db.session.execute(
+        sa.select(User.id, User.display_name, latest)
+        .join(User, User.id == BadgeAward.user_id)
+        .where(BadgeAward.badge == key, ~hidden)
+        .group_by(User.id, User.display_name)
+        .order_by(latest.desc(), User.id.desc())
+        .limit(shown)
+    ).all()
+    named = [
+        Holder(_("you") if row.id == viewer.id else row.display_name, row.latest, row.id == viewer.id)
+        for row in rows
+    ]
+    return BadgeHolders(badge, total, named, total - anonymous - len(named), anonymous, bool(held))

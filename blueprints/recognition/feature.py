@@ -3,12 +3,14 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from base.registry import RECOGNITION_MENU, Badge, Feature, NavEntry
+from base.registry import CONSOLE_MENU, RECOGNITION_MENU, AuditTarget, Badge, Feature, NavEntry
 from blueprints.accounts.models import Role
-from blueprints.recognition import verbs
+from blueprints.recognition import console, verbs
 from blueprints.recognition.badges import BADGE_EARNED
 from blueprints.recognition.catalogue import badge_label, rule_label
 from blueprints.recognition.cli import points_cli
+from blueprints.recognition.fame import neutral_text
+from blueprints.recognition.models import FameEntry
 from blueprints.recognition.routes import bp
 from blueprints.recognition.services import on_activity
 from blueprints.recognition.streaks import has_had_streak
@@ -18,6 +20,7 @@ STREAK_BADGE_WEEKS = 4
 feature = Feature(
     "recognition",
     blueprints=[bp],
+    console_blueprints=[console.bp],
     commands=[points_cli],
     verbs=verbs.VERBS,
     activity_listeners=[on_activity],
@@ -29,8 +32,33 @@ feature = Feature(
             ("recognition.fame", "recognition.badge", "rewards.", "contributions.", "kudos."),
             50,
         ),
-        NavEntry("recognition.fame", _l("Wall of fame"), Role.EMPLOYEE, ("recognition.fame",), 10, RECOGNITION_MENU),
-        NavEntry("recognition.badges", _l("Badges"), Role.EMPLOYEE, ("recognition.badge",), 20, RECOGNITION_MENU),
+        NavEntry(
+            "recognition.fame", _l("Wall of fame"), Role.EMPLOYEE, ("recognition.fame",), 10, RECOGNITION_MENU
+        ),
+        NavEntry(
+            "recognition.badges", _l("Badges"), Role.EMPLOYEE, ("recognition.badge",), 20, RECOGNITION_MENU
+        ),
+        NavEntry(
+            "console.recognition.points_table",
+            _l("Points"),
+            Role.COMMS,
+            (
+                "console.recognition.points_table",
+                "console.recognition.edit_rule",
+                "console.recognition.rule_row",
+                "console.recognition.recompute",
+            ),
+            50,
+            CONSOLE_MENU,
+        ),
+        NavEntry(
+            "console.recognition.fame_entries",
+            _l("Wall of fame"),
+            Role.COMMS,
+            ("console.recognition.fame_entries",),
+            55,
+            CONSOLE_MENU,
+        ),
     ],
     notifications={
         BADGE_EARNED: lambda params: _(
@@ -49,7 +77,23 @@ feature = Feature(
         verbs.POINTS_RECOMPUTED: lambda target, payload: _(
             "recomputed everyone's points with the current table"
         ),
+        verbs.FAME_FEATURED: lambda target, payload: _(
+            "featured on the wall of fame: %(success)s",
+            success=neutral_text(payload["kind"], payload["params"]),
+        ),
+        verbs.FAME_UNFEATURED: lambda target, payload: _(
+            "stopped featuring on the wall of fame: %(success)s",
+            success=neutral_text(payload["kind"], payload["params"]),
+        ),
+        verbs.FAME_HIDDEN: lambda target, payload: _(
+            "hid from the wall of fame: %(success)s", success=neutral_text(payload["kind"], payload["params"])
+        ),
+        verbs.FAME_UNHIDDEN: lambda target, payload: _(
+            "showed again on the wall of fame: %(success)s",
+            success=neutral_text(payload["kind"], payload["params"]),
+        ),
     },
+    audit_targets={"fame_entry": AuditTarget(FameEntry, FameEntry.kind)},
     badges=[
         Badge(
             "streak_4",

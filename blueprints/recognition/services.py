@@ -7,15 +7,17 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from base.database import db, unit_of_work, utcnow
-from base.registry import DAY, EVER, WEEK, registry
+from base.registry import DAY, EVER, WEEK, Badge, registry
 from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
 from blueprints.activity.services import done_by_the_person, record
 from blueprints.recognition import badges, points, streaks
+from blueprints.recognition.catalogue import rule_label
 from blueprints.recognition.models import BadgeAward, PointsBalance, PointsEntry, PointsRule, Streak
 from blueprints.recognition.verbs import POINTS_RECOMPUTED, POINTS_RULE_CHANGED
 
 SYNC_BATCH = 500
+HISTORY_PAGE = 10
 PERIODS = (DAY, WEEK, EVER)
 
 
@@ -141,8 +143,14 @@ def change_rule(actor: User, verb: str, change: RuleChange) -> points.Rule:
 def recompute(actor: User) -> SyncOutcome:
     """Rewrite the ledger from the log with today's points table (comms' choice, audited)."""
     with unit_of_work():
-        db.session.execute(sa.delete(PointsEntry))
         record(actor, POINTS_RECOMPUTED)
+    return rebuild_ledger()
+
+
+def rebuild_ledger() -> SyncOutcome:
+    """The ledger written again from the whole log, in the order things happened."""
+    with unit_of_work():
+        db.session.execute(sa.delete(PointsEntry))
     points.forget_rules()
     return sync()
 
@@ -158,20 +166,86 @@ def balance_of(user_id: int) -> Balance:
     return Balance(row.lifetime, row.spendable) if row else Balance(0, 0)
 
 
-def history(user_id: int, before: int | None = None, limit: int = 20) -> list[PointsEntry]:
-    """The person's ledger, newest first (``before``: an entry id to continue from)."""
+@dataclass(frozen=True)
+class HistoryLine:
+    """A ledger entry as the person reads it: why, how much, when, and what earned it."""
+
+    entry_id: int
+    label: str
+    points: int
+    reason: str | None
+    at: datetime
+    about: str | None  # the name of what earned it
+    link: tuple[str, dict] | None
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    lines: list[HistoryLine]
+    next_before: int | None  # the entry id to continue from, None at the end
+
+
+def points_history(user_id: int, before: int | None = None, limit: int = HISTORY_PAGE) -> HistoryPage:
+    """The person's ledger newest first, a page at a time (a query per kind of object shown)."""
     query = sa.select(PointsEntry).where(PointsEntry.user_id == user_id)
     if before:
         query = query.where(PointsEntry.id < before)
-    return list(db.session.scalars(query.order_by(PointsEntry.id.desc()).limit(limit)))
+    entries = list(db.session.scalars(query.order_by(PointsEntry.id.desc()).limit(limit + 1)))
+    more = len(entries) > limit
+    entries = entries[:limit]
+    names = _object_names(entries)
+    lines = [_history_line(entry, names) for entry in entries]
+    return HistoryPage(lines, entries[-1].id if more else None)
 
 
-def badges_of(user_id: int) -> list[BadgeAward]:
-    return list(
-        db.session.scalars(
-            sa.select(BadgeAward).where(BadgeAward.user_id == user_id).order_by(BadgeAward.earned_at.desc())
-        )
+def _object_names(entries: list[PointsEntry]) -> dict[tuple[str, int], str]:
+    names = {}
+    for object_type in {entry.object_type for entry in entries if entry.object_type}:
+        target = registry().audit_targets.get(object_type)
+        ids = {entry.object_id for entry in entries if entry.object_type == object_type}
+        if target is not None and target.endpoint:
+            rows = db.session.execute(
+                sa.select(target.model.id, target.name_column).where(target.model.id.in_(ids))
+            )
+            names.update({(object_type, row_id): name for row_id, name in rows})
+    return names
+
+
+def _history_line(entry: PointsEntry, names: dict) -> HistoryLine:
+    about = names.get((entry.object_type, entry.object_id))
+    target = registry().audit_targets.get(entry.object_type or "")
+    link = (target.endpoint, {target.id_argument: entry.object_id}) if about is not None else None
+    return HistoryLine(
+        entry.id, rule_label(entry.rule), entry.points, entry.reason, entry.earned_at, about, link
     )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the person's pages show of their recognition."""
+
+    balance: Balance
+    streak: streaks.StreakNow
+    badges: list["EarnedBadge"]
+
+
+def recognition_summary(user_id: int, now: datetime | None = None) -> Summary:
+    return Summary(balance_of(user_id), streak_now(user_id, now), badges_of(user_id))
+
+
+@dataclass(frozen=True)
+class EarnedBadge:
+    badge: Badge
+    earned_at: datetime
+
+
+def badges_of(user_id: int) -> list[EarnedBadge]:
+    """The person's badges, latest first (badges no feature declares any more are left out)."""
+    awards = db.session.scalars(
+        sa.select(BadgeAward).where(BadgeAward.user_id == user_id).order_by(BadgeAward.earned_at.desc())
+    )
+    known = registry().badges
+    return [EarnedBadge(known[award.badge], award.earned_at) for award in awards if award.badge in known]
 
 
 def streak_now(user_id: int, now: datetime | None = None) -> streaks.StreakNow:
