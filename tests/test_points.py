@@ -20,6 +20,7 @@ from blueprints.events import verbs as event_verbs
 from blueprints.notifications.models import Notification
 from blueprints.recognition import periods, points, services
 from blueprints.recognition.models import BadgeAward, FameEntry, PointsBalance, PointsEntry, Streak
+from blueprints.recognition.nudges import nudge_streaks
 from blueprints.recognition.services import RuleChange
 from tests.conftest import ON_POSTGRES
 
@@ -318,7 +319,7 @@ def test_weeks_in_a_row_make_a_streak_and_four_earn_its_badge(app, person, items
         )
         assert services.streak_now(person, MONDAY + timedelta(weeks=4)).weeks == 0
         act(person, content_verbs.CONTENT_LIKED, items[3], MONDAY + timedelta(weeks=3, days=6))
-        assert "streak_4" in {award.badge for award in services.badges_of(person)}
+        assert "streak_4" in {earned.badge.key for earned in services.badges_of(person)}
         act(person, content_verbs.CONTENT_LIKED, items[4], MONDAY + timedelta(weeks=6))  # a gap: starts again
         db.session.expire_all()
         streak = db.session.get(Streak, person)
@@ -365,3 +366,20 @@ def test_twenty_simultaneous_shares_never_pass_the_daily_cap(app, make_user, mak
     with app.app_context():
         assert sorted(entry.points for entry in ledger(person)) == [0] * 15 + [5] * 5
         assert lifetime(person) == 25 == ledger_sum(person)
+
+
+def test_a_streak_about_to_end_gets_one_gentle_word_from_thursday(app, person, items, make_user):
+    with app.app_context():
+        broken = make_user().id
+        for week in (0, 1):
+            act(person, content_verbs.CONTENT_LIKED, items[week], MONDAY + timedelta(weeks=week))
+        act(broken, content_verbs.CONTENT_LIKED, items[2], MONDAY)
+        next_monday, next_thursday = MONDAY + timedelta(weeks=2), MONDAY + timedelta(weeks=2, days=3)
+        assert nudge_streaks(next_monday) == 0
+        assert nudge_streaks(next_thursday) == 1
+        db.session.commit()
+        assert nudge_streaks(next_thursday + timedelta(days=1)) == 0  # once a week
+        notices = db.session.scalars(
+            sa.select(Notification).where(Notification.kind == "streak_at_risk")
+        ).all()
+        assert [(notice.user_id, notice.params) for notice in notices] == [(person, {"weeks": 2})]

@@ -2,6 +2,7 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from base.registry import CONSOLE_MENU, RECOGNITION_MENU, AuditTarget, Badge, Feature, NavEntry
 from blueprints.accounts.models import Role
@@ -11,6 +12,7 @@ from blueprints.recognition.catalogue import badge_label, rule_label
 from blueprints.recognition.cli import points_cli
 from blueprints.recognition.fame import neutral_text
 from blueprints.recognition.models import FameEntry
+from blueprints.recognition.nudges import STREAK_AT_RISK, nudge_streaks
 from blueprints.recognition.routes import bp
 from blueprints.recognition.services import on_activity
 from blueprints.recognition.streaks import has_had_streak
@@ -24,6 +26,7 @@ feature = Feature(
     commands=[points_cli],
     verbs=verbs.VERBS,
     activity_listeners=[on_activity],
+    sync_jobs=[nudge_streaks],
     navigation=[
         NavEntry(
             "recognition.fame",
@@ -61,6 +64,11 @@ feature = Feature(
         ),
     ],
     notifications={
+        STREAK_AT_RISK: lambda params: ngettext(
+            "You have been active %(num)s week in a row: one action this week keeps your streak going.",
+            "You have been active %(num)s weeks in a row: one action this week keeps your streak going.",
+            params["weeks"],
+        ),
         BADGE_EARNED: lambda params: _(
             "You earned the badge “%(badge)s”. Well done!", badge=badge_label(params["badge"])
         ),

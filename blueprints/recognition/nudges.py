@@ -38,5 +38,5 @@ def nudge_streaks(now: datetime | None = None) -> int:
         )
     ).all()
     for person, weeks in people:
-        notify(person, STREAK_AT_RISK, {"weeks": weeks}, link=("content.feed", {}))
+        notify(person, STREAK_AT_RISK, {"weeks": weeks}, link=("content.feed", {})).created_at = now
     return len(people)
