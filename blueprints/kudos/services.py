@@ -1,0 +1,212 @@
+"""Kudos: thanking a colleague for something concrete.
+
+Sending is one unit of work: the kudos, both people's activities (and so their points and
+badges), the recipient's notification and the wall of fame entry are saved together, or
+nothing is and KudosError says why. At most MAX_PER_DAY kudos per person and programme day,
+counted under a lock on the sender (their row on PostgreSQL, the write lock on SQLite), so
+kudos sent at the same instant cannot pass the limit together.
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from base.database import db, unit_of_work, utcnow
+from base.registry import DAY
+from base.web import MAX_INT
+from blueprints.accounts.models import User
+from blueprints.activity.services import record
+from blueprints.kudos import verbs
+from blueprints.kudos.models import Kudos
+from blueprints.notifications.services import notify
+from blueprints.recognition.fame import celebrate
+from blueprints.recognition.periods import bounds
+
+MAX_PER_DAY = 5
+MESSAGE_MAX = 280
+SEARCH_RESULTS = 10
+SEARCH_MIN, SEARCH_MAX = 2, 100  # characters of a search
+RECEIVED_NOTICE = "kudos_received"
+FROM_COMMS, FROM_MANAGER = "comms", "manager"
+
+
+class KudosError(Exception):
+    """A refused kudos, with a message for the person and the form field it is about."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# --- Finding the colleague to thank ----------------------------------------------------
+
+
+def _like_pattern(text: str) -> str:
+    """Text matched literally inside a LIKE pattern (with ESCAPE '\\')."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_people(viewer_id: int, text: str, limit: int = SEARCH_RESULTS) -> tuple[list[User], bool]:
+    """Active colleagues (not the viewer) whose name has a word starting with ``text``, or whose
+    e-mail address starts with it; at most ``limit``, by name, and whether there are more."""
+    text = " ".join(text.split()).lower()[:SEARCH_MAX]
+    if len(text) < SEARCH_MIN:
+        return [], False
+    pattern = _like_pattern(text)
+    name, email = sa.func.lower(User.display_name), sa.func.lower(User.email)
+    found = list(
+        db.session.scalars(
+            sa.select(User)
+            .where(
+                User.active.is_(True),
+                User.id != viewer_id,
+                sa.or_(
+                    name.like(f"{pattern}%", escape="\\"),
+                    name.like(f"% {pattern}%", escape="\\"),
+                    email.like(f"{pattern}%", escape="\\"),
+                ),
+            )
+            .order_by(User.display_name, User.id)
+            .limit(limit + 1)
+        )
+    )
+    return found[:limit], len(found) > limit
+
+
+def recipient_choices(viewer_id: int, text: str, chosen_id: int | None = None) -> tuple[list[User], bool]:
+    """The colleagues to choose from: the search's matches, with the one already chosen first."""
+    people, more = search_people(viewer_id, text)
+    if (
+        chosen_id
+        and 0 < chosen_id <= MAX_INT
+        and chosen_id != viewer_id
+        and all(person.id != chosen_id for person in people)
+    ):
+        chosen = db.session.get(User, chosen_id)
+        if chosen is not None and chosen.active:
+            people = [chosen, *people]
+    return people, more
+
+
+# --- Sending ----------------------------------------------------------------------------
+
+
+def _locked_sender(sender_id: int) -> User:
+    """Start a transaction holding the sender's lock (before the day's count is read)."""
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("sending kudos needs a session without pending changes")
+    db.session.rollback()  # only reads to end
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(sa.text("BEGIN IMMEDIATE"))
+    db.session.execute(sa.select(User.id).where(User.id == sender_id).with_for_update())
+    return db.session.get_one(User, sender_id, populate_existing=True)
+
+
+def sent_between(sender_id: int, start: datetime, end: datetime) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Kudos.id)).where(
+            Kudos.sender_id == sender_id, Kudos.created_at >= start, Kudos.created_at < end
+        )
+    )
+
+
+def left_today(sender_id: int, now: datetime | None = None) -> int:
+    """How many more kudos the person may send this programme day."""
+    start, end = bounds(DAY, now or utcnow())
+    return max(MAX_PER_DAY - sent_between(sender_id, start, end), 0)
+
+
+def send(sender: User, recipient_id: int | None, message: str, now: datetime | None = None) -> Kudos:
+    """Thank a colleague: the recipient is told, both get the activity, and it goes on the wall
+    of fame. Marked as from comms or from the recipient's manager, as they are at sending time."""
+    now = now or utcnow()
+    message = (message or "").strip()
+    if not message:
+        raise KudosError(_l("Say what you are thanking them for."), "message")
+    if len(message) > MESSAGE_MAX:
+        raise KudosError(_l("Keep it to %(num)s characters.", num=MESSAGE_MAX), "message")
+    if not recipient_id:
+        raise KudosError(_l("Choose the colleague to thank: search by name or e-mail."), "recipient")
+    if recipient_id == sender.id:
+        raise KudosError(_l("Kudos are for thanking a colleague, not yourself."), "recipient")
+    sender = _locked_sender(sender.id)
+    with unit_of_work():
+        recipient = db.session.get(User, recipient_id)
+        if recipient is None or not recipient.active:
+            raise KudosError(_l("Choose the colleague to thank from the list."), "recipient")
+        start, end = bounds(DAY, now)
+        if sent_between(sender.id, start, end) >= MAX_PER_DAY:
+            raise KudosError(
+                _l(
+                    "You have sent %(num)s kudos today, the most for one day: thank more colleagues tomorrow.",
+                    num=MAX_PER_DAY,
+                )
+            )
+        kudos = Kudos(
+            sender_id=sender.id,
+            recipient_id=recipient.id,
+            message=message,
+            from_comms=sender.is_comms,
+            from_manager=recipient.manager_id == sender.id,
+            created_at=now,
+        )
+        db.session.add(kudos)
+        db.session.flush()
+        record(sender, verbs.KUDOS_SENT, "kudos", kudos.id, at=now)
+        record(recipient, verbs.KUDOS_RECEIVED, "kudos", kudos.id, {"from": sender.id}, at=now)
+        mark = FROM_MANAGER if kudos.from_manager else FROM_COMMS if kudos.from_comms else ""
+        notify(
+            recipient,
+            RECEIVED_NOTICE,
+            {"sender": sender.display_name, "message": message, "from": mark},
+            link=("kudos.index", {}),
+        )
+        celebrate(
+            "kudos",
+            recipient.id,
+            f"kudos:{kudos.id}",
+            {"message": message},
+            None,
+            now,
+            other_user_id=sender.id,
+        )
+    return kudos
+
+
+# --- What pages read --------------------------------------------------------------------
+
+
+def kudos_received(user_id: int, limit: int = 5) -> list[Kudos]:
+    """The latest kudos the person received, newest first, with their senders."""
+    return list(
+        db.session.scalars(
+            sa.select(Kudos)
+            .where(Kudos.recipient_id == user_id)
+            .options(joinedload(Kudos.sender))
+            .order_by(Kudos.created_at.desc(), Kudos.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def kudos_sent(user_id: int, limit: int = 5) -> list[Kudos]:
+    """The latest kudos the person sent, newest first, with their recipients."""
+    return list(
+        db.session.scalars(
+            sa.select(Kudos)
+            .where(Kudos.sender_id == user_id)
+            .options(joinedload(Kudos.recipient))
+            .order_by(Kudos.created_at.desc(), Kudos.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def kudos_received_count(user_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Kudos.id)).where(Kudos.recipient_id == user_id))
+
+
+def kudos_sent_count(user_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Kudos.id)).where(Kudos.sender_id == user_id))
