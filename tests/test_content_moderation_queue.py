@@ -68,7 +68,7 @@ def test_one_suggestion_approved_from_its_card_without_opening_it(client, queue,
     assert response.status_code == 303 and response.headers["Location"] == "/admin/moderation"
     assert states(app)["First idea"] == (Status.PUBLISHED, None)
     assert states(app)["Second idea"] == (Status.PENDING, None)
-    assert kinds_of(app, sam.id) == ["suggestion_approved"]
+    assert kinds_of(app, sam.id) == ["badge_earned", "suggestion_approved"]  # the first earns a badge
     assert "1 suggestion published; its author has been told." in text(client.get("/admin/moderation"))
 
 
@@ -100,7 +100,7 @@ def test_several_approved_at_once(client, queue, app):
         "Second idea": Status.PENDING,
         "Third idea": Status.PUBLISHED,
     }
-    assert kinds_of(app, sam.id) == ["suggestion_approved", "suggestion_approved"]
+    assert kinds_of(app, sam.id) == ["badge_earned", "suggestion_approved", "suggestion_approved"]
     assert "2 suggestions published; their authors have been told." in text(client.get("/admin/moderation"))
 
 

@@ -92,7 +92,11 @@ def test_an_approval_publishes_the_edited_suggestion_and_tells_the_suggester(app
             suggester.id,
         )
         assert (item.texts_for("linkedin"), item.texts_for("x")) == (["First angle", "Second angle"], [])
-        notice = db.session.scalar(sa.select(Notification).where(Notification.user_id == suggester.id))
+        notice = db.session.scalar(
+            sa.select(Notification).where(
+                Notification.user_id == suggester.id, Notification.kind != "badge_earned"
+            )
+        )
         assert (notice.kind, notice.params, notice.link_endpoint, notice.link_values) == (
             "suggestion_approved",
             {"title": "Edited"},

@@ -453,7 +453,7 @@ def test_the_review_page_shows_the_decision_once_taken(app, client, signed_in, m
 def test_a_contribution_is_seen_by_its_author_and_comms_and_by_everyone_once_validated(
     app, client, signed_in, auth, make_user, make_contribution
 ):
-    author = make_user(display_name="Zoe Hidden", anonymous_on_boards=True)
+    author = make_user(display_name="Zoe Hidden", anonymous_on_boards=True, language="en")
     pending = make_contribution(author.id, title="Pending talk")
     validated = make_contribution(author.id, title="Validated talk", status=ContributionStatus.VALIDATED)
     signed_in(language="en")

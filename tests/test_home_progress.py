@@ -100,7 +100,7 @@ def test_employee_home_shows_their_progress_not_the_programme_rate(
         log(app, make_user().id, "content_liked")
     page = text(client.get("/"))
     assert "colleagues took part" not in page and "The programme this week" not in page
-    progress = page[page.index("Your progress") : page.index("New notifications")]
+    progress = page[page.index("Your progress") : page.index("Your recognition")]
     assert "Your progress 1 action in the last 7 days 2 since you joined Recently" in words(progress)
     assert f'Shared:</strong>\n        <a href="/content/{item_id}" lang="fr">Our new office</a>' in progress
     assert progress.count("<li>") == 2  # the click on my link is not something I did

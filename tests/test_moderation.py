@@ -164,7 +164,8 @@ def test_approving_publishes_the_edited_suggestion_and_tells_the_suggester(
         "A trade magazine on our street lights.",
     )
     assert item.texts_for("x") == ["Our street lights in the press"]
-    received, notice = notifications_of(app, suggester.id)
+    received, badge, notice = notifications_of(app, suggester.id)  # the first published earns a badge
+    assert (badge.kind, badge.params) == ("badge_earned", {"badge": "first_suggestion"})
     assert received.kind == "suggestion_received"
     assert notice.kind == "suggestion_approved" and (notice.link_endpoint, notice.link_values) == (
         "content.item",

@@ -166,6 +166,19 @@ SAMPLES = {
     "event_cancelled": ({"title": EVENT}, [EVENT]),
     "event_changed": ({"title": EVENT, "starts_at": WHEN}, [EVENT, "2030"]),
     "event_reminder": ({"title": EVENT, "starts_at": WHEN}, [EVENT, "2030"]),
+    "badge_earned": ({"badge": "first_share"}, []),
+    "streak_at_risk": ({"weeks": 3}, ["3"]),
+    "redemption_delivered": ({"title_fr": "Tasse", "title_en": "Tasse"}, ["Tasse"]),
+    "redemption_cancelled": ({"title_fr": "Tasse", "title_en": "Tasse", "points": 40}, ["Tasse", "40"]),
+    "contribution_validated": ({"title": "Talk at Lyon school"}, ["Talk at Lyon school"]),
+    "contribution_declined": (
+        {"title": "Talk at Lyon school", "reason": "Not public"},
+        ["Talk at Lyon school", "Not public"],
+    ),
+    "kudos_received": (
+        {"sender": "Zoé Martin", "message": "Thanks for the demo", "from": ""},
+        ["Zoé Martin", "Thanks for the demo"],
+    ),
 }
 
 

@@ -32,6 +32,21 @@ PAGES = {
     "/admin/events/new": Role.COMMS,
     "/admin/users": Role.ADMIN,
     "/admin/users/new": Role.ADMIN,
+    "/me/points": Role.EMPLOYEE,
+    "/points/counter": Role.EMPLOYEE,
+    "/fame": Role.EMPLOYEE,
+    "/badges": Role.EMPLOYEE,
+    "/badges/first_share": Role.EMPLOYEE,
+    "/admin/points": Role.COMMS,
+    "/admin/points/recompute": Role.COMMS,
+    "/admin/points/event_registered": Role.COMMS,
+    "/admin/fame": Role.COMMS,
+    "/rewards": Role.EMPLOYEE,
+    "/admin/rewards": Role.COMMS,
+    "/admin/rewards/new": Role.COMMS,
+    "/contributions": Role.EMPLOYEE,
+    "/kudos": Role.EMPLOYEE,
+    "/admin/contributions": Role.COMMS,
 }
 # Routes that are not pages of their own (actions, files) or answer 404 unless configured.
 NOT_PAGES = {
@@ -71,9 +86,28 @@ NOT_PAGES = {
     "/admin/events/<int:event_id>/attendance",
     "/admin/events/<int:event_id>/attendance.csv",
     "/content/<int:item_id>/preview.jpg",
+    "/badges/<key>",
+    "/admin/points/<verb>",
+    "/admin/points/<verb>/row",
+    "/admin/fame/<int:entry_id>/feature",
+    "/admin/fame/<int:entry_id>/hide",
+    "/rewards/<int:reward_id>/redeem",
+    "/admin/rewards/<int:reward_id>/edit",
+    "/admin/rewards/<int:reward_id>/active",
+    "/admin/rewards/redemptions/<int:redemption_id>/deliver",
+    "/admin/rewards/redemptions/<int:redemption_id>/cancel",
+    "/contributions/<int:contribution_id>",
+    "/kudos/people",
+    "/admin/contributions/<int:contribution_id>",
+    "/admin/contributions/<int:contribution_id>/validate",
+    "/admin/contributions/<int:contribution_id>/decline",
 }
 # Pages of the matrix that stand for a route with a parameter.
-SAMPLES = {"/personae/messenger"}
+SAMPLES = {
+    "/personae/messenger",
+    "/badges/first_share",
+    "/admin/points/event_registered",
+}
 ADMIN_ACTIONS = ["/admin/users/{id}/role", "/admin/users/{id}/active"]
 
 

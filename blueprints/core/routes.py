@@ -34,6 +34,9 @@ from blueprints.profile.services import profile_complete
 from blueprints.profile.services import set_language as remember_language
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import latest_result
+from blueprints.recognition.services import balance_of, recognition_summary
+from blueprints.rewards.catalogue import reward_title
+from blueprints.rewards.services import reward_within_reach
 
 bp = Blueprint("core", __name__)
 
@@ -79,6 +82,7 @@ def layout_helpers():
         "navigation": navigation,
         "unread_notifications": lambda: unread_count(current_user),
         "notification_text": message_text,
+        "current_points": lambda: balance_of(current_user.id),
     }
 
 
@@ -111,6 +115,9 @@ def home():
         personae=PERSONA_BY_KEY,
         feed_preview=feed_page(current_user, Filters(), Cursor(utcnow())).cards[:HOME_FEED_ITEMS],
         events=home_events(current_user, utcnow()),
+        recognition=recognition_summary(current_user.id),
+        reward=reward_within_reach(current_user.id),
+        reward_title=reward_title,
     )
 
 

@@ -21,11 +21,14 @@ from blueprints.auth.services import DEMO_PASSWORD
 from blueprints.demo.content_seed import seed_content
 from blueprints.demo.data_files import load
 from blueprints.demo.events_seed import seed_events
+from blueprints.demo.recognition_seed import seed_recognition
+from blueprints.notifications.models import Notification
 from blueprints.notifications.services import notify
 from blueprints.profile.services import profile_complete
 from blueprints.quiz.personae import PERSONA_KEYS
 from blueprints.quiz.questions import QUESTIONS
 from blueprints.quiz.services import save_result
+from blueprints.recognition.badges import BADGE_EARNED
 
 HISTORY_WEEKS = 12
 QUIZ_SKIPPED = 0.2  # share of people who have not taken the quiz
@@ -60,6 +63,8 @@ def seed_demo(now: datetime | None = None) -> dict[str, int]:
     seed_events(rng, people, now)
     seed_notifications(people, now)
     db.session.commit()
+    seed_recognition(people, now)  # through the features' services, which commit
+    settle_old_badge_notices(now)
     return {"people": len(people), "activities": activities}
 
 
@@ -200,3 +205,13 @@ def seed_notifications(people: list[User], now: datetime) -> None:
         notification.created_at = person.created_at
         if person.email != "employee@example.com" or profile_complete(person):
             notification.read_at = person.created_at + timedelta(days=1)
+
+
+def settle_old_badge_notices(now: datetime) -> None:
+    """Badges of the seeded history were told when earned: those older than a week are read."""
+    db.session.execute(
+        sa.update(Notification)
+        .where(Notification.kind == BADGE_EARNED, Notification.created_at < now - timedelta(weeks=1))
+        .values(read_at=now)
+    )
+    db.session.commit()

@@ -23,6 +23,9 @@ class ProfileForm(FlaskForm):
     directory_opt_in = BooleanField(
         _l("List me in the directory of my ambassador profiles, so colleagues can find me")
     )
+    anonymous_on_boards = BooleanField(
+        _l("Show me as “an ambassador” on public boards (wall of fame, badge holders, leaderboards)")
+    )
 
     def __init__(self, departments, sites, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,15 +1,20 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from base.extensions import limiter
 from base.i18n import reading_languages
+from base.web import wants_fragment
 from blueprints.accounts.labels import ROLE_LABELS
 from blueprints.auth.sessions import renew_session
+from blueprints.contributions.catalogue import STATUS_LABELS as CONTRIBUTION_STATUSES
+from blueprints.contributions.services import contributions_of
+from blueprints.kudos.services import kudos_received
 from blueprints.profile import services
 from blueprints.profile.forms import NOT_SET, PasswordForm, ProfileForm
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import history as quiz_history
+from blueprints.recognition.services import points_history, recognition_summary
 
 bp = Blueprint("profile", __name__)
 
@@ -23,6 +28,7 @@ def profile_form() -> ProfileForm:
         "language": current_user.language or current_app.config["DEFAULT_LANGUAGE"],
         "timezone": current_user.timezone or current_app.config["DEFAULT_TIMEZONE"],
         "directory_opt_in": current_user.directory_opt_in,
+        "anonymous_on_boards": current_user.anonymous_on_boards,
         "content_languages": reading_languages(current_user),
     }
     return ProfileForm(services.departments(), services.sites(), prefix="profile", data=defaults)
@@ -36,8 +42,22 @@ def render_profile(form: ProfileForm, password_form: PasswordForm, status: int =
         role_label=ROLE_LABELS[current_user.role],
         quiz_history=quiz_history(current_user.id),
         personae=PERSONA_BY_KEY,
+        recognition=recognition_summary(current_user.id),
+        history=points_history(current_user.id),
+        contributions=contributions_of(current_user.id),
+        contribution_statuses=CONTRIBUTION_STATUSES,
+        received_kudos=kudos_received(current_user.id),
     )
     return page, status
+
+
+@bp.route("/me/points")
+def points_page():
+    """More of the person's points history (htmx appends it; without JavaScript, a page)."""
+    history = points_history(current_user.id, before=request.args.get("before", type=int))
+    if wants_fragment():
+        return render_template("profile/_points_history.html", history=history)
+    return render_template("profile/points.html", history=history)
 
 
 @bp.route("/me", methods=["GET", "POST"])
@@ -53,6 +73,7 @@ def me():
             timezone=form.timezone.data,
             directory_opt_in=form.directory_opt_in.data,
             content_languages=form.content_languages.data,
+            anonymous_on_boards=form.anonymous_on_boards.data,
         )
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("profile.me"))

@@ -33,6 +33,7 @@ def update_profile(
     timezone: str,
     directory_opt_in: bool,
     content_languages: list[str] | None = None,
+    anonymous_on_boards: bool = False,
 ):
     """Save the profile; 0 for department or site means none, no content language means the
     interface language."""
@@ -42,6 +43,7 @@ def update_profile(
     user.language = language
     user.timezone = timezone
     user.directory_opt_in = directory_opt_in
+    user.anonymous_on_boards = anonymous_on_boards
     user.content_languages = sorted(content_languages or [])
     record(user, verbs.PROFILE_UPDATED, "user", user.id)
     if profile_complete(user):  # what the welcome notification asked for is done

@@ -25,10 +25,12 @@ from base.database import db, utcnow
 from blueprints.accounts.models import Role, User
 from blueprints.content.catalogue import Status
 from blueprints.content.models import CharterAcceptance, ContentItem
+from blueprints.contributions.models import Contribution, ContributionStatus
 from blueprints.demo.seed import seed_demo
 from blueprints.events import services as event_services
 from blueprints.events.models import Event
 from blueprints.quiz.models import QuizResult
+from blueprints.rewards.models import Reward
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.conftest import base_config, csrf_token, empty_all_tables
 
@@ -103,6 +105,23 @@ VISITS = [
     Visit("new-person", "admin", "/admin/users/new"),
     Visit("new-person-errors", "admin", "/admin/users/new", action="submit"),
     Visit("person-created", "admin", "/admin/users/new", action="create-person"),
+    Visit("fame", "newcomer", "/fame"),
+    Visit("badges", "newcomer", "/badges"),
+    Visit("badge", "ambassador", "/badges/first_share"),
+    Visit("points-history", "ambassador", "/me/points"),
+    Visit("rewards", "newcomer", "/rewards"),
+    Visit("redeem", "ambassador", "/rewards/{reward}/redeem"),
+    Visit("contributions", "newcomer", "/contributions"),
+    Visit("contribution", "newcomer", "/contributions/{contribution}"),
+    Visit("kudos", "newcomer", "/kudos?q=a"),
+    Visit("points-table", "comms", "/admin/points"),
+    Visit("points-rule", "comms", "/admin/points/event_registered"),
+    Visit("points-recompute", "comms", "/admin/points/recompute"),
+    Visit("fame-console", "comms", "/admin/fame"),
+    Visit("rewards-console", "comms", "/admin/rewards"),
+    Visit("reward-editor", "comms", "/admin/rewards/{reward}/edit"),
+    Visit("contributions-console", "comms", "/admin/contributions"),
+    Visit("contribution-review", "comms", "/admin/contributions/{pending_contribution}"),
 ]
 
 
@@ -179,7 +198,15 @@ def demo_ids() -> dict:
     persona = db.session.scalar(
         sa.select(QuizResult.primary_persona).where(QuizResult.user_id == ambassador.id)
     )
+    reward = db.session.scalar(sa.select(Reward.id).where(Reward.stock.is_not(None)).order_by(Reward.cost))
+    contributions = {
+        status: db.session.scalar(sa.select(Contribution.id).where(Contribution.status == status))
+        for status in (ContributionStatus.VALIDATED, ContributionStatus.PENDING)
+    }
     return {
+        "reward": reward,
+        "contribution": contributions[ContributionStatus.VALIDATED],
+        "pending_contribution": contributions[ContributionStatus.PENDING],
         "item": item.id,
         "suggestion": suggestion,
         "full_event": full_event.id,
@@ -458,6 +485,15 @@ VALIDATED = [
     ("comms", "/admin/personae", {}),
     ("admin", "/admin/users", {}),
     ("admin", "/admin/users/new", {}),
+    ("newcomer", "/fame", {}),
+    ("newcomer", "/badges", {}),
+    ("newcomer", "/rewards", {}),
+    ("newcomer", "/contributions", {}),
+    ("newcomer", "/kudos?q=a", {}),
+    ("comms", "/admin/points", {}),
+    ("comms", "/admin/fame", {}),
+    ("comms", "/admin/rewards", {}),
+    ("comms", "/admin/contributions", {}),
 ]
 
 
