@@ -52,6 +52,28 @@ def unit_of_work() -> Iterator[None]:
     db.session.commit()
 
 
+def begin_locked_transaction(action: str) -> None:
+    """End the reads so far and start a transaction whose locks hold until commit or rollback:
+    the database's write lock on SQLite (``BEGIN IMMEDIATE``); on PostgreSQL, the row or table
+    locks the caller takes next (``locked_row``).
+
+    The locks must come before any read the action depends on. Changes pending in the session
+    would be lost, or saved outside the locks: calling this with any is a programming error.
+    """
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError(f"{action} needs a session without pending changes: commit or roll back first")
+    db.session.rollback()  # only reads to end
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(sa.text("BEGIN IMMEDIATE"))
+
+
+def locked_row(model, row_id: int):
+    """A row read afresh and locked until the transaction ends (a row lock on PostgreSQL)."""
+    return db.session.scalar(
+        sa.select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
+    )
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

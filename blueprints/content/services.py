@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from base.database import db, unit_of_work, utcnow
+from base.database import begin_locked_transaction, db, unit_of_work, utcnow
 from base.links import public_url
 from base.vocabularies import SHARE_NETWORKS
 from blueprints.accounts.models import Role, User
@@ -122,12 +122,8 @@ def publish_charter(author: User, body_fr: str, body_en: str) -> Charter:
 def _lock_charters() -> None:
     """Start a transaction holding the charters' write lock until commit or rollback: the
     table lock on PostgreSQL (readers go on), the database's write lock on SQLite."""
-    if db.session.new or db.session.dirty or db.session.deleted:
-        raise RuntimeError("_lock_charters() needs a session without pending changes")
-    db.session.rollback()  # only reads to end: the lock must come before reading the versions
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(sa.text("BEGIN IMMEDIATE"))
-    else:
+    begin_locked_transaction("_lock_charters()")  # before reading the versions
+    if db.engine.dialect.name == "postgresql":
         db.session.execute(sa.text(f"LOCK TABLE {Charter.__tablename__} IN EXCLUSIVE MODE"))
 
 

@@ -19,7 +19,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from base.database import db, unit_of_work, utcnow
+from base.database import begin_locked_transaction, db, unit_of_work, utcnow
 from blueprints.accounts.models import Role, User
 from blueprints.activity.services import record
 from blueprints.contributions import verbs
@@ -158,13 +158,8 @@ def declare(person: User, declaration: Declaration, now: datetime | None = None)
 
 
 def _begin_writing() -> None:
-    """End the reads so far and start a transaction that holds the write lock on SQLite
-    (PostgreSQL locks the rows updated). Pending changes would be lost: none may be left."""
-    if db.session.new or db.session.dirty or db.session.deleted:
-        raise RuntimeError("a review needs a session without pending changes: commit or roll back first")
-    db.session.rollback()
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(sa.text("BEGIN IMMEDIATE"))
+    """The write lock on SQLite (PostgreSQL locks the rows updated)."""
+    begin_locked_transaction("a review")
 
 
 def _decide(reviewer: User, contribution_id: int, status: ContributionStatus, now: datetime, **values):

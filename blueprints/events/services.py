@@ -22,7 +22,7 @@ from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from base.database import db, unit_of_work, utcnow
+from base.database import begin_locked_transaction, db, locked_row, unit_of_work, utcnow
 from blueprints.accounts.models import User
 from blueprints.activity.services import record
 from blueprints.events import verbs
@@ -114,25 +114,9 @@ class UpdateOutcome:
 
 
 def locked_event(event_id: int) -> Event | None:
-    """Start a transaction that holds the event's lock until commit or rollback.
-
-    The lock must come before any read the change depends on, so the transaction of earlier
-    reads is ended first. Changes pending in the session would be lost, or saved outside the
-    lock: calling this with any is a programming error.
-    """
-    if db.session.new or db.session.dirty or db.session.deleted:
-        raise RuntimeError(
-            "locked_event() needs a session without pending changes: commit or roll back first"
-        )
-    db.session.rollback()  # only reads to end
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(sa.text("BEGIN IMMEDIATE"))
-    return db.session.scalar(
-        sa.select(Event)
-        .where(Event.id == event_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    """Start a transaction that holds the event's lock until commit or rollback."""
+    begin_locked_transaction("locked_event()")
+    return locked_row(Event, event_id)
 
 
 def event_link(event: Event) -> tuple[str, dict]:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from base.database import db, unit_of_work, utcnow
+from base.database import begin_locked_transaction, db, locked_row, unit_of_work, utcnow
 from base.registry import DAY
 from base.web import MAX_INT
 from blueprints.accounts.models import User
@@ -95,13 +95,8 @@ def recipient_choices(viewer_id: int, text: str, chosen_id: int | None = None) -
 
 def _locked_sender(sender_id: int) -> User:
     """Start a transaction holding the sender's lock (before the day's count is read)."""
-    if db.session.new or db.session.dirty or db.session.deleted:
-        raise RuntimeError("sending kudos needs a session without pending changes")
-    db.session.rollback()  # only reads to end
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(sa.text("BEGIN IMMEDIATE"))
-    db.session.execute(sa.select(User.id).where(User.id == sender_id).with_for_update())
-    return db.session.get_one(User, sender_id, populate_existing=True)
+    begin_locked_transaction("sending kudos")
+    return locked_row(User, sender_id)
 
 
 def sent_between(sender_id: int, start: datetime, end: datetime) -> int:

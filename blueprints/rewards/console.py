@@ -76,39 +76,37 @@ def set_active(reward_id: int):
     return redirect(url_for("console.rewards.index"), 303)
 
 
-@bp.post("/rewards/redemptions/<int:redemption_id>/deliver")
-def deliver(redemption_id: int):
+def _handle_redemption(redemption_id: int, action, done):
+    """Deliver or cancel a redemption, then say what was done (``done(title, name)``) or why not."""
     services.find_redemption(redemption_id) or abort(404)
     try:
-        redemption = services.deliver(current_user, redemption_id)
+        redemption = action(current_user, redemption_id)
     except services.RewardError as refusal:
         flash(str(refusal), "error")
     else:
-        flash(
-            _(
-                "“%(title)s” is marked delivered to %(name)s, who was told.",
-                title=reward_title(redemption.reward).text,
-                name=redemption.user.display_name,
-            ),
-            "success",
-        )
+        flash(done(reward_title(redemption.reward).text, redemption.user.display_name), "success")
     return redirect(url_for("console.rewards.index"), 303)
+
+
+@bp.post("/rewards/redemptions/<int:redemption_id>/deliver")
+def deliver(redemption_id: int):
+    return _handle_redemption(
+        redemption_id,
+        services.deliver,
+        lambda title, name: _(
+            "“%(title)s” is marked delivered to %(name)s, who was told.", title=title, name=name
+        ),
+    )
 
 
 @bp.post("/rewards/redemptions/<int:redemption_id>/cancel")
 def cancel(redemption_id: int):
-    services.find_redemption(redemption_id) or abort(404)
-    try:
-        redemption = services.cancel(current_user, redemption_id)
-    except services.RewardError as refusal:
-        flash(str(refusal), "error")
-    else:
-        flash(
-            _(
-                "The redemption of “%(title)s” is cancelled: %(name)s has the points back, and was told.",
-                title=reward_title(redemption.reward).text,
-                name=redemption.user.display_name,
-            ),
-            "success",
-        )
-    return redirect(url_for("console.rewards.index"), 303)
+    return _handle_redemption(
+        redemption_id,
+        services.cancel,
+        lambda title, name: _(
+            "The redemption of “%(title)s” is cancelled: %(name)s has the points back, and was told.",
+            title=title,
+            name=name,
+        ),
+    )

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy.orm import joinedload
 
-from base.database import db, unit_of_work, utcnow
+from base.database import begin_locked_transaction, db, locked_row, unit_of_work, utcnow
 from blueprints.accounts.models import User
 from blueprints.activity.services import record
 from blueprints.notifications.services import notify
@@ -95,32 +95,6 @@ class RewardChanges:
             setattr(reward, field.name, getattr(self, field.name))
 
 
-def _start_locked() -> None:
-    """Start a transaction in which the locks taken next are held until commit or rollback.
-
-    Locks must come before any read the action depends on, so the transaction of earlier reads
-    is ended first. Changes pending in the session would be lost, or saved outside the locks:
-    calling this with any is a programming error.
-    """
-    if db.session.new or db.session.dirty or db.session.deleted:
-        raise RuntimeError(
-            "a rewards action needs a session without pending changes: commit or roll back first"
-        )
-    db.session.rollback()  # only reads to end
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(sa.text("BEGIN IMMEDIATE"))
-
-
-def _locked(model, object_id: int):
-    """A row locked until the transaction ends (a row lock on PostgreSQL), read afresh."""
-    return db.session.scalar(
-        sa.select(model)
-        .where(model.id == object_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-
-
 # --- The person's actions -------------------------------------------------------
 
 
@@ -128,10 +102,10 @@ def redeem(user: User, reward_id: int) -> Redemption:
     """Spend the reward's cost from the person's spendable points; for a consumable reward, take
     one from the stock. Refused when the reward is gone, out of stock, or too dear."""
     user_id = user.id
-    _start_locked()
+    begin_locked_transaction("a rewards action")
     with unit_of_work():
         balance = locked_balance(user_id)  # first the balance, then the reward: always in this order
-        reward = _locked(Reward, reward_id)
+        reward = locked_row(Reward, reward_id)
         if reward is None or not reward.active:
             raise RewardError(_l("This reward is no longer offered. Nothing was spent."))
         title = reward_title(reward).text
@@ -161,7 +135,7 @@ def redeem(user: User, reward_id: int) -> Redemption:
 
 def _pending(redemption_id: int) -> Redemption:
     """The redemption, locked, while it waits to be handled (the caller started the locks)."""
-    redemption = _locked(Redemption, redemption_id)
+    redemption = locked_row(Redemption, redemption_id)
     if redemption is None:
         raise RewardError(_l("This redemption does not exist."))
     if redemption.status != RedemptionStatus.PENDING:
@@ -172,7 +146,7 @@ def _pending(redemption_id: int) -> Redemption:
 def deliver(actor: User, redemption_id: int) -> Redemption:
     """Mark a redemption delivered and tell the person; a symbolic reward goes on the wall of fame."""
     actor_id = actor.id
-    _start_locked()
+    begin_locked_transaction("a rewards action")
     with unit_of_work():
         redemption = _pending(redemption_id)
         redemption.status = RedemptionStatus.DELIVERED
@@ -198,7 +172,7 @@ def cancel(actor: User, redemption_id: int) -> Redemption:
     """Cancel a pending redemption: the person gets the points back (spendable), the stock its
     item back, and the person is told."""
     actor_id = actor.id
-    _start_locked()
+    begin_locked_transaction("a rewards action")
     with unit_of_work():
         redemption = _pending(redemption_id)
         # The balances in the order of their ids (the comms person's too: recording the action
@@ -206,7 +180,7 @@ def cancel(actor: User, redemption_id: int) -> Redemption:
         for user_id in sorted({actor_id, redemption.user_id}):
             locked_balance(user_id)
         balance = db.session.get(PointsBalance, redemption.user_id)
-        reward = _locked(Reward, redemption.reward_id)
+        reward = locked_row(Reward, redemption.reward_id)
         balance.redeemed -= redemption.cost
         if reward.kind == RewardKind.CONSUMABLE and reward.stock is not None:
             reward.stock += 1
@@ -249,9 +223,9 @@ def update_reward(actor: User, reward_id: int, changes: RewardChanges) -> Reward
     reason = changes.refusal()
     if reason:
         raise RewardError(reason)
-    _start_locked()
+    begin_locked_transaction("a rewards action")
     with unit_of_work():
-        reward = _locked(Reward, reward_id)
+        reward = locked_row(Reward, reward_id)
         if reward is None:
             raise RewardError(_l("This reward does not exist."))
         changes.apply_to(reward)
@@ -261,9 +235,9 @@ def update_reward(actor: User, reward_id: int, changes: RewardChanges) -> Reward
 
 def set_active(actor: User, reward_id: int, active: bool) -> Reward:
     """Retire a reward from the catalogue, or offer it again; pending redemptions stay as they are."""
-    _start_locked()
+    begin_locked_transaction("a rewards action")
     with unit_of_work():
-        reward = _locked(Reward, reward_id)
+        reward = locked_row(Reward, reward_id)
         if reward is None:
             raise RewardError(_l("This reward does not exist."))
         if reward.active != active:
