@@ -194,7 +194,9 @@ def validate(
         person = contribution.user
         record(person, verbs.CONTRIBUTION_VALIDATED, "contribution", contribution.id, at=now)
         record(reviewer, verbs.CONTRIBUTION_REVIEW_VALIDATED, "contribution", contribution.id, at=now)
-        notify(person, VALIDATED_NOTICE, {"title": contribution.title}, link=contribution_link(contribution))
+        notify(
+            person, VALIDATED_NOTICE, {"title": contribution.title}, link=contribution_link(contribution)
+        ).created_at = now
         entry = celebrate(
             "contribution",
             person.id,
@@ -229,7 +231,7 @@ def decline(reviewer: User, contribution_id: int, reason: str, now: datetime | N
             DECLINED_NOTICE,
             {"title": contribution.title, "reason": reason},
             link=contribution_link(contribution),
-        )
+        ).created_at = now
     return contribution
 
 

@@ -17,10 +17,14 @@ from blueprints.admin import verbs as admin_verbs
 from blueprints.auth import verbs as auth_verbs
 from blueprints.content import verbs as content_verbs
 from blueprints.content.models import ContentItem
+from blueprints.contributions import verbs as contributions_verbs
 from blueprints.events import verbs as events_verbs
 from blueprints.events.models import Event
+from blueprints.kudos import verbs as kudos_verbs
 from blueprints.quiz import verbs as quiz_verbs
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
+from blueprints.recognition import verbs as recognition_verbs
+from blueprints.rewards import verbs as rewards_verbs
 
 
 def database_reachable() -> bool:
@@ -68,6 +72,23 @@ ACTION_NAMES = {
     admin_verbs.ROLE_CHANGED: _l("Role changed"),
     admin_verbs.ACCOUNT_DEACTIVATED: _l("Account deactivated"),
     admin_verbs.ACCOUNT_REACTIVATED: _l("Account reactivated"),
+    contributions_verbs.CONTRIBUTION_DECLARED: _l("Contribution declared"),
+    contributions_verbs.CONTRIBUTION_REVIEW_VALIDATED: _l("Contribution validated"),
+    contributions_verbs.CONTRIBUTION_REVIEW_DECLINED: _l("Contribution declined"),
+    kudos_verbs.KUDOS_SENT: _l("Colleague thanked"),
+    rewards_verbs.REWARD_REDEEMED: _l("Reward chosen"),
+    rewards_verbs.REWARD_CREATED: _l("Reward created"),
+    rewards_verbs.REWARD_UPDATED: _l("Reward edited"),
+    rewards_verbs.REWARD_RETIRED: _l("Reward retired"),
+    rewards_verbs.REWARD_REACTIVATED: _l("Reward offered again"),
+    rewards_verbs.REDEMPTION_DELIVERED: _l("Reward delivered"),
+    rewards_verbs.REDEMPTION_CANCELLED: _l("Redemption cancelled"),
+    recognition_verbs.POINTS_RULE_CHANGED: _l("Points table changed"),
+    recognition_verbs.POINTS_RECOMPUTED: _l("Points recomputed"),
+    recognition_verbs.FAME_FEATURED: _l("Featured on the wall of fame"),
+    recognition_verbs.FAME_UNFEATURED: _l("No longer featured on the wall of fame"),
+    recognition_verbs.FAME_HIDDEN: _l("Hidden from the wall of fame"),
+    recognition_verbs.FAME_UNHIDDEN: _l("Shown again on the wall of fame"),
 }
 
 # Where an action's object is shown to the person who did it (an endpoint and its value).

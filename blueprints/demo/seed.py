@@ -13,7 +13,6 @@ from werkzeug.security import generate_password_hash
 from base.database import db, utcnow
 from base.vocabularies import NETWORKS
 from blueprints.accounts.models import Department, Role, Site, User
-from blueprints.activity.models import Activity
 from blueprints.activity.services import record
 from blueprints.admin import verbs as admin_verbs
 from blueprints.auth import verbs as auth_verbs
@@ -177,12 +176,8 @@ def seed_quiz_results(rng: random.Random, people: list[User], now: datetime) -> 
         if person.email == "employee@example.com" or rng.random() < QUIZ_SKIPPED:
             continue
         leaning = rng.choice(PERSONA_KEYS)
-        result = save_result(person, _leaning_answers(rng, leaning))
         taken = now - timedelta(days=rng.randint(1, HISTORY_WEEKS * 7))
-        result.created_at = taken
-        db.session.scalar(
-            sa.select(Activity).where(Activity.object_type == "quiz_result", Activity.object_id == result.id)
-        ).created_at = taken
+        save_result(person, _leaning_answers(rng, leaning), at=taken)
         person.directory_opt_in = rng.random() < DIRECTORY_OPT_IN
 
 

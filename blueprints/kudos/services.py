@@ -157,7 +157,7 @@ def send(sender: User, recipient_id: int | None, message: str, now: datetime | N
             RECEIVED_NOTICE,
             {"sender": sender.display_name, "message": message, "from": mark},
             link=("kudos.index", {}),
-        )
+        ).created_at = now
         celebrate(
             "kudos",
             recipient.id,

@@ -1,12 +1,13 @@
 """The quiz's rules: checking answers, storing results, reading them back."""
 
 from collections import defaultdict
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from base.database import db
+from base.database import db, utcnow
 from blueprints.accounts.models import Department, User
 from blueprints.activity.services import record
 from blueprints.quiz import verbs
@@ -68,7 +69,9 @@ def complete_quiz(user: User, answers: dict, attempt: str) -> QuizResult:
     return result
 
 
-def save_result(user: User, answers: dict, attempt: str | None = None) -> QuizResult:
+def save_result(
+    user: User, answers: dict, attempt: str | None = None, at: datetime | None = None
+) -> QuizResult:
     """Score a finished quiz and add it with its log entry (the caller commits: the demo seed
     adds many at once; a person's attempt goes through complete_quiz).
 
@@ -86,6 +89,7 @@ def save_result(user: User, answers: dict, attempt: str | None = None) -> QuizRe
         answers=answers,
         networks=networks,
         primary_persona=ranked[0].persona,
+        created_at=at or utcnow(),
         scores=[
             PersonaScore(persona=r.persona, score=r.score, rank=r.rank, held=r.held, also_you=r.also_you)
             for r in ranked
@@ -93,7 +97,7 @@ def save_result(user: User, answers: dict, attempt: str | None = None) -> QuizRe
     )
     db.session.add(result)
     db.session.flush()
-    record(user, verbs.QUIZ_COMPLETED, "quiz_result", result.id, {"primary": result.primary_persona})
+    record(user, verbs.QUIZ_COMPLETED, "quiz_result", result.id, {"primary": result.primary_persona}, at=at)
     return result
 
 

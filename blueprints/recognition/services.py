@@ -186,8 +186,10 @@ class HistoryPage:
 
 
 def points_history(user_id: int, before: int | None = None, limit: int = HISTORY_PAGE) -> HistoryPage:
-    """The person's ledger newest first, a page at a time (a query per kind of object shown)."""
-    query = sa.select(PointsEntry).where(PointsEntry.user_id == user_id)
+    """The person's ledger newest first, a page at a time (a query per kind of object shown);
+    entries worth nothing by rule (a like, a thank-you sent) are left out, capped ones stay."""
+    telling = sa.or_(PointsEntry.points != 0, PointsEntry.reason.in_([points.CAPPED, points.OWN]))
+    query = sa.select(PointsEntry).where(PointsEntry.user_id == user_id, telling)
     if before:
         query = query.where(PointsEntry.id < before)
     entries = list(db.session.scalars(query.order_by(PointsEntry.id.desc()).limit(limit + 1)))
