@@ -95,8 +95,8 @@ def test_a_suggestion_approved_by_comms_appears_in_the_feed(browser, live_server
 
     employee_page.goto(f"{live_server}/feed")
     expect(employee_page.get_by_role("link", name="Lumen lights up Nantes", exact=True)).to_be_visible()
-    # Two notices: the suggestion was received, then published.
-    expect(employee_page.locator(".bell .badge")).to_have_text(re.compile(r"^2\b"))
+    # Three notices: the suggestion was received, then published, and the first one earns a badge.
+    expect(employee_page.locator(".bell .badge")).to_have_text(re.compile(r"^3\b"))
 
 
 @WIDTHS
