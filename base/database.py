@@ -68,9 +68,13 @@ def begin_locked_transaction(action: str) -> None:
 
 
 def locked_row(model, row_id: int):
-    """A row read afresh and locked until the transaction ends (a row lock on PostgreSQL)."""
+    """A row read afresh and locked until the transaction ends (a row lock on PostgreSQL, on the
+    model's own table only: relationships it joins eagerly are read, not locked)."""
     return db.session.scalar(
-        sa.select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
+        sa.select(model)
+        .where(model.id == row_id)
+        .with_for_update(of=model)
+        .execution_options(populate_existing=True)
     )
 
 

@@ -383,3 +383,58 @@ def test_a_streak_about_to_end_gets_one_gentle_word_from_thursday(app, person, i
             sa.select(Notification).where(Notification.kind == "streak_at_risk")
         ).all()
         assert [(notice.user_id, notice.params) for notice in notices] == [(person, {"weeks": 2})]
+
+
+def test_undoing_after_spending_shows_no_negative_points_to_spend(app, person, make_event):
+    with app.app_context():
+        event = make_event()
+        act(person, event_verbs.EVENT_REGISTERED, event, MONDAY, object_type="event")
+        db.session.get(PointsBalance, person).redeemed = 2
+        db.session.commit()
+        act(
+            person,
+            event_verbs.EVENT_REGISTRATION_CANCELLED,
+            event,
+            MONDAY + timedelta(hours=1),
+            object_type="event",
+        )
+        assert services.balance_of(person) == services.Balance(lifetime=0, spendable=0)
+        assert db.session.get(PointsBalance, person).spendable == -2  # a redemption compares with this
+
+
+def test_undos_redemptions_and_console_work_keep_no_streak_going(app, make_user, make_event):
+    with app.app_context():
+        comms = db.session.get(User, make_user(Role.COMMS).id)
+        event = make_event()
+        services.change_rule(comms, content_verbs.CONTENT_SHARED, RuleChange(points=6, cap=None, period=None))
+        act(comms.id, event_verbs.EVENT_REGISTRATION_CANCELLED, event, MONDAY, object_type="event")
+        assert db.session.get(Streak, comms.id) is None
+
+
+def test_the_sync_gives_the_streak_badge_a_late_log_calls_for(app, person, items):
+    with app.app_context():
+        for week in range(4):
+            db.session.add(
+                Activity(
+                    user_id=person,
+                    verb=content_verbs.CONTENT_LIKED,
+                    object_type="content",
+                    object_id=items[week],
+                    created_at=MONDAY + timedelta(weeks=week),
+                    payload={},
+                )
+            )
+        db.session.commit()
+        services.sync()
+        assert {earned.badge.key for earned in services.badges_of(person)} == {"streak_4"}
+
+
+def test_recomputing_rewrites_every_balance_from_the_new_table(app, person, items, make_user):
+    with app.app_context():
+        comms = db.session.get(User, make_user(Role.COMMS).id)
+        for n in range(3):
+            act(person, content_verbs.CONTENT_SHARED, items[n], MONDAY + timedelta(minutes=n))
+        services.change_rule(comms, content_verbs.CONTENT_SHARED, RuleChange(points=1, cap=None, period=None))
+        outcome = services.recompute(comms)
+        assert outcome.entries == len(ledger())
+        assert lifetime(person) == 3 == ledger_sum(person)

@@ -4,13 +4,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from base.database import db
+from base.database import db, utcnow
 from base.registry import Badge, registry
 from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
 from blueprints.notifications.services import notify
 from blueprints.recognition.fame import celebrate
-from blueprints.recognition.models import BadgeAward
+from blueprints.recognition.models import BadgeAward, Streak
+from blueprints.recognition.streaks import meaningful_verbs
 
 BADGE_EARNED = "badge_earned"
 
@@ -28,7 +29,7 @@ def check(activity: Activity) -> list[BadgeAward]:
     candidates = [
         badge
         for badge in registry().badges.values()
-        if activity.verb in badge.verbs or (badge.check and activity.verb not in registry().passive_verbs)
+        if activity.verb in badge.verbs or (badge.check and activity.verb in meaningful_verbs())
     ]
     if not candidates:
         return []
@@ -73,6 +74,7 @@ def catch_up() -> int:
     given = 0
     for badge in registry().badges.values():
         if badge.check:
+            given += _catch_up_checked(badge)
             continue
         holders = sa.select(BadgeAward.user_id).where(BadgeAward.badge == badge.key)
         due = db.session.scalars(
@@ -85,6 +87,16 @@ def catch_up() -> int:
             award_badge(db.session.get(User, user_id), badge, _reached_at(badge, user_id))
             given += 1
     return given
+
+
+def _catch_up_checked(badge: Badge) -> int:
+    """A badge given by its own check: asked for everyone who ever kept a streak going."""
+    holders = sa.select(BadgeAward.user_id).where(BadgeAward.badge == badge.key)
+    candidates = db.session.scalars(sa.select(Streak.user_id).where(Streak.user_id.not_in(holders))).all()
+    due = [user_id for user_id in candidates if badge.check(user_id)]
+    for user_id in due:
+        award_badge(db.session.get(User, user_id), badge, utcnow())
+    return len(due)
 
 
 def _reached_at(badge: Badge, user_id: int) -> datetime:

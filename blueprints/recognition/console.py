@@ -19,7 +19,7 @@ from blueprints.recognition.routes import link_of
 
 bp = Blueprint("recognition", __name__)
 
-MIN_POINTS, MAX_POINTS = -1000, 1000
+MIN_POINTS, MAX_POINTS = 0, 1000  # never negative: recognition does not punish
 MAX_CAP = 1000
 NO_CAP = ""
 
@@ -53,7 +53,7 @@ class RuleForm(FlaskForm):
         _l("Points for each action"),
         validators=[
             InputRequired(message=_l("Give a number of points, 0 for none.")),
-            NumberRange(MIN_POINTS, MAX_POINTS, message=_l("Give a whole number between -1,000 and 1,000.")),
+            NumberRange(MIN_POINTS, MAX_POINTS, message=_l("Give a whole number between 0 and 1,000.")),
         ],
         render_kw={"data-focus-after-swap": True},  # the editor opened by htmx: typing goes here
     )

@@ -113,19 +113,16 @@ def _visible():
 def wall(before: int | None = None, page_size: int = PAGE_SIZE) -> WallPage:
     """Featured entries first (on the first page only), then the others newest first by
     (created_at, id); ``before`` is the last entry shown, the page continues after it."""
-    featured = (
-        []
-        if before
-        else list(
-            db.session.scalars(
-                _visible()
-                .where(FameEntry.featured_at.is_not(None))
-                .order_by(FameEntry.featured_at.desc(), FameEntry.id.desc())
-                .limit(FEATURED_SHOWN)
-            )
+    featured = list(
+        db.session.scalars(
+            _visible()
+            .where(FameEntry.featured_at.is_not(None))
+            .order_by(FameEntry.featured_at.desc(), FameEntry.id.desc())
+            .limit(FEATURED_SHOWN)
         )
     )
-    rest = _visible().where(FameEntry.featured_at.is_(None))
+    # Entries featured longest ago, beyond those at the top, take their place in time again.
+    rest = _visible().where(FameEntry.id.not_in([entry.id for entry in featured]))
     if before:
         rest = rest.where(_older_than(before))
     entries = list(
@@ -135,7 +132,7 @@ def wall(before: int | None = None, page_size: int = PAGE_SIZE) -> WallPage:
     )
     more = len(entries) > page_size
     entries = entries[:page_size]
-    return WallPage(featured, entries, entries[-1].id if more else None)
+    return WallPage([] if before else featured, entries, entries[-1].id if more else None)
 
 
 def _older_than(entry_id: int):
@@ -170,6 +167,7 @@ def set_featured(actor: User, entry_id: int, featured: bool) -> FameEntry:
     entry = db.session.get_one(FameEntry, entry_id)
     if (entry.featured_at is not None) != featured:
         entry.featured_at = utcnow() if featured else None
+        entry.hidden = entry.hidden and not featured  # featuring shows it again
         _audit(actor, FAME_FEATURED if featured else FAME_UNFEATURED, entry)
     return entry
 
@@ -180,6 +178,7 @@ def set_hidden(actor: User, entry_id: int, hidden: bool) -> FameEntry:
     entry = db.session.get_one(FameEntry, entry_id)
     if entry.hidden != hidden:
         entry.hidden = hidden
+        entry.featured_at = entry.featured_at if not hidden else None  # a hidden entry is not featured
         _audit(actor, FAME_HIDDEN if hidden else FAME_UNHIDDEN, entry)
     return entry
 

@@ -80,7 +80,10 @@ feature = Feature(
     },
     audit_texts={
         verbs.POINTS_RULE_CHANGED: lambda target, payload: _(
-            "changed the points of “%(rule)s”", rule=rule_label(payload["verb"])
+            "changed the points of “%(rule)s” from %(before)s to %(after)s",
+            rule=rule_label(payload["verb"]),
+            before=payload["before"][0],
+            after=payload["after"][0],
         ),
         verbs.POINTS_RECOMPUTED: lambda target, payload: _(
             "recomputed everyone's points with the current table"

@@ -10,7 +10,7 @@ from base.database import db, unit_of_work, utcnow
 from base.registry import DAY, EVER, WEEK, Badge, registry
 from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
-from blueprints.activity.services import done_by_the_person, record
+from blueprints.activity.services import record
 from blueprints.recognition import badges, points, streaks
 from blueprints.recognition.catalogue import rule_label
 from blueprints.recognition.models import BadgeAward, PointsBalance, PointsEntry, PointsRule, Streak
@@ -23,7 +23,7 @@ PERIODS = (DAY, WEEK, EVER)
 
 def on_activity(activity: Activity) -> None:
     """Points, streak and badges of a new action, in its transaction (an activity listener)."""
-    counts = activity.verb not in registry().passive_verbs
+    counts = activity.verb in streaks.meaningful_verbs()
     if not counts and activity.verb not in points.awarded_verbs():
         return
     balance = points.locked_balance(activity.user_id)  # one person's awards, one at a time
@@ -49,8 +49,7 @@ def sync() -> SyncOutcome:
     entries = 0
     while batch := _unrecorded_actions():
         with unit_of_work():
-            for activity in batch:
-                entries += bool(points.award(activity, points.locked_balance(activity.user_id)))
+            entries += _award_all(batch)
     with unit_of_work():
         _balances_from_ledger()
         _streaks_from_log()
@@ -60,6 +59,12 @@ def sync() -> SyncOutcome:
         with unit_of_work():
             jobs += job()
     return SyncOutcome(entries, given, jobs)
+
+
+def _award_all(activities: list[Activity]) -> int:
+    return sum(
+        bool(points.award(activity, points.locked_balance(activity.user_id))) for activity in activities
+    )
 
 
 def _unrecorded_actions() -> list[Activity]:
@@ -96,7 +101,9 @@ def _balances_from_ledger() -> None:
 
 def _streaks_from_log() -> None:
     """Every streak from the log, for the people who ever did something."""
-    people = db.session.scalars(sa.select(Activity.user_id).where(done_by_the_person()).distinct())
+    people = db.session.scalars(
+        sa.select(Activity.user_id).where(Activity.verb.in_(sorted(streaks.meaningful_verbs()))).distinct()
+    )
     for user_id in people:
         streak = db.session.get(Streak, user_id) or Streak(user_id=user_id, length=0, best=0)
         db.session.add(streak)
@@ -148,11 +155,17 @@ def recompute(actor: User) -> SyncOutcome:
 
 
 def rebuild_ledger() -> SyncOutcome:
-    """The ledger written again from the whole log, in the order things happened."""
+    """The ledger written again from the whole log, in the order things happened, in one
+    transaction: nobody ever sees a balance half replayed."""
+    points.forget_rules()
+    entries = 0
     with unit_of_work():
         db.session.execute(sa.delete(PointsEntry))
-    points.forget_rules()
-    return sync()
+        db.session.execute(sa.update(PointsBalance).values(lifetime=0))
+        while batch := _unrecorded_actions():
+            entries += _award_all(batch)
+        _balances_from_ledger()
+    return SyncOutcome(entries, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -162,8 +175,10 @@ class Balance:
 
 
 def balance_of(user_id: int) -> Balance:
+    """Lifetime and spendable points; spendable shows 0 when undone actions took back more
+    than was left after spending (redeeming still compares with the true figure)."""
     row = db.session.get(PointsBalance, user_id)
-    return Balance(row.lifetime, row.spendable) if row else Balance(0, 0)
+    return Balance(row.lifetime, max(row.spendable, 0)) if row else Balance(0, 0)
 
 
 @dataclass(frozen=True)
@@ -191,8 +206,15 @@ def points_history(user_id: int, before: int | None = None, limit: int = HISTORY
     telling = sa.or_(PointsEntry.points != 0, PointsEntry.reason.in_([points.CAPPED, points.OWN]))
     query = sa.select(PointsEntry).where(PointsEntry.user_id == user_id, telling)
     if before:
-        query = query.where(PointsEntry.id < before)
-    entries = list(db.session.scalars(query.order_by(PointsEntry.id.desc()).limit(limit + 1)))
+        anchor = sa.select(PointsEntry.earned_at).where(PointsEntry.id == before).scalar_subquery()
+        query = query.where(
+            sa.or_(
+                PointsEntry.earned_at < anchor,
+                sa.and_(PointsEntry.earned_at == anchor, PointsEntry.id < before),
+            )
+        )
+    newest_first = (PointsEntry.earned_at.desc(), PointsEntry.id.desc())
+    entries = list(db.session.scalars(query.order_by(*newest_first).limit(limit + 1)))
     more = len(entries) > limit
     entries = entries[:limit]
     names = _object_names(entries)

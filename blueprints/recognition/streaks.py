@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from base.database import db
+from base.registry import registry
 from blueprints.activity.models import Activity
-from blueprints.activity.services import done_by_the_person
 from blueprints.recognition.models import Streak
 from blueprints.recognition.periods import week_of
 
@@ -37,10 +37,19 @@ def _new_streak(user_id: int) -> Streak:
     return streak
 
 
+def meaningful_verbs() -> set[str]:
+    """What keeps a streak going: the actions of the points table that the person does
+    themselves (sharing, liking, signing up, attending, suggesting, declaring, thanking...),
+    not an undo, a redemption or console work."""
+    return set(registry().points) - registry().passive_verbs
+
+
 def rebuild(streak: Streak) -> None:
     """The streak from the whole of the person's log."""
     moments = db.session.scalars(
-        sa.select(Activity.created_at).where(Activity.user_id == streak.user_id, done_by_the_person())
+        sa.select(Activity.created_at).where(
+            Activity.user_id == streak.user_id, Activity.verb.in_(sorted(meaningful_verbs()))
+        )
     )
     streak.length, streak.best, streak.last_week = runs(week_of(moment) for moment in moments)
 
