@@ -200,9 +200,10 @@ def test_the_page_says_how_many_kudos_are_left_today(app, client, signed_in, mak
         send(app, me.id, colleague.id)
     page = text(client.get("/kudos"))
     assert "You have sent today’s 5 kudos: thank more colleagues tomorrow." in page
-    response = post(client, "/kudos", {"recipient": colleague.id, "message": "Sixth"})
+    assert 'class="kudos-form"' not in page  # no form that could only be refused
+    response = post(client, "/kudos", {"recipient": colleague.id, "message": "Sixth"})  # a page left open
     assert response.status_code == 422
-    assert "You have sent 5 kudos today, the most for one day" in text(response)
+    assert "You have sent today’s 5 kudos: thank more colleagues tomorrow." in text(response)
     assert len(rows(app, Kudos)) == 5
 
 

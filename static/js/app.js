@@ -33,6 +33,24 @@
     if (heading) heading.focus();
   });
 
+  // "Load more" controls (data-load-more) are replaced by the next page: focus goes to the
+  // first new entry, so keyboard users go on reading where they were instead of the page top.
+  var loadedAfter = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var control = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!control || !control.hasAttribute("data-load-more")) { loadedAfter = null; return; }
+    var target = event.detail.target;
+    loadedAfter = { parent: target.parentElement, previous: target.previousElementSibling };
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!loadedAfter) return;
+    var first = loadedAfter.previous ? loadedAfter.previous.nextElementSibling : loadedAfter.parent.firstElementChild;
+    loadedAfter = null;
+    if (!first) return;
+    if (!first.hasAttribute("tabindex")) first.setAttribute("tabindex", "-1");
+    first.focus();
+  });
+
   // Close the account menu when clicking elsewhere or pressing Escape.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.account-menu[open]").forEach(function (menu) {

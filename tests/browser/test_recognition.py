@@ -53,6 +53,7 @@ def test_load_more_on_the_wall_with_htmx(browser, live_server, app, make_user, v
     expect(page.locator(".tabs a[aria-current=page]")).to_have_text("Wall of fame")
     page.get_by_role("link", name="Load more").click()
     expect(page.locator(".fame-entry")).to_have_count(PAGE_SIZE + 4)
+    expect(page.locator(".fame-entry").nth(PAGE_SIZE)).to_be_focused()  # reading goes on there
     expect(page.get_by_role("link", name="Load more")).to_have_count(0)
     expect(page.locator(".fame-entry").last).to_contain_text("Person 0 earned the badge “First share”.")
     assert page.evaluate("window.sameDocument === true"), "htmx should append the next entries in place"
