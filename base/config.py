@@ -20,7 +20,13 @@ STRING_SETTINGS = (
     "SITE_URL",
     "PUBLIC_URL",
 )
-BOOLEAN_SETTINGS = ("DEMO_MODE", "SMTP_USE_TLS", "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE")
+BOOLEAN_SETTINGS = (
+    "DEMO_MODE",
+    "SMTP_USE_TLS",
+    "SESSION_COOKIE_SECURE",
+    "REMEMBER_COOKIE_SECURE",
+    "PREVIEW_FETCH_ENABLED",
+)
 INTEGER_SETTINGS = (
     "SMTP_PORT",
     "TRUSTED_PROXIES",
@@ -49,6 +55,8 @@ class Defaults:
     SITE_URL = "http://127.0.0.1:5000"  # used for links in e-mails
     PUBLIC_URL = ""  # where tracked links (/r/...) are reachable from outside; empty: SITE_URL
     FEED_HALF_LIFE_DAYS = 7  # an item's freshness halves every this many days
+    # Saving a content item fetches its link's page for a preview (title, image): outbound HTTP.
+    PREVIEW_FETCH_ENABLED = True
     DEFAULT_LANGUAGE = "fr"
     LANGUAGES = ("fr", "en")
     DEFAULT_TIMEZONE = "Europe/Paris"

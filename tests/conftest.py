@@ -57,6 +57,7 @@ def base_config(database_url: str) -> dict:
         "SMTP_HOST": "",
         "DEFAULT_LANGUAGE": "fr",
         "DEFAULT_TIMEZONE": "Europe/Paris",
+        "PREVIEW_FETCH_ENABLED": False,  # no outbound HTTP from the suite
     }
 
 

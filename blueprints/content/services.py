@@ -547,8 +547,8 @@ def library_page(page: int, state: str | None, search: str):
 
 
 def preview_fetching_enabled() -> bool:
-    """On unless PREVIEW_FETCH_ENABLED says otherwise; off by default in tests."""
-    return bool(current_app.config.get("PREVIEW_FETCH_ENABLED", not current_app.testing))
+    """PREVIEW_FETCH_ENABLED (on by default; the tests turn it off)."""
+    return bool(current_app.config["PREVIEW_FETCH_ENABLED"])
 
 
 def preview_limits() -> Limits:
