@@ -8,6 +8,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from base import security
+from base.cache import cache
 from base.config import Defaults, derived_settings, environment_settings, instance_secret_key
 from base.database import db
 from base.extensions import babel, csrf, htmx, limiter, login_manager, migrate, shared_counters
@@ -17,6 +18,7 @@ from base.web import BoundedIntConverter, csrf_field, with_bounded_numbers
 from blueprints.admin.feature import feature as admin
 from blueprints.auth.feature import feature as auth
 from blueprints.auth.guards import console_blueprint
+from blueprints.challenges.feature import feature as challenges
 from blueprints.content.feature import feature as content
 from blueprints.contributions.feature import feature as contributions
 from blueprints.core.feature import feature as core
@@ -42,6 +44,7 @@ FEATURES = (
     contributions,
     kudos,
     rewards,
+    challenges,
     content,
     events,
     admin,
@@ -96,6 +99,7 @@ def init_extensions(app: Flask) -> None:
     htmx.init_app(app)
     limiter.init_app(app)
     shared_counters.init_app(app)
+    cache.init_app(app)
 
 
 def register_out_of_range_refusal(app: Flask) -> None:

@@ -70,6 +70,17 @@ class Points:
 
 
 @dataclass(frozen=True)
+class Metric:
+    """What a challenge can count: one for each action of ``verbs`` (an action of
+    ``undo_verbs`` takes one back), or, with ``points``, the points each action earned."""
+
+    label: Any
+    verbs: tuple[str, ...] = ()
+    undo_verbs: tuple[str, ...] = ()
+    points: bool = False
+
+
+@dataclass(frozen=True)
 class Badge:
     """A milestone: earned when the person's count of ``verbs`` in the activity log reaches
     ``threshold``, or when ``check(user_id)`` says so. ``earned_by`` describes what earns it."""
@@ -106,6 +117,7 @@ class Feature:
     fame_texts: Mapping[str, Message] = field(default_factory=dict)
     activity_listeners: Sequence[Callable[[Any], None]] = ()
     sync_jobs: Sequence[Callable[[], int]] = ()
+    metrics: Mapping[str, Metric] = field(default_factory=dict)  # what challenges can count
 
 
 @dataclass
@@ -125,6 +137,7 @@ class Registry:
     fame_texts: dict[str, Message] = field(default_factory=dict)
     activity_listeners: list[Callable[[Any], None]] = field(default_factory=list)
     sync_jobs: list[Callable[[], int]] = field(default_factory=list)
+    metrics: dict[str, Metric] = field(default_factory=dict)
 
     def add(self, feature: Feature) -> None:
         undeclared = set(feature.passive_verbs) - set(feature.verbs)
@@ -143,6 +156,7 @@ class Registry:
         _merge(self.fame_texts, feature.fame_texts, feature.name, "wall of fame kind")
         self.activity_listeners.extend(feature.activity_listeners)
         self.sync_jobs.extend(feature.sync_jobs)
+        _merge(self.metrics, feature.metrics, feature.name, "challenge metric")
         self.navigation = sorted([*self.navigation, *feature.navigation], key=lambda entry: entry.order)
         self.features.append(feature)
 

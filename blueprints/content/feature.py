@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from base.registry import CONSOLE_MENU, DAY, WEEK, AuditTarget, Badge, Feature, NavEntry, Points
+from base.registry import CONSOLE_MENU, DAY, WEEK, AuditTarget, Badge, Feature, Metric, NavEntry, Points
 from blueprints.accounts.models import Role
 from blueprints.content import console, verbs
 from blueprints.content.highlights import TOP_SHARE, celebrate_top_shares
@@ -67,6 +67,11 @@ feature = Feature(
         verbs.SUGGESTION_APPROVED: Points(_l("A suggestion of yours published"), 20),
     },
     undoes={verbs.CONTENT_UNLIKED: (verbs.CONTENT_LIKED,)},
+    metrics={
+        "shares": Metric(_l("Shares"), (verbs.CONTENT_SHARED,)),
+        "suggestions": Metric(_l("Suggestions published"), (verbs.SUGGESTION_APPROVED,)),
+        "clicks": Metric(_l("Clicks on your shared links"), (verbs.CLICK_RECEIVED,)),
+    },
     sync_jobs=[celebrate_top_shares],
     fame_texts={
         TOP_SHARE: lambda params: ngettext(

@@ -5,7 +5,16 @@ wall of fame."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from base.registry import CONSOLE_MENU, RECOGNITION_MENU, AuditTarget, Badge, Feature, NavEntry, Points
+from base.registry import (
+    CONSOLE_MENU,
+    RECOGNITION_MENU,
+    AuditTarget,
+    Badge,
+    Feature,
+    Metric,
+    NavEntry,
+    Points,
+)
 from blueprints.accounts.models import Role
 from blueprints.contributions import console, verbs
 from blueprints.contributions.models import Contribution
@@ -18,6 +27,7 @@ feature = Feature(
     console_blueprints=[console.bp],
     verbs=verbs.VERBS,
     passive_verbs=verbs.PASSIVE,
+    metrics={"contributions": Metric(_l("Contributions validated"), (verbs.CONTRIBUTION_VALIDATED,))},
     points={
         verbs.CONTRIBUTION_VALIDATED: Points(_l("A contribution validated"), 30),
         verbs.CONTRIBUTION_DECLARED: Points(_l("Declaring a contribution"), 0),

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from base.i18n import format_when
-from base.registry import CONSOLE_MENU, AuditTarget, Badge, Feature, NavEntry, Points
+from base.registry import CONSOLE_MENU, AuditTarget, Badge, Feature, Metric, NavEntry, Points
 from blueprints.accounts.models import Role
 from blueprints.events import console, verbs
 from blueprints.events.cli import events_cli
@@ -29,6 +29,11 @@ feature = Feature(
     undoes={
         verbs.EVENT_REGISTRATION_CANCELLED: (verbs.EVENT_REGISTERED, verbs.EVENT_PROMOTED),
         verbs.EVENT_ATTENDANCE_REMOVED: (verbs.EVENT_ATTENDED,),
+    },
+    metrics={
+        "attendances": Metric(
+            _l("Events attended"), (verbs.EVENT_ATTENDED,), (verbs.EVENT_ATTENDANCE_REMOVED,)
+        )
     },
     badges=[
         Badge(

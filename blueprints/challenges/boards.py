@@ -1,0 +1,176 @@
+"""Leaderboards: one aggregate query each, the shared part cached, the viewer's part apart.
+
+Personal boards use standard competition ranking (1, 2, 2, 4); among equals, who reached the
+score first (the earlier last counted action), then the lower id. The top ten of a (challenge,
+period, segment) is shared by everyone and cached (Redis when configured) until an entry of the
+challenge changes it; the viewer's own row and neighbours are computed for them alone, so one
+person's data never reaches another through the cache.
+
+Collective boards sum each group's entries by the group the person belonged to at the time of
+the action, and compare groups by the average per active member (members who counted
+something), with the raw total beside it.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from base.cache import cache
+from base.database import db
+from blueprints.accounts.models import User
+from blueprints.challenges.models import ChallengeEntry, GroupBy, Participation
+from blueprints.challenges.scoring import board_subject
+
+TOP = 10
+NEIGHBOURS = 2
+NEVER = datetime(9999, 1, 1, tzinfo=UTC)  # "reached" of a participant with nothing counted yet
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of a challenge a board shows: a period [start, end) and a segment of people
+    (their department or site now); None: the whole window, everyone."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    segment: GroupBy | None = None
+    segment_id: int | None = None
+
+    def key(self) -> str:
+        start = self.start.isoformat() if self.start else ""
+        return f"{start}:{self.segment or ''}:{self.segment_id or ''}"
+
+
+@dataclass(frozen=True)
+class Standing:
+    user_id: int
+    score: int
+    rank: int
+    position: int  # 1, 2, 3… in display order
+
+
+def _scores(challenge_id: int, scope: Scope):
+    """Each participant's score in the scope (0 with nothing counted) and when they reached it."""
+    counted = [ChallengeEntry.challenge_id == challenge_id, ChallengeEntry.user_id == Participation.user_id]
+    if scope.start is not None:
+        counted += [ChallengeEntry.counted_at >= scope.start, ChallengeEntry.counted_at < scope.end]
+    query = (
+        sa.select(
+            Participation.user_id.label("user_id"),
+            sa.func.coalesce(sa.func.sum(ChallengeEntry.value), 0).label("score"),
+            sa.func.coalesce(sa.func.max(ChallengeEntry.counted_at), NEVER).label("reached"),
+        )
+        .outerjoin(ChallengeEntry, sa.and_(*counted))
+        .where(Participation.challenge_id == challenge_id, Participation.left_at.is_(None))
+        .group_by(Participation.user_id)
+    )
+    if scope.segment is not None:
+        column = User.department_id if scope.segment == GroupBy.DEPARTMENT else User.site_id
+        query = query.join(User, User.id == Participation.user_id).where(column == scope.segment_id)
+    return query.subquery()
+
+
+def _ranked(challenge_id: int, scope: Scope):
+    scores = _scores(challenge_id, scope)
+    return sa.select(
+        scores.c.user_id,
+        scores.c.score,
+        sa.func.rank().over(order_by=scores.c.score.desc()).label("rank"),
+        sa.func.row_number()
+        .over(order_by=(scores.c.score.desc(), scores.c.reached, scores.c.user_id))
+        .label("position"),
+    ).subquery()
+
+
+def top(challenge_id: int, scope: Scope, size: int = TOP) -> list[Standing]:
+    """The board's first rows, shared by every viewer (cached until an entry changes them)."""
+
+    def compute():
+        ranked = _ranked(challenge_id, scope)
+        rows = db.session.execute(
+            sa.select(ranked).where(ranked.c.position <= size).order_by(ranked.c.position)
+        )
+        return [[row.user_id, int(row.score), row.rank, row.position] for row in rows]
+
+    return [
+        Standing(*row)
+        for row in cache.remember(board_subject(challenge_id), f"top:{size}:{scope.key()}", compute)
+    ]
+
+
+def around(challenge_id: int, scope: Scope, user_id: int, neighbours: int = NEIGHBOURS) -> list[Standing]:
+    """The viewer's row with their neighbours above and below (never cached: theirs alone)."""
+    ranked = _ranked(challenge_id, scope)
+    mine = sa.select(ranked.c.position).where(ranked.c.user_id == user_id).scalar_subquery()
+    rows = db.session.execute(
+        sa.select(ranked)
+        .where(ranked.c.position.between(mine - neighbours, mine + neighbours))
+        .order_by(ranked.c.position)
+    )
+    return [Standing(row.user_id, int(row.score), row.rank, row.position) for row in rows]
+
+
+def participants(challenge_id: int) -> int:
+    return cache.remember(
+        board_subject(challenge_id),
+        "participants",
+        lambda: db.session.scalar(
+            sa.select(sa.func.count(Participation.id)).where(
+                Participation.challenge_id == challenge_id, Participation.left_at.is_(None)
+            )
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class GroupStanding:
+    group_id: int
+    total: int
+    active: int  # members who counted something for the group
+    average: float
+    rank: int
+
+
+def groups(challenge_id: int, group_by: GroupBy, scope: Scope) -> list[GroupStanding]:
+    """Every group that counted something, best average first (cached like the top ten)."""
+
+    def compute():
+        column = ChallengeEntry.department_id if group_by == GroupBy.DEPARTMENT else ChallengeEntry.site_id
+        query = (
+            sa.select(
+                column.label("group_id"),
+                sa.func.sum(ChallengeEntry.value).label("total"),
+                sa.func.count(sa.distinct(ChallengeEntry.user_id)).label("active"),
+            )
+            .where(ChallengeEntry.challenge_id == challenge_id, column.is_not(None))
+            .group_by(column)
+        )
+        if scope.start is not None:
+            query = query.where(
+                ChallengeEntry.counted_at >= scope.start, ChallengeEntry.counted_at < scope.end
+            )
+        return [[row.group_id, int(row.total), int(row.active)] for row in db.session.execute(query)]
+
+    rows = cache.remember(board_subject(challenge_id), f"groups:{group_by}:{scope.key()}", compute)
+    standings = sorted(
+        ((group_id, total, active, total / active if active else 0.0) for group_id, total, active in rows),
+        key=lambda row: (-row[3], -row[1], row[0]),
+    )
+    ranked, previous, rank = [], None, 0
+    for position, (group_id, total, active, average) in enumerate(standings, start=1):
+        rank = rank if average == previous else position
+        previous = average
+        ranked.append(GroupStanding(group_id, total, active, average, rank))
+    return ranked
+
+
+def my_share(challenge_id: int, group_by: GroupBy, group_id: int, user_id: int, scope: Scope) -> int:
+    """What the viewer counted for a group (theirs alone: never cached)."""
+    column = ChallengeEntry.department_id if group_by == GroupBy.DEPARTMENT else ChallengeEntry.site_id
+    query = sa.select(sa.func.coalesce(sa.func.sum(ChallengeEntry.value), 0)).where(
+        ChallengeEntry.challenge_id == challenge_id, ChallengeEntry.user_id == user_id, column == group_id
+    )
+    if scope.start is not None:
+        query = query.where(ChallengeEntry.counted_at >= scope.start, ChallengeEntry.counted_at < scope.end)
+    return db.session.scalar(query)

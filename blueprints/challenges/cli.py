@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+challenges_cli = AppGroup("challenges", help="Challenge jobs.")

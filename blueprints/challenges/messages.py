@@ -1,0 +1,2 @@
+NOTIFICATIONS: dict = {}
+AUDIT_TEXTS: dict = {}
