@@ -87,7 +87,7 @@ def test_the_points_table_is_edited_in_place(browser, live_server, make_user, vi
     expect(points).to_be_focused()
     points.fill("5000")
     row.get_by_role("button", name="Save").click()
-    expect(row.locator("#event_registered-points-error")).to_contain_text("between -1,000 and 1,000")
+    expect(row.locator("#event_registered-points-error")).to_contain_text("between 0 and 1,000")
 
     row.get_by_label("Points for each action").fill("7")
     row.get_by_label("Rewarded actions at most").fill("2")
