@@ -26,6 +26,8 @@ from base.i18n import format_when
 from base.registry import registry
 from base.urls import local_or
 from base.web import public
+from blueprints.challenges.services import home_challenges
+from blueprints.challenges.services import title_of as challenge_title
 from blueprints.content.feed import Cursor, Filters, feed_page
 from blueprints.core import services
 from blueprints.events.listing import home_events
@@ -115,6 +117,8 @@ def home():
         personae=PERSONA_BY_KEY,
         feed_preview=feed_page(current_user, Filters(), Cursor(utcnow())).cards[:HOME_FEED_ITEMS],
         events=home_events(current_user, utcnow()),
+        challenges=home_challenges(current_user, utcnow()),
+        challenge_title=challenge_title,
         recognition=recognition_summary(current_user.id),
         reward=reward_within_reach(current_user.id),
         reward_title=reward_title,
