@@ -17,6 +17,7 @@ from blueprints.activity.services import record
 from blueprints.admin import verbs as admin_verbs
 from blueprints.auth import verbs as auth_verbs
 from blueprints.auth.services import DEMO_PASSWORD
+from blueprints.demo.challenges_seed import seed_challenges
 from blueprints.demo.content_seed import seed_content
 from blueprints.demo.data_files import load
 from blueprints.demo.events_seed import seed_events
@@ -63,6 +64,7 @@ def seed_demo(now: datetime | None = None) -> dict[str, int]:
     seed_notifications(people, now)
     db.session.commit()
     seed_recognition(people, now)  # through the features' services, which commit
+    seed_challenges(people, now)  # after the rewards: a finished challenge delivers one
     settle_old_badge_notices(now)
     return {"people": len(people), "activities": activities}
 
