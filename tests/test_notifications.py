@@ -11,7 +11,7 @@ from base.database import db, utcnow
 from base.registry import registry
 from blueprints.accounts.models import User
 from blueprints.notifications.models import Notification
-from blueprints.notifications.services import message_text, notify, send_digests
+from blueprints.notifications.services import PAGE_SIZE, message_text, notify, send_digests
 from tests.conftest import htmx_headers, plain, post, text
 
 
@@ -175,6 +175,25 @@ SAMPLES = {
         {"title": "Talk at Lyon school", "reason": "Not public"},
         ["Talk at Lyon school", "Not public"],
     ),
+    "challenge_milestone": ({"title_fr": "Sprint", "title_en": "Sprint", "percent": 50}, ["Sprint", "50"]),
+    "challenge_group_milestone": (
+        {
+            "title_fr": "Sprint",
+            "title_en": "Sprint",
+            "percent": 75,
+            "group_fr": "Ventes",
+            "group_en": "Sales",
+        },
+        ["Sprint", "75"],
+    ),
+    "challenge_top_three": ({"title_fr": "Sprint", "title_en": "Sprint", "rank": 2}, ["Sprint", "2"]),
+    "challenge_last_day": (
+        {"title_fr": "Sprint", "title_en": "Sprint", "ends_at": "2030-05-06T22:00:00+00:00"},
+        ["Sprint", "2030"],
+    ),
+    "challenge_won": ({"title_fr": "Sprint", "title_en": "Sprint", "delivery": True}, ["Sprint"]),
+    "challenge_result": ({"title_fr": "Sprint", "title_en": "Sprint"}, ["Sprint"]),
+    "challenge_cancelled": ({"title_fr": "Sprint", "title_en": "Sprint"}, ["Sprint"]),
     "kudos_received": (
         {"sender": "Zoé Martin", "message": "Thanks for the demo", "from": ""},
         ["Zoé Martin", "Thanks for the demo"],
@@ -202,7 +221,8 @@ def test_every_kind_reads_well_in_the_notification_centre(app, client, signed_in
             texts = {n.kind: message_text(n) for n in db.session.scalars(sa.select(Notification))}
         with force_locale("en" if language == "fr" else "fr"):
             other = {n.kind: message_text(n) for n in db.session.scalars(sa.select(Notification))}
-    page = client.get("/notifications").get_data(as_text=True)
+    pages = range(1, len(kinds) // PAGE_SIZE + 2)  # every kind, on the centre's pages
+    page = "".join(client.get(f"/notifications?page={number}").get_data(as_text=True) for number in pages)
     for kind, written in texts.items():
         assert written != FALLBACK[language], kind
         assert "%(" not in written and "%s" not in written, kind

@@ -47,6 +47,9 @@ PAGES = {
     "/contributions": Role.EMPLOYEE,
     "/kudos": Role.EMPLOYEE,
     "/admin/contributions": Role.COMMS,
+    "/challenges": Role.EMPLOYEE,
+    "/admin/challenges": Role.COMMS,
+    "/admin/challenges/new": Role.COMMS,
 }
 # Routes that are not pages of their own (actions, files) or answer 404 unless configured.
 NOT_PAGES = {
@@ -101,6 +104,11 @@ NOT_PAGES = {
     "/admin/contributions/<int:contribution_id>",
     "/admin/contributions/<int:contribution_id>/validate",
     "/admin/contributions/<int:contribution_id>/decline",
+    "/challenges/<int:challenge_id>",
+    "/challenges/<int:challenge_id>/join",
+    "/challenges/<int:challenge_id>/leave",
+    "/admin/challenges/<int:challenge_id>/edit",
+    "/admin/challenges/<int:challenge_id>/cancel",
 }
 # Pages of the matrix that stand for a route with a parameter.
 SAMPLES = {

@@ -23,6 +23,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from base.database import db, utcnow
 from blueprints.accounts.models import Role, User
+from blueprints.challenges.models import Challenge, Mode
 from blueprints.content.catalogue import Status
 from blueprints.content.models import CharterAcceptance, ContentItem
 from blueprints.contributions.models import Contribution, ContributionStatus
@@ -122,6 +123,15 @@ VISITS = [
     Visit("reward-editor", "comms", "/admin/rewards/{reward}/edit"),
     Visit("contributions-console", "comms", "/admin/contributions"),
     Visit("contribution-review", "comms", "/admin/contributions/{pending_contribution}"),
+    Visit("challenges", "newcomer", "/challenges"),
+    Visit("challenge-personal", "newcomer", "/challenges/{personal_challenge}"),
+    Visit("challenge-collective", "newcomer", "/challenges/{collective_challenge}"),
+    Visit("challenge-finished", "newcomer", "/challenges/{finished_challenge}"),
+    Visit("challenges-console", "comms", "/admin/challenges"),
+    Visit("challenge-editor", "comms", "/admin/challenges/new"),
+    Visit("challenge-editor-errors", "comms", "/admin/challenges/new", action="submit"),
+    Visit("challenge-edit", "comms", "/admin/challenges/{personal_challenge}/edit"),
+    Visit("challenge-cancel", "comms", "/admin/challenges/{collective_challenge}/cancel"),
 ]
 
 
@@ -203,7 +213,13 @@ def demo_ids() -> dict:
         status: db.session.scalar(sa.select(Contribution.id).where(Contribution.status == status))
         for status in (ContributionStatus.VALIDATED, ContributionStatus.PENDING)
     }
+    challenges = db.session.scalars(sa.select(Challenge).order_by(Challenge.id)).all()
     return {
+        "personal_challenge": next(c.id for c in challenges if c.mode == Mode.PERSONAL and c.ends_at > now),
+        "collective_challenge": next(
+            c.id for c in challenges if c.mode == Mode.COLLECTIVE and c.ends_at > now
+        ),
+        "finished_challenge": next(c.id for c in challenges if c.ends_at <= now),
         "reward": reward,
         "contribution": contributions[ContributionStatus.VALIDATED],
         "pending_contribution": contributions[ContributionStatus.PENDING],
@@ -494,6 +510,11 @@ VALIDATED = [
     ("comms", "/admin/fame", {}),
     ("comms", "/admin/rewards", {}),
     ("comms", "/admin/contributions", {}),
+    ("newcomer", "/challenges", {}),
+    ("newcomer", "/challenges/{personal_challenge}", {}),
+    ("newcomer", "/challenges/{collective_challenge}", {}),
+    ("comms", "/admin/challenges", {}),
+    ("comms", "/admin/challenges/new", {}),
 ]
 
 
