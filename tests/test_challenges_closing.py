@@ -410,7 +410,7 @@ def test_group_milestones_go_to_the_people_of_that_group(app, make_user, challen
         notice = db.session.scalars(
             sa.select(Notification).where(Notification.user_id == a, Notification.kind.like("challenge%"))
         ).one()
-        assert message_text(notice) == "Ours is at 50 % of the target of “Share week”."
+        assert message_text(notice) == "Ours is at 50% of the target of “Share week”."
 
 
 def test_the_last_day_is_told_once_24_hours_before_the_end(app, make_user, challenge):

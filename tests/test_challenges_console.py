@@ -331,6 +331,8 @@ def test_the_service_refuses_what_the_form_would_and_more(app, make_user, servic
         ({"metric": "points"}, "metric", "what it counts can no longer change"),
         ({"mode": Mode.COLLECTIVE, "group_by": GroupBy.SITE}, "mode", "its mode can no longer change"),
         ({"ends_at": NOW - timedelta(minutes=1)}, "ends_at", "The end must be in the future."),
+        ({"audience_sites": [1]}, "audience_sites", "its audience can no longer change"),
+        ({"daily_cap": 2}, "daily_cap", "its daily cap can no longer change"),
     ],
 )
 def test_what_decides_the_scores_is_frozen_once_started(
@@ -384,7 +386,10 @@ def test_the_editor_says_why_a_started_challenge_refuses_a_change(app, client, s
     challenge_id = make_challenge(starts_at=start, ends_at=end)
     signed_in(Role.COMMS, language="en")
     page = text(client.get(f"/admin/challenges/{challenge_id}/edit"))
-    assert "This challenge has started: its start, mode, groups and what it counts are frozen" in page
+    assert (
+        "This challenge has started: its start, mode, groups, audience, daily cap and what it counts are frozen"
+        in page
+    )
     # The form shows the stored moments in the programme's zone: sent back, they change nothing.
     local_end = end.astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%dT%H:%M")
     assert 'value="2026-11-30T00:00"' in page and f'value="{local_end}"' in page
@@ -540,3 +545,18 @@ def test_the_list_costs_the_same_queries_with_more_people_and_actions(
     more()  # some of everything first: the page reads group names once there are groups
     before, after = queries_before_and_after(client, count_queries, "/admin/challenges", more)
     assert before == after
+
+
+def test_an_upcoming_challenge_cannot_be_moved_to_start_in_the_past(app, make_user, make_challenge, service):
+    start, end = NOW + timedelta(days=2), NOW + timedelta(days=9)
+    challenge_id = make_challenge(starts_at=start, ends_at=end)
+    comms = make_user(Role.COMMS).id
+    with pytest.raises(ChallengeError) as refusal:
+        service(
+            editing.update_challenge,
+            comms,
+            challenge_id,
+            changes(starts_at=NOW - timedelta(days=1), ends_at=end),
+        )
+    assert refusal.value.field == "starts_at" and "cannot start in the past" in str(refusal.value)
+    assert stored(app, challenge_id).starts_at == start

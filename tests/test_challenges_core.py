@@ -292,3 +292,35 @@ def test_a_this_week_view_counts_only_the_week(app, make_user, challenge, items)
     week = boards.Scope(start=start, end=end)
     assert standings(app, challenge_id, week) == [(person, 1, 1)]
     assert standings(app, challenge_id) == [(person, 2, 1)]
+
+
+def test_a_capped_action_does_not_move_a_person_behind_their_equals(app, make_user, challenge, items):
+    challenge_id = challenge(daily_cap=1)
+    capped, other = make_user().id, make_user().id
+    join(app, challenge_id, capped)
+    join(app, challenge_id, other)
+    day = START + timedelta(hours=9)
+    act(app, capped, content_verbs.CONTENT_SHARED, items[0], day)
+    act(app, other, content_verbs.CONTENT_SHARED, items[0], day + timedelta(minutes=5))
+    act(app, capped, content_verbs.CONTENT_SHARED, items[1], day + timedelta(minutes=10))  # capped: 0
+    assert standings(app, challenge_id) == [(capped, 1, 1), (other, 1, 1)]
+
+
+def test_a_member_whose_attendance_was_removed_is_not_an_active_member(app, make_user, challenge, make_event):
+    challenge_id = challenge(mode=Mode.COLLECTIVE, group_by=GroupBy.DEPARTMENT, metric="attendances")
+    with app.app_context():
+        team = Department(name="Team")
+        db.session.add(team)
+        db.session.commit()
+        team_id = team.id
+    came, removed = make_user(department_id=team_id).id, make_user(department_id=team_id).id
+    event = make_event()
+    for person in (came, removed):
+        join(app, challenge_id, person)
+        act(app, person, event_verbs.EVENT_ATTENDED, event, START + timedelta(days=1), "event")
+    act(
+        app, removed, event_verbs.EVENT_ATTENDANCE_REMOVED, event, START + timedelta(days=1, hours=1), "event"
+    )
+    with app.app_context():
+        [row] = boards.groups(challenge_id, GroupBy.DEPARTMENT, boards.Scope())
+    assert (row.total, row.active, row.average) == (1, 1, 1.0)

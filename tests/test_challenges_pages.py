@@ -553,9 +553,9 @@ def test_the_list_shows_each_challenge_with_the_persons_standing(
     give_scores(app, collective, {me.id: 2}, at=now - DAY)
     page = text(client.get("/challenges"))
     assert page.index("Running one") < page.index("Soon") < page.index("Done")
-    assert "Your score: 3 · rank 2" in page
+    assert "Your score: 3 · rank 2 over the whole challenge" in page
     assert "3 of 10 (30 %)" in page or "3 of 10 (30%)" in page
-    assert "Team: rank 1 · your share 2" in page
+    assert "Team: rank 1 over the whole challenge · your share 2" in page
 
 
 def test_home_shows_my_running_challenges_or_an_invitation_or_nothing(

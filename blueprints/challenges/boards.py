@@ -59,7 +59,10 @@ def _scores(challenge_id: int, scope: Scope):
         sa.select(
             Participation.user_id.label("user_id"),
             sa.func.coalesce(sa.func.sum(ChallengeEntry.value), 0).label("score"),
-            sa.func.coalesce(sa.func.max(ChallengeEntry.counted_at), NEVER).label("reached"),
+            # The score was reached by the latest entry that changed it (a capped one changes nothing).
+            sa.func.coalesce(
+                sa.func.max(sa.case((ChallengeEntry.value != 0, ChallengeEntry.counted_at))), NEVER
+            ).label("reached"),
         )
         .outerjoin(ChallengeEntry, sa.and_(*counted))
         .where(Participation.challenge_id == challenge_id, Participation.left_at.is_(None))
@@ -135,24 +138,11 @@ class GroupStanding:
 def groups(challenge_id: int, group_by: GroupBy, scope: Scope) -> list[GroupStanding]:
     """Every group that counted something, best average first (cached like the top ten)."""
 
-    def compute():
-        column = ChallengeEntry.department_id if group_by == GroupBy.DEPARTMENT else ChallengeEntry.site_id
-        query = (
-            sa.select(
-                column.label("group_id"),
-                sa.func.sum(ChallengeEntry.value).label("total"),
-                sa.func.count(sa.distinct(ChallengeEntry.user_id)).label("active"),
-            )
-            .where(ChallengeEntry.challenge_id == challenge_id, column.is_not(None))
-            .group_by(column)
-        )
-        if scope.start is not None:
-            query = query.where(
-                ChallengeEntry.counted_at >= scope.start, ChallengeEntry.counted_at < scope.end
-            )
-        return [[row.group_id, int(row.total), int(row.active)] for row in db.session.execute(query)]
-
-    rows = cache.remember(board_subject(challenge_id), f"groups:{group_by}:{scope.key()}", compute)
+    rows = cache.remember(
+        board_subject(challenge_id),
+        f"groups:{group_by}:{scope.key()}",
+        lambda: [list(row) for row in group_totals(challenge_id, group_by, scope)],
+    )
     standings = sorted(
         ((group_id, total, active, total / active if active else 0.0) for group_id, total, active in rows),
         key=lambda row: (-row[3], -row[1], row[0]),
@@ -163,6 +153,30 @@ def groups(challenge_id: int, group_by: GroupBy, scope: Scope) -> list[GroupStan
         previous = average
         ranked.append(GroupStanding(group_id, total, active, average, rank))
     return ranked
+
+
+def group_totals(challenge_id: int, group_by: GroupBy, scope: Scope) -> list[tuple[int, int, int]]:
+    """(group, total, active members) for every group that counted something, by the group each
+    person belonged to at the time of each action. Active: a member whose actions still count
+    for the group (nothing left after an attendance removed): they neither lower the average
+    nor win."""
+    column = ChallengeEntry.department_id if group_by == GroupBy.DEPARTMENT else ChallengeEntry.site_id
+    members = sa.select(
+        column.label("group_id"), ChallengeEntry.user_id, sa.func.sum(ChallengeEntry.value).label("net")
+    ).where(ChallengeEntry.challenge_id == challenge_id, column.is_not(None))
+    if scope.start is not None:
+        members = members.where(
+            ChallengeEntry.counted_at >= scope.start, ChallengeEntry.counted_at < scope.end
+        )
+    members = members.group_by(column, ChallengeEntry.user_id).subquery()
+    rows = db.session.execute(
+        sa.select(
+            members.c.group_id,
+            sa.func.sum(members.c.net),
+            sa.func.count(sa.case((members.c.net > 0, members.c.user_id))),
+        ).group_by(members.c.group_id)
+    )
+    return [(group_id, int(total), int(active)) for group_id, total, active in rows]
 
 
 def my_share(challenge_id: int, group_by: GroupBy, group_id: int, user_id: int, scope: Scope) -> int:

@@ -34,7 +34,7 @@ from base.database import begin_locked_transaction, db, locked_row, unit_of_work
 from base.registry import registry
 from blueprints.accounts.models import Department, Site, User
 from blueprints.activity.services import record
-from blueprints.challenges import messages, scoring, verbs
+from blueprints.challenges import boards, messages, scoring, verbs
 from blueprints.challenges.messages import titles
 from blueprints.challenges.models import (
     Challenge,
@@ -259,17 +259,8 @@ def _group_column(challenge: Challenge):
 def group_totals(challenge: Challenge) -> dict[int, tuple[int, int]]:
     """Each group's total and active members (who counted something for it), by the group each
     person belonged to at the time of each action."""
-    column = _group_column(challenge)
-    return {
-        group_id: (int(total), int(active))
-        for group_id, total, active in db.session.execute(
-            sa.select(
-                column, sa.func.sum(ChallengeEntry.value), sa.func.count(sa.distinct(ChallengeEntry.user_id))
-            )
-            .where(ChallengeEntry.challenge_id == challenge.id, column.is_not(None))
-            .group_by(column)
-        )
-    }
+    totals = boards.group_totals(challenge.id, challenge.group_by, boards.Scope())
+    return {group_id: (total, active) for group_id, total, active in totals}
 
 
 def _collective_winners(challenge: Challenge) -> tuple[dict[int, Win], list[int]]:
@@ -300,6 +291,7 @@ def _collective_winners(challenge: Challenge) -> tuple[dict[int, Win], list[int]
             ChallengeEntry.challenge_id == challenge.id, column.in_(groups), Participation.left_at.is_(None)
         )
         .group_by(ChallengeEntry.user_id)
+        .having(sa.func.sum(ChallengeEntry.value) > 0)  # whose actions still count
         .order_by(ChallengeEntry.user_id)
     ).all()
     winning = {user_id: Win(1, float(best), group_id) for user_id, group_id in members}

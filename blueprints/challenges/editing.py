@@ -202,6 +202,11 @@ FROZEN_ONCE_STARTED = {
     "metric": _l("The challenge has started: what it counts can no longer change."),
     "mode": _l("The challenge has started: its mode can no longer change."),
     "group_by": _l("The challenge has started: its groups can no longer change."),
+    # The rules the participants joined under: nobody taken out, no cap changed halfway.
+    "audience_departments": _l("The challenge has started: its audience can no longer change."),
+    "audience_sites": _l("The challenge has started: its audience can no longer change."),
+    "audience_personae": _l("The challenge has started: its audience can no longer change."),
+    "daily_cap": _l("The challenge has started: its daily cap can no longer change."),
 }
 
 
@@ -252,6 +257,9 @@ def _refuse_frozen(challenge: Challenge, changes: ChallengeChanges, now: datetim
         for name, message in FROZEN_ONCE_STARTED.items():
             if name in differs:
                 raise ChallengeError(message, name)
+    elif "starts_at" in differs and changes.starts_at < now:
+        # What happened before now was never counted live: the board would change only at closing.
+        raise ChallengeError(_l("An upcoming challenge cannot start in the past."), "starts_at")
     if "ends_at" in differs and changes.ends_at <= now:
         raise ChallengeError(_l("The end must be in the future."), "ends_at")
 
@@ -277,7 +285,7 @@ def cancel_challenge(actor: User, challenge_id: int, now: datetime | None = None
             )
         challenge.cancelled_at = now
         people = _taking_part(challenge.id)
-        link = ("challenges.detail", {"challenge_id": challenge.id})
+        link = ("challenges.index", {})  # the cancelled challenge's page is no longer shown
         for person in people:
             notify(person, CANCELLED, titles(challenge), link=link)
         record(

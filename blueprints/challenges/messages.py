@@ -34,7 +34,7 @@ def _milestone(params: dict) -> str:
     if params["percent"] >= 100:
         return _("You reached the target of “%(title)s”. Well done!", title=title_from(params))
     return _(
-        "You are at %(percent)s %% of the target of “%(title)s”.",
+        "You are at %(percent)s%% of the target of “%(title)s”.",
         percent=params["percent"],
         title=title_from(params),
     )
@@ -48,7 +48,7 @@ def _group_milestone(params: dict) -> str:
             title=title_from(params),
         )
     return _(
-        "%(group)s is at %(percent)s %% of the target of “%(title)s”.",
+        "%(group)s is at %(percent)s%% of the target of “%(title)s”.",
         group=group_from(params),
         percent=params["percent"],
         title=title_from(params),

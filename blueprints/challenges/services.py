@@ -258,16 +258,21 @@ def _group_totals(challenge_ids: list[int]) -> dict[int, list[list[int]]]:
     group = sa.case(
         (Challenge.group_by == GroupBy.DEPARTMENT, ChallengeEntry.department_id), else_=ChallengeEntry.site_id
     ).label("group_id")
-    rows = db.session.execute(
-        sa.select(
-            ChallengeEntry.challenge_id,
-            group,
-            sa.func.sum(ChallengeEntry.value),
-            sa.func.count(sa.distinct(ChallengeEntry.user_id)),
-        )
+    members = (
+        sa.select(ChallengeEntry.challenge_id, group, sa.func.sum(ChallengeEntry.value).label("net"))
         .join(Challenge, Challenge.id == ChallengeEntry.challenge_id)
         .where(ChallengeEntry.challenge_id.in_(challenge_ids), group.is_not(None))
-        .group_by(ChallengeEntry.challenge_id, group)
+        .group_by(ChallengeEntry.challenge_id, group, ChallengeEntry.user_id)
+        .subquery()
+    )
+    # Active members as boards count them: whose actions still count for the group.
+    rows = db.session.execute(
+        sa.select(
+            members.c.challenge_id,
+            members.c.group_id,
+            sa.func.sum(members.c.net),
+            sa.func.count(sa.case((members.c.net > 0, 1))),
+        ).group_by(members.c.challenge_id, members.c.group_id)
     )
     totals: dict[int, list[list[int]]] = {challenge_id: [] for challenge_id in challenge_ids}
     for challenge_id, group_id, total, active in rows:
@@ -299,26 +304,39 @@ def standings(user: User, challenges: list[Challenge], taking_part: set[int], no
     if not started:
         return {}
     ids = [c.id for c in started]
-    mine = dict(
-        db.session.execute(
-            sa.select(ChallengeEntry.challenge_id, sa.func.sum(ChallengeEntry.value))
-            .where(ChallengeEntry.user_id == user.id, ChallengeEntry.challenge_id.in_(ids))
-            .group_by(ChallengeEntry.challenge_id)
-        ).all()
-    )
+    # The person's counts by challenge and by the group they were in at the time: a collective
+    # share is what they counted for their group now, as the board shows it.
+    mine: dict[tuple, int] = {}
+    for challenge_id, department_id, site_id, value in db.session.execute(
+        sa.select(
+            ChallengeEntry.challenge_id,
+            ChallengeEntry.department_id,
+            ChallengeEntry.site_id,
+            sa.func.sum(ChallengeEntry.value),
+        )
+        .where(ChallengeEntry.user_id == user.id, ChallengeEntry.challenge_id.in_(ids))
+        .group_by(ChallengeEntry.challenge_id, ChallengeEntry.department_id, ChallengeEntry.site_id)
+    ):
+        for key in (
+            (challenge_id,),
+            (challenge_id, GroupBy.DEPARTMENT, department_id),
+            (challenge_id, GroupBy.SITE, site_id),
+        ):
+            mine[key] = mine.get(key, 0) + int(value or 0)
     personal = [c.id for c in started if c.mode == Mode.PERSONAL]
     collective = [c.id for c in started if c.mode == Mode.COLLECTIVE]
     counts = _remember_each(personal, "score-counts", _score_counts) if personal else {}
     totals = _remember_each(collective, "group-totals", _group_totals) if collective else {}
     result = {}
     for challenge in started:
-        score = int(mine.get(challenge.id) or 0)
+        score = mine.get((challenge.id,), 0)
         if challenge.mode == Mode.PERSONAL:
             ahead = sum(people for value, people in counts[challenge.id] if value > score)
             rank = 1 + ahead if score > 0 else None  # nothing counted yet: no rank, no "last"
             result[challenge.id] = Standing(Mode.PERSONAL, score, rank, challenge.target)
         else:
             group_id, group_name = group_of(user, challenge.group_by)
+            score = mine.get((challenge.id, challenge.group_by, group_id), 0)
             total, rank = _group_rank(totals[challenge.id], group_id)
             result[challenge.id] = Standing(
                 Mode.COLLECTIVE, score, rank, challenge.target, group_name, total or 0

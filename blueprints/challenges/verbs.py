@@ -6,7 +6,6 @@ CHALLENGE_WON = "challenge_won"  # recorded for each winner when the challenge c
 CHALLENGE_CREATED = "challenge_created"  # the comms' actions, for the audit trail
 CHALLENGE_UPDATED = "challenge_updated"
 CHALLENGE_CANCELLED = "challenge_cancelled"
-CHALLENGE_CLOSED = "challenge_closed"
 
 VERBS = (
     CHALLENGE_JOINED,
@@ -15,6 +14,5 @@ VERBS = (
     CHALLENGE_CREATED,
     CHALLENGE_UPDATED,
     CHALLENGE_CANCELLED,
-    CHALLENGE_CLOSED,
 )
 PASSIVE = (CHALLENGE_WON,)

@@ -15,6 +15,7 @@ from blueprints.activity.models import Activity
 from blueprints.activity.services import Progress, personal_progress
 from blueprints.admin import verbs as admin_verbs
 from blueprints.auth import verbs as auth_verbs
+from blueprints.challenges import verbs as challenges_verbs
 from blueprints.content import verbs as content_verbs
 from blueprints.content.models import ContentItem
 from blueprints.contributions import verbs as contributions_verbs
@@ -85,6 +86,8 @@ ACTION_NAMES = {
     rewards_verbs.REDEMPTION_CANCELLED: _l("Redemption cancelled"),
     recognition_verbs.POINTS_RULE_CHANGED: _l("Points table changed"),
     recognition_verbs.POINTS_RECOMPUTED: _l("Points recomputed"),
+    challenges_verbs.CHALLENGE_JOINED: _l("Challenge joined"),
+    challenges_verbs.CHALLENGE_LEFT: _l("Challenge left"),
     recognition_verbs.FAME_FEATURED: _l("Featured on the wall of fame"),
     recognition_verbs.FAME_UNFEATURED: _l("No longer featured on the wall of fame"),
     recognition_verbs.FAME_HIDDEN: _l("Hidden from the wall of fame"),
