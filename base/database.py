@@ -78,6 +78,14 @@ def locked_row(model, row_id: int):
     )
 
 
+def str_enum(kind) -> sa.Enum:
+    """A Python enum stored as its values in a short text column (not a database enum type, so
+    adding a member needs no migration of the type)."""
+    return sa.Enum(
+        kind, native_enum=False, length=16, values_callable=lambda members: [m.value for m in members]
+    )
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -1,11 +1,12 @@
 """Form fields and helpers shared by several blueprints."""
 
+import re
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
-from wtforms import DateTimeLocalField, SelectMultipleField, widgets
-from wtforms.validators import StopValidation, ValidationError
+from wtforms import DateTimeLocalField, IntegerField, SelectMultipleField, widgets
+from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation, ValidationError
 
 # What browsers send for <input type="datetime-local">; the first is also how a value is shown.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -21,6 +22,35 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+class WholeNumberField(IntegerField):
+    """A whole number. Text that is not one gets only the field's own message (from its
+    NumberRange), not WTForms' "Not a valid integer value." besides, and is not printed back as
+    the value of an ``<input type="number">`` (invalid HTML)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None  # the range validator says what to type
+
+    def _value(self) -> str:
+        shown = super()._value()
+        return shown if re.fullmatch(r"-?[0-9]+", shown or "") else ""
+
+
+def bounded_integer(label, low: int, high: int, message, required=None, **options) -> WholeNumberField:
+    """A whole number from ``low`` to ``high``: optional, or required with the ``required``
+    message; ``message`` for anything else; the browser is told the bounds too."""
+    presence = InputRequired(message=required) if required else Optional()
+    render_kw = {"min": low, "max": high, "inputmode": "numeric", **options.pop("render_kw", {})}
+    return WholeNumberField(
+        label,
+        validators=[presence, NumberRange(min=low, max=high, message=message)],
+        render_kw=render_kw,
+        **options,
+    )
 
 
 def web_link(form, field) -> None:

@@ -177,7 +177,7 @@ def test_a_cap_with_its_period_is_saved_and_counts(client, app, signed_in, make_
         (rule_form(points="5000"), "points", "between 0 and 1,000"),
         (rule_form(points="-1"), "points", "between 0 and 1,000"),
         (rule_form(points=""), "points", "Give a number of points"),
-        (rule_form(points="ten"), "points", "Not a valid integer value."),
+        (rule_form(points="ten"), "points", "Give a whole number between 0 and 1,000."),
         (rule_form(points="99999999999999999999"), "points", "between 0 and 1,000"),
         (rule_form(cap="3"), "period", "Choose the period the cap counts over."),
         (rule_form(period="week"), "cap", "Give the cap, or choose “No cap”."),

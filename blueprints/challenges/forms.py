@@ -5,11 +5,11 @@ from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from base.form_fields import LocalMomentField, MultiCheckboxField, stripped
+from base.form_fields import LocalMomentField, MultiCheckboxField, bounded_integer, stripped
 from base.registry import registry
 from blueprints.challenges.editing import (
     MAX_DAILY_CAP,
@@ -112,29 +112,17 @@ class ChallengeForm(FlaskForm):
     ends_at = ProgrammeMomentField(
         _l("Ends (excluded)"), validators=[DataRequired(message=_l("Give the end."))]
     )
-    target = IntegerField(
+    target = bounded_integer(
         _l("Target"),
-        validators=[
-            Optional(),
-            NumberRange(
-                min=1,
-                max=MAX_TARGET,
-                message=_l("The target is a whole number from 1 to %(max)s, or empty.", max=MAX_TARGET),
-            ),
-        ],
-        render_kw={"min": 1, "max": MAX_TARGET, "inputmode": "numeric"},
+        1,
+        MAX_TARGET,
+        _l("The target is a whole number from 1 to %(max)s, or empty.", max=MAX_TARGET),
     )
-    daily_cap = IntegerField(
+    daily_cap = bounded_integer(
         _l("Daily cap per person"),
-        validators=[
-            Optional(),
-            NumberRange(
-                min=1,
-                max=MAX_DAILY_CAP,
-                message=_l("The daily cap is a whole number from 1 to %(max)s, or empty.", max=MAX_DAILY_CAP),
-            ),
-        ],
-        render_kw={"min": 1, "max": MAX_DAILY_CAP, "inputmode": "numeric"},
+        1,
+        MAX_DAILY_CAP,
+        _l("The daily cap is a whole number from 1 to %(max)s, or empty.", max=MAX_DAILY_CAP),
     )
     reward_kind = RadioField(
         _l("Reward"),
@@ -146,18 +134,13 @@ class ChallengeForm(FlaskForm):
     reward_fr = _text(_l("The reward, in French"), MAX_REWARD_TEXT, "fr", rows=2)
     reward_en = _text(_l("The reward, in English"), MAX_REWARD_TEXT, "en", rows=2)
     reward_id = SelectField(_l("Reward from the catalogue, delivered to each winner"), coerce=_optional_id)
-    winners = IntegerField(
+    winners = bounded_integer(
         _l("Winners (personal mode: the top ranks, ties included)"),
+        1,
+        MAX_WINNERS,
+        _l("The number of winners is a whole number from 1 to %(max)s.", max=MAX_WINNERS),
+        required=_l("Give the number of winners."),
         default=3,
-        validators=[
-            InputRequired(message=_l("Give the number of winners.")),
-            NumberRange(
-                min=1,
-                max=MAX_WINNERS,
-                message=_l("The number of winners is a whole number from 1 to %(max)s.", max=MAX_WINNERS),
-            ),
-        ],
-        render_kw={"min": 1, "max": MAX_WINNERS, "inputmode": "numeric"},
     )
     audience_departments = MultiCheckboxField(_l("Departments"), coerce=int)
     audience_sites = MultiCheckboxField(_l("Sites"), coerce=int)

@@ -13,14 +13,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from base.database import UTCDateTime, db, utcnow
+from base.database import UTCDateTime, db, str_enum, utcnow
 from blueprints.accounts.models import User
-
-
-def _enum(kind) -> sa.Enum:
-    return sa.Enum(
-        kind, native_enum=False, length=16, values_callable=lambda members: [m.value for m in members]
-    )
 
 
 class Mode(enum.StrEnum):
@@ -50,13 +44,13 @@ class Challenge(db.Model):
     title_en: Mapped[str | None] = mapped_column(sa.String(120))
     description_fr: Mapped[str] = mapped_column(sa.Text, default="")
     description_en: Mapped[str] = mapped_column(sa.Text, default="")
-    mode: Mapped[Mode] = mapped_column(_enum(Mode))
+    mode: Mapped[Mode] = mapped_column(str_enum(Mode))
     metric: Mapped[str] = mapped_column(sa.String(24))  # a key of registry().metrics
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the window is [starts_at, ends_at)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     target: Mapped[int | None]  # personal: per person; collective: per group
-    group_by: Mapped[GroupBy | None] = mapped_column(_enum(GroupBy))  # collective mode only
-    reward_kind: Mapped[RewardKind] = mapped_column(_enum(RewardKind))
+    group_by: Mapped[GroupBy | None] = mapped_column(str_enum(GroupBy))  # collective mode only
+    reward_kind: Mapped[RewardKind] = mapped_column(str_enum(RewardKind))
     reward_fr: Mapped[str] = mapped_column(sa.Text, default="")
     reward_en: Mapped[str] = mapped_column(sa.Text, default="")
     # A consumable reward from the catalogue: closing opens a redemption of it for each winner.

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from base.database import UTCDateTime, db, utcnow
+from base.database import UTCDateTime, db, str_enum, utcnow
 from blueprints.accounts.models import User
 
 
@@ -29,12 +29,7 @@ class Contribution(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     persona: Mapped[str | None] = mapped_column(sa.String(24))  # the persona it relates to
     status: Mapped[ContributionStatus] = mapped_column(
-        sa.Enum(
-            ContributionStatus,
-            native_enum=False,
-            length=16,
-            values_callable=lambda members: [m.value for m in members],
-        ),
+        str_enum(ContributionStatus),
         default=ContributionStatus.PENDING,
     )
     decline_reason: Mapped[str | None] = mapped_column(sa.Text)

@@ -1,17 +1,16 @@
 """The comms console's recognition: the points table (change a rule, recompute everyone's
 points with it) and the wall of fame (feature an entry at the top, hide one)."""
 
-import re
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField
+from wtforms import SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from base.form_fields import WholeNumberField
 from base.registry import DAY, EVER, WEEK, registry
 from base.web import int_arg, wants_fragment
 from blueprints.recognition import fame, points, services
@@ -31,15 +30,6 @@ def period_choices():
         (WEEK, _l("Per week")),
         (EVER, _l("In all")),
     ]
-
-
-class WholeNumberField(IntegerField):
-    """A number field that shows back only a number: "ten" typed in is not printed as the value
-    of an ``<input type="number">`` (invalid HTML), the error says what to type."""
-
-    def _value(self) -> str:
-        shown = super()._value()
-        return shown if re.fullmatch(r"-?[0-9]+", shown or "") else ""
 
 
 class RuleForm(FlaskForm):

@@ -2,11 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
-from base.form_fields import stripped
+from base.form_fields import bounded_integer, stripped
 from blueprints.rewards.catalogue import KINDS
 from blueprints.rewards.models import RewardKind
 from blueprints.rewards.services import MAX_COST, MAX_STOCK, RewardChanges
@@ -46,29 +46,15 @@ class RewardForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
         render_kw={"rows": 4, "lang": "en"},
     )
-    cost = IntegerField(
+    cost = bounded_integer(
         _l("Cost in points"),
-        validators=[
-            InputRequired(message=_l("Give the cost in points.")),
-            NumberRange(
-                min=1,
-                max=MAX_COST,
-                message=_l("The cost is a whole number of points from 1 to %(max)s.", max=MAX_COST),
-            ),
-        ],
-        render_kw={"min": 1, "max": MAX_COST, "inputmode": "numeric"},
+        1,
+        MAX_COST,
+        _l("The cost is a whole number of points from 1 to %(max)s.", max=MAX_COST),
+        required=_l("Give the cost in points."),
     )
-    stock = IntegerField(
-        _l("Stock left"),
-        validators=[
-            Optional(),
-            NumberRange(
-                min=0,
-                max=MAX_STOCK,
-                message=_l("The stock is a whole number from 0 to %(max)s.", max=MAX_STOCK),
-            ),
-        ],
-        render_kw={"min": 0, "max": MAX_STOCK, "inputmode": "numeric"},
+    stock = bounded_integer(
+        _l("Stock left"), 0, MAX_STOCK, _l("The stock is a whole number from 0 to %(max)s.", max=MAX_STOCK)
     )
 
     def validate(self, extra_validators=None) -> bool:

@@ -11,14 +11,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from base.database import UTCDateTime, db, utcnow
+from base.database import UTCDateTime, db, str_enum, utcnow
 from blueprints.accounts.models import User
-
-
-def _enum(kind) -> sa.Enum:
-    return sa.Enum(
-        kind, native_enum=False, length=16, values_callable=lambda members: [m.value for m in members]
-    )
 
 
 class RewardKind(enum.StrEnum):
@@ -37,7 +31,7 @@ class Reward(db.Model):
     __table_args__ = (sa.CheckConstraint("stock IS NULL OR stock >= 0", name="stock_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[RewardKind] = mapped_column(_enum(RewardKind))
+    kind: Mapped[RewardKind] = mapped_column(str_enum(RewardKind))
     title_fr: Mapped[str | None] = mapped_column(sa.String(120))
     title_en: Mapped[str | None] = mapped_column(sa.String(120))
     description_fr: Mapped[str] = mapped_column(sa.Text, default="")
@@ -57,7 +51,7 @@ class Redemption(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     cost: Mapped[int]
     status: Mapped[RedemptionStatus] = mapped_column(
-        _enum(RedemptionStatus), default=RedemptionStatus.PENDING
+        str_enum(RedemptionStatus), default=RedemptionStatus.PENDING
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
