@@ -5,6 +5,7 @@ the time of the action, the cache cleared by every entry, private rows never sha
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import redis
 import sqlalchemy as sa
 
 from base.database import db
@@ -18,6 +19,7 @@ from blueprints.events import verbs as event_verbs
 from blueprints.recognition import periods
 from tests.conftest import ON_POSTGRES
 
+TEST_REDIS = "redis://127.0.0.1:6379/13"
 START = datetime(2026, 10, 18, 22, 0, tzinfo=UTC)  # Monday 19 October 2026, 00:00 in Paris (summer time)
 END = datetime(2026, 11, 1, 23, 0, tzinfo=UTC)  # Monday 2 November, 00:00 in Paris (winter time)
 
@@ -168,7 +170,8 @@ def test_a_share_changes_the_cached_board_at_once(app, make_user, challenge, ite
 @pytest.mark.postgres_only
 def test_the_board_cached_in_redis_is_cleared_by_a_share(make_app, make_user, challenge, items):
     assert ON_POSTGRES
-    app = make_app(REDIS_URL="redis://127.0.0.1:6379/13")
+    redis.Redis.from_url(TEST_REDIS).flushdb()  # nothing cached by an earlier run of the suite
+    app = make_app(REDIS_URL=TEST_REDIS)
     test_a_share_changes_the_cached_board_at_once(app, make_user, challenge, items)
 
 
