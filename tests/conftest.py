@@ -308,3 +308,27 @@ def make_event(app, make_user):
             return event.id
 
     return factory
+
+
+@pytest.fixture
+def create_challenge(app, make_user):
+    """Create a challenge (personal, on shares, symbolic reward unless told otherwise) with the
+    window given as ``starts_at`` and ``ends_at``; returns its id."""
+    from blueprints.challenges.models import Challenge, Mode, RewardKind
+
+    authors = []
+
+    def factory(starts_at, ends_at, **fields):
+        if not authors:
+            authors.append(make_user(Role.COMMS, display_name="Carla Comms").id)
+        fields.setdefault("title_en", "Share week")
+        fields.setdefault("mode", Mode.PERSONAL)
+        fields.setdefault("metric", "shares")
+        fields.setdefault("reward_kind", RewardKind.SYMBOLIC)
+        with app.app_context():
+            row = Challenge(created_by_id=authors[0], starts_at=starts_at, ends_at=ends_at, **fields)
+            db.session.add(row)
+            db.session.commit()
+            return row.id
+
+    return factory

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from base.database import db, utcnow
-from blueprints.accounts.models import Department, Role, User
+from blueprints.accounts.models import Department, User
 from blueprints.activity.models import Activity
 from blueprints.activity.services import record
 from blueprints.challenges import closing
@@ -36,24 +36,11 @@ SHARE = content_verbs.CONTENT_SHARED
 
 
 @pytest.fixture
-def challenge(app, make_user):
-    author = make_user(Role.COMMS).id
-
-    def factory(**fields):
-        fields.setdefault("title_fr", "Semaine du partage")
-        fields.setdefault("title_en", "Share week")
-        fields.setdefault("mode", Mode.PERSONAL)
-        fields.setdefault("metric", "shares")
-        fields.setdefault("starts_at", START)
-        fields.setdefault("ends_at", END)
-        fields.setdefault("reward_kind", RewardKind.SYMBOLIC)
-        with app.app_context():
-            row = Challenge(created_by_id=author, **fields)
-            db.session.add(row)
-            db.session.commit()
-            return row.id
-
-    return factory
+def challenge(create_challenge):
+    """A personal challenge on shares that ended an hour ago."""
+    return lambda **fields: create_challenge(
+        **{"starts_at": START, "ends_at": END, "title_fr": "Semaine du partage", **fields}
+    )
 
 
 def join(app, challenge_id: int, *user_ids: int, at=START - timedelta(days=1)) -> None:

@@ -72,25 +72,11 @@ def changes(**fields) -> ChallengeChanges:
 
 
 @pytest.fixture
-def make_challenge(app, make_user):
-    authors = []
-
-    def factory(**fields):
-        if not authors:
-            authors.append(make_user(Role.COMMS, display_name="Author").id)
-        fields.setdefault("title_en", "Share week")
-        fields.setdefault("mode", Mode.PERSONAL)
-        fields.setdefault("metric", "shares")
-        fields.setdefault("starts_at", NOW + timedelta(days=1))
-        fields.setdefault("ends_at", NOW + timedelta(days=8))
-        fields.setdefault("reward_kind", RewardKind.SYMBOLIC)
-        with app.app_context():
-            row = Challenge(created_by_id=authors[0], **fields)
-            db.session.add(row)
-            db.session.commit()
-            return row.id
-
-    return factory
+def make_challenge(create_challenge):
+    """An upcoming challenge unless told otherwise."""
+    return lambda **fields: create_challenge(
+        **{"starts_at": NOW + timedelta(days=1), "ends_at": NOW + timedelta(days=8), **fields}
+    )
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 
 from base.database import db
 from base.registry import WEEK
-from blueprints.accounts.models import Department, Role, User
+from blueprints.accounts.models import Department, User
 from blueprints.activity.services import record
 from blueprints.challenges import boards
-from blueprints.challenges.models import Challenge, ChallengeEntry, GroupBy, Mode, Participation, RewardKind
+from blueprints.challenges.models import ChallengeEntry, GroupBy, Mode, Participation
 from blueprints.content import verbs as content_verbs
 from blueprints.events import verbs as event_verbs
 from blueprints.recognition import periods
@@ -25,24 +25,9 @@ END = datetime(2026, 11, 1, 23, 0, tzinfo=UTC)  # Monday 2 November, 00:00 in Pa
 
 
 @pytest.fixture
-def challenge(app, make_user):
+def challenge(create_challenge):
     """A personal challenge on shares over two weeks that cross the end of summer time."""
-    author = make_user(Role.COMMS).id
-
-    def factory(**fields):
-        fields.setdefault("title_en", "Share week")
-        fields.setdefault("mode", Mode.PERSONAL)
-        fields.setdefault("metric", "shares")
-        fields.setdefault("starts_at", START)
-        fields.setdefault("ends_at", END)
-        fields.setdefault("reward_kind", RewardKind.SYMBOLIC)
-        with app.app_context():
-            row = Challenge(created_by_id=author, **fields)
-            db.session.add(row)
-            db.session.commit()
-            return row.id
-
-    return factory
+    return lambda **fields: create_challenge(**{"starts_at": START, "ends_at": END, **fields})
 
 
 def join(app, challenge_id: int, user_id: int, at: datetime = START - timedelta(days=1)) -> None:

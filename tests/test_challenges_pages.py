@@ -24,7 +24,6 @@ from blueprints.challenges.models import (
     GroupBy,
     Mode,
     Participation,
-    RewardKind,
 )
 from blueprints.challenges.scoring import board_subject
 from blueprints.content.verbs import CONTENT_SHARED
@@ -36,27 +35,14 @@ DAY = timedelta(days=1)
 
 
 @pytest.fixture
-def challenge(app, make_user):
+def challenge(create_challenge):
     """Create a challenge (personal, on shares, running from three days ago for two weeks); its id."""
-    authors = []
 
     def factory(**fields):
-        if not authors:
-            authors.append(make_user(Role.COMMS, display_name="Carla Comms").id)
         now = utcnow()
-        fields.setdefault("title_fr", "Sprint du partage")
-        fields.setdefault("title_en", "Share sprint")
-        fields.setdefault("mode", Mode.PERSONAL)
-        fields.setdefault("metric", "shares")
-        fields.setdefault("starts_at", now - 3 * DAY)
-        fields.setdefault("ends_at", now + 11 * DAY)
-        fields.setdefault("reward_kind", RewardKind.SYMBOLIC)
-        fields.setdefault("reward_en", "A tree planted for each winner")
-        with app.app_context():
-            row = Challenge(created_by_id=authors[0], **fields)
-            db.session.add(row)
-            db.session.commit()
-            return row.id
+        defaults = {"starts_at": now - 3 * DAY, "ends_at": now + 11 * DAY, "title_fr": "Sprint du partage"}
+        defaults |= {"title_en": "Share sprint", "reward_en": "A tree planted for each winner"}
+        return create_challenge(**{**defaults, **fields})
 
     return factory
 
