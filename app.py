@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from sqlalchemy.exc import DataError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from base import security
+from base import assets, security
 from base.cache import cache
 from base.config import Defaults, derived_settings, environment_settings, instance_secret_key
 from base.database import db
@@ -100,6 +100,7 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     shared_counters.init_app(app)
     cache.init_app(app)
+    assets.init_app(app)
 
 
 def register_out_of_range_refusal(app: Flask) -> None:

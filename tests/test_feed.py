@@ -1,17 +1,20 @@
 """The feed page: what it shows, its order for a person, filters, paging, reactions."""
 
+import random
 import re
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from base.database import db, utcnow
-from blueprints.accounts.models import Role
+from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
+from blueprints.content import feed
 from blueprints.content import verbs as content_verbs
 from blueprints.content.catalogue import Status
-from blueprints.content.feed import PAGE_SIZE
-from blueprints.content.models import ContentItem, Reaction
+from blueprints.content.feed import PAGE_SIZE, Cursor, Filters, feed_page
+from blueprints.content.models import ContentItem, Reaction, Share
 from blueprints.quiz.models import PersonaScore, QuizResult
 from tests.conftest import htmx_headers, post, text
 
@@ -228,3 +231,81 @@ def test_the_feed_runs_as_many_queries_with_500_items_as_with_10(
     assert len(feed_ids(page)) == PAGE_SIZE
     assert large.count == small.count, large.statements
     assert large.count <= 14
+
+
+def walk_the_feed(app, user_id: int, pages: int) -> list[int]:
+    """The item ids of the first pages of the person's feed, following "load more"."""
+    with app.app_context():
+        person = db.session.get(User, user_id)
+        cursor, ids = Cursor(utcnow()), []
+        for _page in range(pages):
+            page = feed_page(person, Filters(), cursor)
+            ids += [card.item.id for card in page.cards]
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        return ids
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_ranking_the_newest_items_only_gives_the_order_of_the_whole_library(
+    app, make_user, make_item, monkeypatch, seed
+):
+    """The feed ranks only the newest items when older ones cannot reach the page: the order
+    must be exactly the one of ranking everything, page after page."""
+    rng = random.Random(seed)
+    person = make_user()
+    give_result(app, person.id, {"messenger": rng.random(), "expert": rng.random()})
+    sharers = [make_user().id for _ in range(3)]
+    items = [
+        make_item(
+            theme=rng.choice(["careers", "events", "impact"]),
+            target_personae=rng.choice([[], ["messenger"], ["expert"]]),
+            publish_at=hours_ago(rng.uniform(1, 24 * 120)),
+            pinned=rng.random() < 0.03,
+        )
+        for _ in range(70)
+    ]
+    with app.app_context():
+        for n, item_id in enumerate(rng.sample(items, 25)):
+            sharer = person.id if n % 5 == 0 else rng.choice(sharers)
+            db.session.add(Share(user_id=sharer, item_id=item_id, network="linkedin", token=f"t{seed}-{n}"))
+        db.session.commit()
+    whole_library = walk_the_feed(app, person.id, pages=5)
+    full_rankings = spy_on_full_rankings(monkeypatch, window=8)
+    assert walk_the_feed(app, person.id, pages=5) == whole_library
+    assert len(whole_library) == 60
+    assert full_rankings.count(None) < 5  # some pages came from the newest items alone
+
+
+def test_older_items_that_can_still_win_are_ranked(app, make_user, make_item, monkeypatch):
+    person = make_user()
+    newest = [
+        make_item(theme=theme, publish_at=hours_ago(n + 1))
+        for n, theme in enumerate(["careers", "events"] * 5)
+    ]
+    older = [
+        make_item(theme=theme, publish_at=hours_ago(240 + n))
+        for n, theme in enumerate(["impact", "events"] * 5)
+    ]
+    with app.app_context():
+        for n, item_id in enumerate(newest):
+            db.session.add(Share(user_id=person.id, item_id=item_id, network="linkedin", token=f"mine-{n}"))
+        db.session.commit()
+    whole_library = walk_the_feed(app, person.id, pages=1)
+    full_rankings = spy_on_full_rankings(monkeypatch, window=0)
+    assert walk_the_feed(app, person.id, pages=1) == whole_library
+    assert None in full_rankings  # the newest were not enough: everything was ranked
+    assert len(set(whole_library[:6]) & set(older)) >= 5  # not shared yet, though ten days old
+
+
+def spy_on_full_rankings(monkeypatch, window: int) -> list[int | None]:
+    """Rank from a small window of newest items; the list records each fetch's limit (None: all)."""
+    limits = []
+    fetch = feed._candidates
+    monkeypatch.setattr(feed, "RECENT_WINDOW", window)
+    monkeypatch.setattr(feed, "RECENT_PER_ITEM_SHOWN", 1)
+    monkeypatch.setattr(
+        feed, "_candidates", lambda *a, limit=None: limits.append(limit) or fetch(*a, limit=limit)
+    )
+    return limits

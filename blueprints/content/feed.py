@@ -20,7 +20,15 @@ from base.i18n import reading_languages
 from blueprints.accounts.models import User
 from blueprints.content.catalogue import Status
 from blueprints.content.models import BOOKMARK, LIKE, ContentItem, Reaction, Share
-from blueprints.content.ranking import Candidate, Ranked, Reader, rank
+from blueprints.content.ranking import (
+    Candidate,
+    Ranked,
+    Reader,
+    freshness,
+    rank,
+    runs_longer_than_allowed,
+    score_ceiling,
+)
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import latest_result
 
@@ -29,6 +37,10 @@ NEW_FOR_DAYS = 3
 POPULAR_FROM_SHARES = 3
 STRONG_AFFINITY = 0.6
 STRONG_INTEREST = 1.15
+# The newest items ranked first: enough for an exact first page on a library of any size
+# (about four weeks of a busy programme); more as the person reads further.
+RECENT_WINDOW = 400
+RECENT_PER_ITEM_SHOWN = 4
 
 
 @dataclass(frozen=True)
@@ -80,26 +92,59 @@ class FeedPage:
     next_cursor: Cursor | None
 
 
-def feed_page(user: User, filters: Filters, cursor: Cursor) -> FeedPage:
+def feed_page(user: User, filters: Filters, cursor: Cursor, size: int = PAGE_SIZE) -> FeedPage:
     """One page of the person's feed, ranked as of the cursor's moment."""
-    as_of = cursor.as_of
-    candidates = _candidates(user, filters, as_of)
-    reader = _reader(user, as_of)
-    ranking = rank(
-        candidates,
-        reader,
-        _share_counts(as_of),
-        as_of,
-        current_app.config["FEED_HALF_LIFE_DAYS"],
-    )
-    ranked = _after(ranking, cursor)
-    page = list(islice(ranked, PAGE_SIZE + 1))
-    more = len(page) > PAGE_SIZE
-    page = page[:PAGE_SIZE]
+    reader = _reader(user, cursor.as_of)
+    ranking = _leading(user, filters, reader, cursor.as_of, wanted=cursor.position + size + 1)
+    page = list(islice(_after(iter(ranking), cursor), size + 1))
+    more = len(page) > size
+    page = page[:size]
     next_cursor = None
     if more:
-        next_cursor = Cursor(as_of, cursor.position + len(page), page[-1].candidate.id)
+        next_cursor = Cursor(cursor.as_of, cursor.position + len(page), page[-1].candidate.id)
     return FeedPage(_cards(user, reader, page), next_cursor)
+
+
+def _leading(user: User, filters: Filters, reader: Reader, as_of: datetime, wanted: int) -> list[Ranked]:
+    """The first ``wanted`` items of the feed's order, ranking only the newest items when that is exact.
+
+    An item's score is at most ``score_ceiling`` times its freshness, and freshness only falls
+    with age: once every item taken from the newest ones scores above what any older item
+    could reach, the older ones cannot change the order, so they are not ranked at all. The
+    window grows with how far the person reads (``wanted``), never with the library.
+    """
+    window = RECENT_WINDOW + RECENT_PER_ITEM_SHOWN * wanted
+    recent = _candidates(user, filters, as_of, limit=window)
+    ordered = _rank(recent, reader, as_of, wanted)
+    exact = _beyond_reach(ordered, recent, as_of, one_theme=bool(filters.theme))  # (same queries either way)
+    if exact or len(recent) < window:
+        return ordered
+    return _rank(_candidates(user, filters, as_of), reader, as_of, wanted)
+
+
+def _rank(candidates: list[Candidate], reader: Reader, as_of: datetime, wanted: int) -> list[Ranked]:
+    half_life = current_app.config["FEED_HALF_LIFE_DAYS"]
+    shares = _share_counts([candidate.id for candidate in candidates], as_of)
+    return list(islice(rank(candidates, reader, shares, as_of, half_life), wanted))
+
+
+def _beyond_reach(ordered: list[Ranked], recent: list[Candidate], as_of: datetime, one_theme: bool) -> bool:
+    """True when no item older than ``recent`` could enter ``ordered``: each item shown scores above
+    the best score an older item can have, and the theme variation found what it needed (a
+    theme filter leaves nothing to vary)."""
+    oldest = min((candidate.publish_at for candidate in recent if not candidate.pinned), default=as_of)
+    reach = score_ceiling(_people_count()) * freshness(
+        oldest, as_of, current_app.config["FEED_HALF_LIFE_DAYS"]
+    )
+    unpinned = [ranked for ranked in ordered if not ranked.candidate.pinned]
+    return all(ranked.score > reach for ranked in unpinned) and (
+        one_theme or not runs_longer_than_allowed(unpinned)
+    )
+
+
+def _people_count() -> int:
+    """Everyone who could have shared an item: it bounds how popular an item can be."""
+    return db.session.scalar(sa.select(sa.func.count(User.id)))
 
 
 def _after(ranking, cursor: Cursor):
@@ -122,7 +167,8 @@ def live_items(as_of: datetime):
     )
 
 
-def _candidates(user: User, filters: Filters, as_of: datetime) -> list[Candidate]:
+def _candidates(user: User, filters: Filters, as_of: datetime, limit: int | None = None) -> list[Candidate]:
+    """The live items the person may see, all of them or the ``limit`` newest (pinned ones always)."""
     query = sa.select(
         ContentItem.id,
         ContentItem.theme,
@@ -140,6 +186,8 @@ def _candidates(user: User, filters: Filters, as_of: datetime) -> list[Candidate
                 sa.select(Reaction.item_id).where(Reaction.user_id == user.id, Reaction.kind == BOOKMARK)
             )
         )
+    if limit is not None:
+        query = query.order_by(ContentItem.pinned.desc(), ContentItem.publish_at.desc()).limit(limit)
     return [
         Candidate(row.id, row.theme, tuple(row.target_personae or ()), row.publish_at, row.pinned)
         for row in db.session.execute(query)
@@ -175,11 +223,13 @@ def _shared_item_ids(user_id: int, as_of: datetime) -> frozenset[int]:
     )
 
 
-def _share_counts(as_of: datetime) -> dict[int, int]:
-    """Shares per item by everyone, for the mild engagement factor."""
+def _share_counts(item_ids: list[int], as_of: datetime) -> dict[int, int]:
+    """Shares of these items by everyone, for the mild engagement factor."""
     shares = sa.func.count(Share.id).label("shares")
     rows = db.session.execute(
-        sa.select(Share.item_id, shares).where(Share.created_at <= as_of).group_by(Share.item_id)
+        sa.select(Share.item_id, shares)
+        .where(Share.item_id.in_(item_ids), Share.created_at <= as_of)
+        .group_by(Share.item_id)
     )
     return {row.item_id: row.shares for row in rows}
 

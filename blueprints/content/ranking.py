@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from base.vocabularies import NETWORKS
+
 # Tuning, kept here with the formula it tunes.
 AFFINITY_FLOOR = 0.2  # an item aimed at other personae still scores this share of its value
 INTEREST_WEIGHT = 0.5  # a theme that is all the person shares and likes weighs up to 1.5×
@@ -76,6 +78,21 @@ def freshness(publish_at: datetime, as_of: datetime, half_life_days: float) -> f
 
 def engagement(shares: int) -> float:
     return 1.0 + ENGAGEMENT_WEIGHT * math.log2(1 + shares)
+
+
+def score_ceiling(people: int) -> float:
+    """The highest score an item of freshness 1 can have: full affinity, all of the person's
+    interest, shared by every one of ``people`` on every network."""
+    return 1.0 * (1.0 + INTEREST_WEIGHT) * engagement(people * len(NETWORKS))
+
+
+def runs_longer_than_allowed(ordered: list[Ranked]) -> bool:
+    """More items of one theme in a row than the variation allows: it found no other theme to take."""
+    themes = [ranked.candidate.theme for ranked in ordered]
+    return any(
+        len(set(themes[start : start + MAX_SAME_THEME_IN_A_ROW + 1])) == 1
+        for start in range(len(themes) - MAX_SAME_THEME_IN_A_ROW)
+    )
 
 
 def rank(

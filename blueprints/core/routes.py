@@ -21,6 +21,7 @@ from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response
 from jinja2 import pass_context
 
+from base.assets import ONE_YEAR, fingerprint
 from base.database import utcnow
 from base.i18n import format_when
 from base.registry import registry
@@ -115,7 +116,7 @@ def home():
         profile_complete=profile_complete(current_user),
         quiz_result=latest_result(current_user.id),
         personae=PERSONA_BY_KEY,
-        feed_preview=feed_page(current_user, Filters(), Cursor(utcnow())).cards[:HOME_FEED_ITEMS],
+        feed_preview=feed_page(current_user, Filters(), Cursor(utcnow()), size=HOME_FEED_ITEMS).cards,
         events=home_events(current_user, utcnow()),
         challenges=home_challenges(current_user, utcnow()),
         challenge_title=challenge_title,
@@ -151,7 +152,15 @@ def vendor(name: str):
     folder = VENDOR_FILES.get(name)
     if folder is None:
         return render_error(404)
-    return send_from_directory(Path(current_app.root_path) / folder, name, max_age=86400)
+    return send_from_directory(Path(current_app.root_path) / folder, name, max_age=ONE_YEAR)
+
+
+@bp.app_url_defaults
+def version_vendor_files(endpoint: str, values: dict) -> None:
+    """Vendored files' addresses carry their fingerprint, like static files: cached for good."""
+    if endpoint == "core.vendor" and values.get("name") in VENDOR_FILES and "v" not in values:
+        name = values["name"]
+        values["v"] = fingerprint(Path(current_app.root_path) / VENDOR_FILES[name] / name)
 
 
 ERROR_TITLES = {
