@@ -7,7 +7,7 @@ PORT ?= 5000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint translations extract-messages deps chromium
+.PHONY: run test bench lint translations extract-messages deps chromium wrk
 
 run: deps translations
 	DEMO_MODE=1 $(FLASK) db upgrade
@@ -16,6 +16,18 @@ run: deps translations
 
 test: deps translations lint chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark (bench/run.py): builds a large company in PostgreSQL (BENCH_DATABASE_URL, by default
+# the database porte_voix_bench on 127.0.0.1, dropped and rebuilt), serves it with gunicorn, loads
+# each page with wrk and writes bench/results/. BENCH_ARGS="--reuse" measures the last build again.
+bench: deps translations wrk
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+wrk:
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || \
+		{ echo "Installing wrk for the benchmark…"; apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-upgrade wrk >/dev/null; }
+	@command -v wrk >/dev/null || { echo "wrk is missing for the benchmark: run 'sudo apt-get install -y wrk', then 'make bench' again."; exit 1; }
 
 # The browser tests drive Debian's Chromium: installed here when we may (as root), else say how.
 chromium:

@@ -104,11 +104,20 @@ def parse_arguments(argv):
 
 def fresh_database(url: str) -> None:
     """Drop and create the benchmark's database (the URL must not be a database you care about)."""
-    name = sa.make_url(url).database
-    admin_url = sa.make_url(url).set(drivername="postgresql", database="postgres").render_as_string(False)
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+    drop_database(url)
+    with server_connection(url) as connection:
+        connection.execute(f'CREATE DATABASE "{sa.make_url(url).database}"')
+
+
+def drop_database(url: str) -> None:
+    with server_connection(url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)')
+
+
+def server_connection(url: str) -> psycopg.Connection:
+    """A connection to the server's maintenance database, to create or drop the benchmark's."""
+    admin_url = sa.make_url(url).set(drivername="postgresql", database="postgres")
+    return psycopg.connect(admin_url.render_as_string(hide_password=False), autocommit=True)
 
 
 def flask(environment: dict, *arguments: str) -> None:
