@@ -2,9 +2,11 @@
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
+from markupsafe import Markup, escape
 from wtforms import DateTimeLocalField, IntegerField, SelectMultipleField, widgets
 from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation, ValidationError
 
@@ -15,6 +17,24 @@ LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 def stripped(value):
     """A form filter: text without surrounding white space."""
     return value.strip() if isinstance(value, str) else value
+
+
+class SharedOptionsSelect(widgets.Select):
+    """A select of hundreds of options that are the same for every reader of a language (time
+    zones): their markup is built once per list of choices, then only the chosen one is marked."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        options = _options_markup(tuple((str(choice[0]), str(choice[1])) for choice in field.choices))
+        if field.data is not None:
+            plain = f'<option value="{escape(field.data)}">'
+            options = options.replace(plain, f'<option selected value="{escape(field.data)}">', 1)
+        return Markup(f"<select {widgets.html_params(name=field.name, **kwargs)}>{options}</select>")
+
+
+@lru_cache(maxsize=8)
+def _options_markup(choices: tuple[tuple[str, str], ...]) -> str:
+    return "".join(f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in choices)
 
 
 class MultiCheckboxField(SelectMultipleField):

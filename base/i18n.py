@@ -54,11 +54,19 @@ def timezone_choices(keep: str | None = None) -> list[tuple[str, str]]:
     "Royaume-Uni — Londres") and sorted for them; values are IANA names. One zone per place:
     old aliases (America/Montreal, US/Eastern…) are left out, except ``keep`` (a person's
     stored zone), named like the zone it stands for."""
-    choices = dict(_timezone_names(current_language() or "fr"))
-    if keep and keep not in choices and keep in available_timezones():
-        canonical = get_global("zone_aliases").get(keep, keep)
-        choices[keep] = choices.get(canonical, keep.replace("_", " "))
+    ordered = _sorted_timezones(current_language() or "fr")
+    if not keep or keep in dict(ordered) or keep not in available_timezones():
+        return list(ordered)
+    choices = dict(ordered)
+    canonical = get_global("zone_aliases").get(keep, keep)
+    choices[keep] = choices.get(canonical, keep.replace("_", " "))
     return sorted(choices.items(), key=lambda choice: (reading_order(choice[1]), choice[0]))
+
+
+@cache
+def _sorted_timezones(language: str) -> tuple[tuple[str, str], ...]:
+    names = _timezone_names(language)
+    return tuple(sorted(names, key=lambda choice: (reading_order(choice[1]), choice[0])))
 
 
 @cache

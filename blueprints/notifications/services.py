@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from base.database import db, utcnow
 from base.mail import mail_configured
+from base.memo import per_request
 from base.registry import registry
 from blueprints.accounts.models import User
 from blueprints.notifications.emails import send_digest
@@ -51,6 +52,7 @@ def message_text(notification: Notification) -> str:
         return _("You have a notification from Porte-voix.")
 
 
+@per_request
 def unread_count(user) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(Notification.id)).where(

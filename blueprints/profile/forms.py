@@ -4,7 +4,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from base.form_fields import MultiCheckboxField
+from base.form_fields import MultiCheckboxField, SharedOptionsSelect
 from base.i18n import LANGUAGE_NAMES, reading_order, timezone_choices
 
 NOT_SET = 0
@@ -15,7 +15,7 @@ class ProfileForm(FlaskForm):
     department_id = SelectField(_l("Department"), coerce=int)
     site_id = SelectField(_l("Site"), coerce=int)
     language = SelectField(_l("Language"), choices=[SelectChoice(*item) for item in LANGUAGE_NAMES.items()])
-    timezone = SelectField(_l("Time zone"))
+    timezone = SelectField(_l("Time zone"), widget=SharedOptionsSelect())
     content_languages = MultiCheckboxField(
         _l("Languages of the content I share"),
         choices=[SelectChoice(*item) for item in LANGUAGE_NAMES.items()],
@@ -32,7 +32,7 @@ class ProfileForm(FlaskForm):
         self.department_id.choices = named_choices(departments)
         self.site_id.choices = named_choices(sites)
         # Named in the reader's language; the person's own zone stays a choice, even an old alias.
-        self.timezone.choices = [SelectChoice(*zone) for zone in timezone_choices(keep=self.timezone.data)]
+        self.timezone.choices = timezone_choices(keep=self.timezone.data)
 
 
 def named_choices(rows) -> list[SelectChoice]:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from base.database import db, utcnow
+from base.memo import per_request
 from blueprints.accounts.models import Department, User
 from blueprints.activity.services import record
 from blueprints.quiz import verbs
@@ -101,6 +102,7 @@ def save_result(
     return result
 
 
+@per_request
 def latest_result(user_id: int) -> QuizResult | None:
     return db.session.scalar(
         sa.select(QuizResult).where(QuizResult.user_id == user_id).order_by(QuizResult.id.desc()).limit(1)

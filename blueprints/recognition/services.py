@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from base.database import db, unit_of_work, utcnow
+from base.memo import per_request
 from base.registry import DAY, EVER, WEEK, Badge, registry
 from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
@@ -174,6 +175,7 @@ class Balance:
     spendable: int
 
 
+@per_request
 def balance_of(user_id: int) -> Balance:
     """Lifetime and spendable points; spendable shows 0 when undone actions took back more
     than was left after spending (redeeming still compares with the true figure)."""
