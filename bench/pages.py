@@ -12,13 +12,16 @@ from html import unescape
 import sqlalchemy as sa
 
 from base.database import db, utcnow
+from blueprints.accounts.models import Role, User
+from blueprints.activity.models import Activity
 from blueprints.challenges.models import Challenge, Participation
 from blueprints.content.feed import live_items
-from blueprints.content.models import ContentItem, Share
+from blueprints.content.models import CharterAcceptance, ContentItem, Share
+from blueprints.demo.seed import DEMO_EMAILS
 from blueprints.events.models import Event, EventStatus, Registration
+from blueprints.quiz.models import QuizResult
 
-EMPLOYEE, COMMS, ADMIN = "employee@example.com", "comms@example.com", "admin@example.com"
-ACCOUNTS = (EMPLOYEE, COMMS, ADMIN)
+EMPLOYEE, COMMS, ADMIN = "employee", "comms", "admin"  # who opens the page
 TARGETS = {"employee": 0.35, "leaderboard": 0.50, "console": 0.20}  # SPEC §7, issue #14
 TRIVIAL_PATH = "/healthz"
 
@@ -26,7 +29,7 @@ TRIVIAL_PATH = "/healthz"
 @dataclass(frozen=True)
 class Page:
     name: str
-    account: str
+    viewer: str  # EMPLOYEE, COMMS or ADMIN
     path: str
     kind: str  # a key of TARGETS
     htmx: bool = False  # asked as htmx asks for a fragment
@@ -38,6 +41,27 @@ class Page:
     @property
     def headers(self) -> dict[str, str]:
         return {"HX-Request": "true"} if self.htmx else {}
+
+
+def viewers() -> dict[str, str]:
+    """Who signs in for each role. The employee is the busiest demo colleague who took the quiz
+    and accepted the charter: the large company adds nothing of their own, so their pages
+    follow the same paths at both sizes and only the shared data grows."""
+    acted = sa.func.count(Activity.id)
+    ambassador = db.session.scalar(
+        sa.select(User.email)
+        .join(Activity, Activity.user_id == User.id)
+        .where(
+            User.role == Role.EMPLOYEE,
+            User.email.not_in(DEMO_EMAILS),
+            User.id.in_(sa.select(QuizResult.user_id)),
+            User.id.in_(sa.select(CharterAcceptance.user_id)),
+        )
+        .group_by(User.id)
+        .order_by(acted.desc(), User.id)
+        .limit(1)
+    )
+    return {EMPLOYEE: ambassador, COMMS: "comms@example.com", ADMIN: "admin@example.com"}
 
 
 def busiest_ids() -> dict[str, int]:

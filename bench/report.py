@@ -3,8 +3,6 @@
 import json
 from pathlib import Path
 
-ROLES = {"employee@example.com": "employee", "comms@example.com": "comms", "admin@example.com": "admin"}
-
 
 def write_results(results: dict, folder: Path, timed: bool) -> list[str]:
     """Write ``<scale>.json`` and ``<scale>.md`` in the folder, print the table; return the failures."""
@@ -57,7 +55,7 @@ def markdown(results: dict, timed: bool, failures: list[str]) -> str:
             "| --- | --- | --- | --- | --- | --- | --- |",
         ]
         lines += [
-            f"| {page['name']} | {ROLES[page['account']]} | {page['queries_demo']} / {page['queries']} "
+            f"| {page['name']} | {page['viewer']} | {page['queries_demo']} / {page['queries']} "
             f"| {page['requests_per_second']:.0f} | {page['trivial_per_second']:.0f} "
             f"| {page['ratio']:.0%} {'✓' if page['ratio'] >= page['target'] else '✗'} | ≥ {page['target']:.0%} |"
             for page in results["pages"]
@@ -65,7 +63,7 @@ def markdown(results: dict, timed: bool, failures: list[str]) -> str:
     else:
         lines += ["| page | as | queries (demo / this size) | bytes |", "| --- | --- | --- | --- |"]
         lines += [
-            f"| {page['name']} | {ROLES[page['account']]} | {page['queries_demo']} / {page['queries']} "
+            f"| {page['name']} | {page['viewer']} | {page['queries_demo']} / {page['queries']} "
             f"| {page['bytes']:,} |"
             for page in results["pages"]
         ]

@@ -33,13 +33,14 @@ import psycopg
 import sqlalchemy as sa
 
 from bench import build
-from bench.pages import ACCOUNTS, EMPLOYEE, TRIVIAL_PATH, Page, busiest_ids, load_more_path, pages
+from bench.pages import EMPLOYEE, TRIVIAL_PATH, Page, busiest_ids, load_more_path, pages, viewers
 from bench.report import write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/porte_voix_bench"
 FEED_FIRST_LOAD_LIMIT = 60 * 1024
 WORKERS = 2
+BROWSER_HEADERS = {"Accept-Encoding": "zstd, br, gzip"}  # pages are measured compressed, as browsers get them
 WRK_THREADS, WRK_CONNECTIONS = 2, 16
 SERVER_ENVIRONMENT = {"DEMO_MODE": "1", "LOGIN_RATE_LIMIT": "10000 per minute", "PREVIEW_FETCH_ENABLED": "0"}
 
@@ -52,13 +53,13 @@ def main(argv: list[str] | None = None) -> int:
         fresh_database(options.database_url)
         flask(environment, "db", "upgrade")
         flask(environment, "seed-demo")
-        demo_queries = query_counts(options.database_url)[1]
+        who, demo_queries = query_counts(options.database_url)[::2]
         sizes = build.build(options.database_url, options.scale, options.seed)
-        built.write_text(json.dumps({"demo_queries": demo_queries, "sizes": sizes}, indent=2))
+        built.write_text(json.dumps({"viewers": who, "demo_queries": demo_queries, "sizes": sizes}, indent=2))
     saved = json.loads(built.read_text())
-    measured, large_queries = query_counts(options.database_url)
+    _who, measured, large_queries = query_counts(options.database_url, saved["viewers"])
     with served(environment, options.port) as base_url:
-        cookies = {account: signed_in_cookie(base_url, account) for account in ACCOUNTS}
+        cookies = {role: signed_in_cookie(base_url, email) for role, email in saved["viewers"].items()}
         sizes_served = fetch_every_page(base_url, cookies, measured)
         first_load = feed_first_load(base_url, cookies[EMPLOYEE])
         timings = {} if options.no_timing else measure(base_url, cookies, measured, options)
@@ -126,22 +127,26 @@ def flask(environment: dict, *arguments: str) -> None:
     )
 
 
-def query_counts(database_url: str) -> tuple[list[Page], dict[str, int]]:
-    """The pages to measure and each one's SQL statements, counted in this process on a warm request."""
+def query_counts(
+    database_url: str, who: dict[str, str] | None = None
+) -> tuple[dict, list[Page], dict[str, int]]:
+    """Who views the pages (chosen now unless given), the pages to measure and each one's SQL
+    statements, counted in this process on a warm request."""
     from app import create_app  # here: the app reads its settings when it is built
     from base.database import db
 
     app = create_app({"DATABASE_URL": database_url, **SERVER_ENVIRONMENT, "DEMO_MODE": True})
     with app.app_context():
+        who = who or viewers()
         ids = busiest_ids()
         engine = db.engine
-    clients = {account: signed_in_client(app, account) for account in ACCOUNTS}
+    clients = {role: signed_in_client(app, email) for role, email in who.items()}
     measured = pages(ids, load_more_path(clients[EMPLOYEE].get("/feed").get_data(as_text=True)))
     statements = []
     counted = {}
     sa.event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     for page in measured:
-        client = clients[page.account]
+        client = clients[page.viewer]
         client.get(page.path, headers=page.headers)
         statements.clear()
         response = client.get(page.path, headers=page.headers)
@@ -149,7 +154,7 @@ def query_counts(database_url: str) -> tuple[list[Page], dict[str, int]]:
             raise RuntimeError(f"{page.name} ({page.path}) answered HTTP {response.status_code}.")
         counted[page.name] = len(statements)
     engine.dispose()
-    return measured, counted
+    return who, measured, counted
 
 
 def signed_in_client(app, email: str):
@@ -231,7 +236,7 @@ def fetch_every_page(base_url: str, cookies: dict, measured: list[Page]) -> dict
     """Every page once through gunicorn, as sent uncompressed: a page that fails stops the run."""
     sizes = {}
     for page in measured:
-        status, body, _headers = get(base_url, page.path, cookies[page.account], page.headers)
+        status, body, _headers = get(base_url, page.path, cookies[page.viewer], page.headers)
         if status != 200:
             raise RuntimeError(f"{page.name} ({page.path}) answered HTTP {status} through gunicorn.")
         sizes[page.name] = len(body)
@@ -245,7 +250,7 @@ def feed_first_load(base_url: str, cookie: str) -> dict:
     assets = re.findall(r'<(?:link rel="stylesheet" href|script src)="([^"]+)"', plain.decode())
     files = {}
     for path in ["/feed", *(unescape(asset) for asset in assets)]:
-        _status, body, headers = get(base_url, path, cookie, {"Accept-Encoding": "zstd, br, gzip"})
+        _status, body, headers = get(base_url, path, cookie, BROWSER_HEADERS)
         files[path] = len(body)
         if path != "/feed" and "max-age=31536000" not in headers.get("Cache-Control", ""):
             raise RuntimeError(f"{path} is not cacheable for a year: {headers.get('Cache-Control')}")
@@ -258,7 +263,7 @@ def measure(base_url: str, cookies: dict, measured: list[Page], options) -> dict
     runs = {page.name: {"page": [], "trivial": []} for page in measured}
     for _round in range(options.rounds):
         for page in measured:
-            cookie = cookies[page.account]
+            cookie = cookies[page.viewer]
             runs[page.name]["trivial"].append(wrk(base_url + TRIVIAL_PATH, cookie, {}, options.seconds))
             runs[page.name]["page"].append(wrk(base_url + page.path, cookie, page.headers, options.seconds))
     return {
@@ -273,7 +278,7 @@ def measure(base_url: str, cookies: dict, measured: list[Page], options) -> dict
 
 def wrk(url: str, cookie: str, headers: dict, seconds: int) -> float:
     command = ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "-H", f"Cookie: {cookie}"]
-    for name, value in headers.items():
+    for name, value in {**BROWSER_HEADERS, **headers}.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     if "Non-2xx or 3xx responses" in output:

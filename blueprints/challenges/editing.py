@@ -506,7 +506,8 @@ def _fill_groups(figures: dict[int, ChallengeFigures], ids: list[int]) -> None:
 
 def _fill_audiences(figures: dict[int, ChallengeFigures]) -> None:
     """Each challenge's audience: active people counted by (department, site), and, for the
-    challenges that name ambassador profiles, the people with those profiles (two queries)."""
+    challenges that name ambassador profiles, the people with those profiles (two queries, the
+    second one empty when no challenge names a profile)."""
     people = db.session.execute(
         sa.select(User.department_id, User.site_id, sa.func.count(User.id))
         .where(User.active)
@@ -514,21 +515,20 @@ def _fill_audiences(figures: dict[int, ChallengeFigures]) -> None:
     ).all()
     wanted = {key for row in figures.values() for key in row.challenge.audience_personae}
     profiles: dict[int, tuple[int | None, int | None, set[str]]] = {}
-    if wanted:
-        latest = sa.select(sa.func.max(QuizResult.id)).group_by(QuizResult.user_id).scalar_subquery()
-        for user_id, department_id, site_id, persona in db.session.execute(
-            sa.select(User.id, User.department_id, User.site_id, PersonaScore.persona)
-            .join(QuizResult, QuizResult.user_id == User.id)
-            .join(PersonaScore, PersonaScore.result_id == QuizResult.id)
-            .where(
-                User.active,
-                QuizResult.id.in_(latest),
-                PersonaScore.persona.in_(sorted(wanted)),
-                PersonaScore.held,
-                sa.or_(PersonaScore.rank == 1, PersonaScore.also_you),
-            )
-        ):
-            profiles.setdefault(user_id, (department_id, site_id, set()))[2].add(persona)
+    latest = sa.select(sa.func.max(QuizResult.id)).group_by(QuizResult.user_id).scalar_subquery()
+    for user_id, department_id, site_id, persona in db.session.execute(
+        sa.select(User.id, User.department_id, User.site_id, PersonaScore.persona)
+        .join(QuizResult, QuizResult.user_id == User.id)
+        .join(PersonaScore, PersonaScore.result_id == QuizResult.id)
+        .where(
+            User.active,
+            QuizResult.id.in_(latest),
+            PersonaScore.persona.in_(sorted(wanted)),
+            PersonaScore.held,
+            sa.or_(PersonaScore.rank == 1, PersonaScore.also_you),
+        )
+    ):
+        profiles.setdefault(user_id, (department_id, site_id, set()))[2].add(persona)
     for row in figures.values():
         challenge = row.challenge
         departments, sites = set(challenge.audience_departments), set(challenge.audience_sites)
