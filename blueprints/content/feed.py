@@ -187,11 +187,18 @@ def _candidates(user: User, filters: Filters, as_of: datetime, limit: int | None
             )
         )
     if limit is not None:
-        query = query.order_by(ContentItem.pinned.desc(), ContentItem.publish_at.desc()).limit(limit)
+        query = _pinned_and_newest(query, limit)
     return [
         Candidate(row.id, row.theme, tuple(row.target_personae or ()), row.publish_at, row.pinned)
         for row in db.session.execute(query)
     ]
+
+
+def _pinned_and_newest(query: sa.Select, limit: int) -> sa.Select:
+    """Every pinned item and the ``limit`` newest others: two index reads, not a sort of the library."""
+    pinned = query.where(ContentItem.pinned).subquery()
+    newest = query.where(~ContentItem.pinned).order_by(ContentItem.publish_at.desc()).limit(limit).subquery()
+    return sa.union_all(sa.select(pinned), sa.select(newest))
 
 
 def _reader(user: User, as_of: datetime) -> Reader:
@@ -224,8 +231,9 @@ def _shared_item_ids(user_id: int, as_of: datetime) -> frozenset[int]:
 
 
 def _share_counts(item_ids: list[int], as_of: datetime) -> dict[int, int]:
-    """Shares of these items by everyone, for the mild engagement factor."""
-    shares = sa.func.count(Share.id).label("shares")
+    """Shares of these items by everyone, for the mild engagement factor (read from the
+    (item, moment) index alone)."""
+    shares = sa.func.count().label("shares")
     rows = db.session.execute(
         sa.select(Share.item_id, shares)
         .where(Share.item_id.in_(item_ids), Share.created_at <= as_of)

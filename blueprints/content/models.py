@@ -15,7 +15,16 @@ class ContentItem(db.Model):
     """An item of the library, written by comms or suggested by an employee."""
 
     __tablename__ = "content_items"
-    __table_args__ = (sa.Index("ix_content_items_feed", "status", "language", "publish_at"),)
+    __table_args__ = (
+        sa.Index("ix_content_items_feed", "status", "language", "publish_at"),
+        sa.Index("ix_content_items_publish_at", "publish_at"),  # the feed's newest items
+        sa.Index(
+            "ix_content_items_pinned",
+            "pinned",
+            postgresql_where=sa.text("pinned"),
+            sqlite_where=sa.text("pinned"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -145,11 +154,12 @@ class Share(db.Model):
     __tablename__ = "shares"
     __table_args__ = (
         sa.UniqueConstraint("user_id", "item_id", "network", name="uq_shares_user_item_network"),
+        sa.Index("ix_shares_item_created", "item_id", "created_at"),  # counts per item, index only
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("content_items.id"), index=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("content_items.id"))
     network: Mapped[str] = mapped_column(sa.String(20))
     token: Mapped[str] = mapped_column(sa.String(32), unique=True)
     clicks: Mapped[int] = mapped_column(default=0)

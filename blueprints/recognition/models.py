@@ -96,7 +96,10 @@ class FameEntry(db.Model):
     """A success on the wall of fame; its text comes from the kind (``registry.fame_texts``)."""
 
     __tablename__ = "fame_entries"
-    __table_args__ = (sa.Index("ix_fame_entries_wall", "hidden", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_fame_entries_wall", "hidden", "created_at"),
+        sa.Index("ix_fame_entries_created", "created_at", "id"),  # the console's list, newest first
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(40))
