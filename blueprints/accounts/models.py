@@ -51,6 +51,7 @@ class Site(NamedInTwoLanguages, db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (sa.Index("ix_users_display_name", "display_name", "id"),)  # the people list's order
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)

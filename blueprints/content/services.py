@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from base.database import begin_locked_transaction, db, unit_of_work, utcnow
 from base.links import public_url
@@ -366,6 +367,7 @@ def moderation_queue() -> list[ContentItem]:
         db.session.scalars(
             sa.select(ContentItem)
             .where(ContentItem.status == Status.PENDING)
+            .options(joinedload(ContentItem.author))
             .order_by(ContentItem.created_at, ContentItem.id)
         )
     )

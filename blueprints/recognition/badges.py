@@ -4,12 +4,13 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from base.cache import cache
 from base.database import db, utcnow
 from base.registry import Badge, registry
 from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
 from blueprints.notifications.services import notify
-from blueprints.recognition.fame import celebrate
+from blueprints.recognition.fame import HOLDERS, celebrate
 from blueprints.recognition.models import BadgeAward, Streak
 from blueprints.recognition.streaks import meaningful_verbs
 
@@ -56,6 +57,7 @@ def award_badge(user: User, badge: Badge, at: datetime, period: str = "") -> Bad
     """Give a badge, tell the person and put it on the wall (the caller commits)."""
     award = BadgeAward(user_id=user.id, badge=badge.key, period=period, earned_at=at)
     db.session.add(award)
+    cache.bump_after_commit(HOLDERS)
     notice = notify(user, BADGE_EARNED, {"badge": badge.key}, link=badge_link(badge.key))
     notice.created_at = at  # when it was earned, also when a late points sync finds it
     celebrate(

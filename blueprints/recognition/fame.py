@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from base.cache import cache
 from base.database import db, unit_of_work, utcnow
 from base.registry import Badge, registry
 from blueprints.accounts.models import User
@@ -21,6 +22,7 @@ from blueprints.recognition.models import BadgeAward, FameEntry
 from blueprints.recognition.verbs import FAME_FEATURED, FAME_HIDDEN, FAME_UNFEATURED, FAME_UNHIDDEN
 
 PAGE_SIZE = 20
+HOLDERS = "badge-holders"  # the cache subject of the badge counts
 FEATURED_SHOWN = 10  # the most recently featured entries at the top of the wall
 CONSOLE_PAGE_SIZE = 30
 HOLDERS_SHOWN = 60  # named on a badge's page; the others are counted
@@ -198,16 +200,21 @@ class BadgeRow:
 
 
 def badge_board(viewer: User) -> list[BadgeRow]:
-    """Every registered badge, how many people hold it, and whether the viewer does (two queries)."""
-    counts = dict(
+    """Every registered badge, how many people hold it (shared, cached until a badge is given)
+    and whether the viewer does."""
+    counts = cache.remember(HOLDERS, "counts", _holder_counts)
+    held = set(db.session.scalars(sa.select(BadgeAward.badge).where(BadgeAward.user_id == viewer.id)))
+    return [BadgeRow(badge, counts.get(key, 0), key in held) for key, badge in registry().badges.items()]
+
+
+def _holder_counts() -> dict[str, int]:
+    return dict(
         db.session.execute(
             sa.select(BadgeAward.badge, sa.func.count(sa.distinct(BadgeAward.user_id))).group_by(
                 BadgeAward.badge
             )
         ).all()
     )
-    held = set(db.session.scalars(sa.select(BadgeAward.badge).where(BadgeAward.user_id == viewer.id)))
-    return [BadgeRow(badge, counts.get(key, 0), key in held) for key, badge in registry().badges.items()]
 
 
 @dataclass
