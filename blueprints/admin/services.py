@@ -75,6 +75,21 @@ def set_active(actor: User, user: User, active: bool) -> None:
     db.session.commit()
 
 
+def _object_names(entries: list[Activity], targets: dict) -> dict[tuple[str, int], str]:
+    """The names of the entries' objects, every kind of object in one query."""
+    if not targets:
+        return {}
+    named = (
+        sa.select(
+            sa.literal(object_type).label("object_type"),
+            target.model.id.label("id"),
+            sa.cast(target.name_column, sa.String).label("name"),
+        ).where(target.model.id.in_({e.object_id for e in entries if e.object_type == object_type}))
+        for object_type, target in targets.items()
+    )
+    return {(row.object_type, row.id): row.name for row in db.session.execute(sa.union_all(*named))}
+
+
 def _latest_ids(verbs: list[str], limit: int):
     """The ids of the latest ``limit`` entries among these verbs, as the union of each verb's
     latest: each part reads the (verb, moment) index backwards and stops, however long the log
@@ -99,7 +114,7 @@ class AuditEntry:
 
 
 def audit_trail(limit: int = 20) -> list[AuditEntry]:
-    """The latest administration actions, described in the reader's language (a query per kind of object).
+    """The latest administration actions, described in the reader's language (two queries).
 
     Features register which verbs appear here, with their texts and how their objects are named.
     """
@@ -112,13 +127,7 @@ def audit_trail(limit: int = 20) -> list[AuditEntry]:
             .order_by(Activity.created_at.desc(), Activity.id.desc())
         )
     )
-    names = {}
-    for object_type, target in features.audit_targets.items():
-        model, name = target.model, target.name_column
-        ids = {entry.object_id for entry in entries if entry.object_type == object_type}
-        if ids:
-            rows = db.session.execute(sa.select(model.id, name).where(model.id.in_(ids)))
-            names.update({(object_type, row[0]): row[1] for row in rows})
+    names = _object_names(entries, features.audit_targets)
     return [
         AuditEntry(
             entry.created_at,

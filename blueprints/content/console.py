@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from base.database import db, utcnow
 from base.vocabularies import SHARE_NETWORKS, THEMES
@@ -77,7 +78,7 @@ def render_editor(form: ItemForm, item: ContentItem | None):
 
 @bp.route("/content/<int:item_id>")
 def figures(item_id: int):
-    item = db.get_or_404(ContentItem, item_id)
+    item = db.get_or_404(ContentItem, item_id, options=[joinedload(ContentItem.author)])
     return render_template(
         "content_console/figures.html",
         item=item,
