@@ -12,7 +12,7 @@ from base.cache import cache
 from base.config import Defaults, derived_settings, environment_settings, instance_secret_key
 from base.database import db
 from base.extensions import babel, csrf, htmx, limiter, login_manager, migrate, shared_counters
-from base.i18n import LANGUAGE_NAMES, select_locale, select_timezone
+from base.i18n import LANGUAGE_NAMES, init_babel
 from base.registry import register_features
 from base.web import BoundedIntConverter, csrf_field, with_bounded_numbers
 from blueprints.admin.feature import feature as admin
@@ -94,7 +94,7 @@ def init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db)
     login_manager.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    init_babel(app, babel)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)

@@ -9,12 +9,35 @@ from zoneinfo import available_timezones
 from babel import Locale
 from babel.core import get_global
 from babel.dates import get_timezone_location
-from flask import current_app, has_app_context, has_request_context, request, session
-from flask_babel import format_date, format_time
+from flask import current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import Babel, Domain, format_date, format_time, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+REMEMBERED = "_translations_for_locale"
+
+
+class RememberingDomain(Domain):
+    """Flask-Babel's message domain, remembering the current locale's translations on the
+    application context: Flask-Babel looks them up by the locale's name for every string and
+    number it formats, a real share of a page's time. A forced or refreshed locale is another
+    object, so it gets its own translations."""
+
+    def get_translations(self):
+        if not has_app_context():
+            return super().get_translations()
+        locale = get_locale()
+        remembered = g.get(REMEMBERED)
+        if remembered is None or remembered[0] is not locale:
+            remembered = (locale, super().get_translations())
+            setattr(g, REMEMBERED, remembered)
+        return remembered[1]
+
+
+def init_babel(app, babel: Babel) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    babel.domain_instance = RememberingDomain(domain=app.extensions["babel"].default_domain)
 
 
 def select_locale() -> str:

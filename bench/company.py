@@ -23,11 +23,8 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from io import BytesIO
 from itertools import accumulate
 from zoneinfo import ZoneInfo
-
-from PIL import Image
 
 from base.vocabularies import SHARE_NETWORKS, THEMES
 from blueprints.auth import verbs as auth_verbs
@@ -43,6 +40,7 @@ from blueprints.contributions.catalogue import KINDS as CONTRIBUTION_KINDS
 from blueprints.contributions.catalogue import SUGGESTED_PERSONA
 from blueprints.contributions.models import ContributionStatus
 from blueprints.contributions.services import DECLINED_NOTICE, VALIDATED_NOTICE
+from blueprints.demo.content_seed import SKIES, night_sky
 from blueprints.events import verbs as event_verbs
 from blueprints.events.models import EventStatus, RegistrationStatus
 from blueprints.events.services import REMINDER_BEFORE, REMINDER_KIND
@@ -366,15 +364,6 @@ SHARE_TEXTS = {
     "facebook": {"fr": ["{title} : {summary}"], "en": ["{title}: {summary}"]},
 }
 IMAGE_SIZE = (480, 252)  # the link previews' images
-SKIES = {  # each theme's preview colours, from the top of the sky to the horizon
-    "company_news": ((34, 45, 134), (120, 92, 190)),
-    "life_at_work": ((120, 53, 15), (236, 146, 72)),
-    "expertise": ((15, 60, 90), (46, 150, 170)),
-    "products": ((40, 40, 60), (110, 110, 150)),
-    "careers": ((20, 83, 45), (96, 170, 110)),
-    "events": ((110, 30, 80), (230, 110, 130)),
-    "impact": ((25, 70, 60), (140, 190, 120)),
-}
 SUGGESTION_SITES = ("lesechos.example", "usine-nouvelle.example", "theguardian.example", "wired.example")
 SUGGESTION_REASONS = {
     "fr": [
@@ -1180,19 +1169,8 @@ def waiting_notice(world: World, reader: Person, at: int, waiting: int, last: li
 
 
 def theme_images() -> dict[str, bytes]:
-    """A small JPEG per theme, a night sky in its colours, as link previews store them."""
-    images = {}
-    width, height = IMAGE_SIZE
-    for theme, (top, bottom) in SKIES.items():
-        sky = Image.new("RGB", IMAGE_SIZE)
-        for y in range(height):
-            mix = y / (height - 1)
-            colour = tuple(round(a + (b - a) * mix) for a, b in zip(top, bottom, strict=True))
-            sky.paste(colour, (0, y, width, y + 1))
-        out = BytesIO()
-        sky.save(out, "JPEG", quality=80)
-        images[theme] = out.getvalue()
-    return images
+    """A small JPEG per theme, the demo's night sky in its colours, as link previews store them."""
+    return {theme: night_sky(theme, random.Random(theme), *IMAGE_SIZE) for theme in SKIES}
 
 
 # --- The quiz --------------------------------------------------------------------------------

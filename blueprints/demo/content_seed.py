@@ -100,7 +100,7 @@ def _url(data: dict) -> str | None:
 
 def _preview(item: ContentItem) -> LinkPreview:
     """The link's preview as the fetcher would have stored it when comms saved the item."""
-    image = _night_sky(item.theme, random.Random(item.title))  # its own draw: the demo's rng is kept
+    image = night_sky(item.theme, random.Random(item.title))  # its own draw: the demo's rng is kept
     return LinkPreview(
         url=item.url,
         title=item.title,
@@ -112,7 +112,7 @@ def _preview(item: ContentItem) -> LinkPreview:
     )
 
 
-def _night_sky(theme: str, rng: random.Random, width: int = 640, height: int = 336) -> bytes:
+def night_sky(theme: str, rng: random.Random, width: int = 640, height: int = 336) -> bytes:
     top, bottom = SKIES.get(theme, SKIES["company_news"])
     sky = Image.new("RGB", (width, height))
     draw = ImageDraw.Draw(sky)

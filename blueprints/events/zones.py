@@ -1,6 +1,8 @@
 """The time-zone label shown beside event times ("Paris time", "heure de Paris"): events happen in
 Paris, London, Montréal and online, and times are written in the reader's zone, so say which."""
 
+from functools import cache
+
 from babel.dates import get_timezone, get_timezone_location
 from flask_babel import get_locale, pgettext
 from flask_babel import get_timezone as reader_timezone
@@ -11,9 +13,10 @@ VOWELS = tuple("aeiouâàäéèêëîïôöûùüœæ")
 UNIVERSAL = {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Universal", "Zulu"}
 
 
-def zone_city(zone_name: str, locale) -> str:
-    """The zone's city in the reader's language (CLDR); an alias keeps its own city (Montreal, not
-    the Toronto it links to)."""
+@cache
+def zone_city(zone_name: str, locale: str) -> str:
+    """The zone's city in the reader's language (CLDR, read once per zone and language); an alias
+    keeps its own city (Montreal, not the Toronto it links to)."""
     zone = get_timezone(zone_name)
     own = zone_name.rsplit("/", 1)[-1].replace("_", " ")
     canonical = get_timezone_location(zone, locale="en", return_city=True).rsplit("/", 1)[-1]
@@ -27,7 +30,7 @@ def zone_label(zone_name: str | None = None) -> str:
     zone_name = zone_name or str(reader_timezone())
     if zone_name in UNIVERSAL:
         return "UTC"
-    city = zone_city(zone_name, get_locale())
+    city = zone_city(zone_name, str(get_locale()))
     if city[:1].lower() in VOWELS:
         return pgettext("a city starting with a vowel", "%(city)s time", city=city)
     return _("%(city)s time", city=city)

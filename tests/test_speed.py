@@ -1,0 +1,78 @@
+"""What keeps pages light: static files fingerprinted, cached and compressed; a page reading
+the person's figures once; shared counts cached until they change (issue #14)."""
+
+import re
+
+from base.database import db, utcnow
+from base.registry import registry
+from blueprints.accounts.models import User
+from blueprints.notifications.models import Notification
+from blueprints.notifications.services import unread_count
+from blueprints.recognition.badges import award_badge
+from tests.conftest import text
+
+BROWSER = {"Accept-Encoding": "zstd, br, gzip"}
+
+
+def asset_urls(page: str) -> list[str]:
+    return re.findall(r'<(?:link rel="stylesheet" href|script src)="([^"]+)"', page)
+
+
+def test_static_files_have_fingerprinted_addresses_cached_a_year_and_compressed(client):
+    assets = asset_urls(text(client.get("/login")))
+    assert len(assets) == 3 and all(re.search(r"\?v=[0-9a-f]{12}$", url) for url in assets)
+    for url in assets:
+        plain, compressed = client.get(url), client.get(url, headers=BROWSER)
+        assert plain.headers["Cache-Control"] == "public, max-age=31536000"
+        assert compressed.headers["Content-Encoding"] in {"zstd", "br"}
+        assert len(compressed.get_data()) < len(plain.get_data()) / 2
+
+
+def test_pages_are_compressed_for_browsers_that_ask(client, signed_in):
+    signed_in()
+    assert "Content-Encoding" not in client.get("/feed").headers
+    response = client.get("/feed", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]
+
+
+def test_a_page_reads_the_unread_count_once_and_a_write_forgets_it(app, make_user, count_queries):
+    person = make_user()
+    with app.test_request_context(), count_queries() as counter:
+        owner = db.session.get(User, person.id)
+        counted = counter.count
+        assert unread_count(owner) == unread_count(owner) == 0
+        assert counter.count == counted + 1
+        db.session.add(Notification(user_id=person.id, kind="welcome", params={}))
+        db.session.flush()
+        assert unread_count(owner) == 1
+        db.session.rollback()
+        assert unread_count(owner) == 0
+
+
+def test_outside_a_request_nothing_is_remembered(app, make_user, count_queries):
+    person = make_user()
+    with app.app_context(), count_queries() as counter:
+        owner = db.session.get(User, person.id)
+        counted = counter.count
+        unread_count(owner), unread_count(owner)
+        assert counter.count == counted + 2
+
+
+def test_badge_holders_are_counted_again_once_a_badge_is_given(client, app, signed_in, make_user):
+    signed_in(language="en")
+    first = re.compile(r'<a href="/badges/first_share">.*?</a></h2>(.*?)</li>', re.S)
+    assert "0 people hold it" in first.search(text(client.get("/badges"))).group(1)
+    with app.app_context():
+        person = db.session.get(User, make_user().id)
+        award_badge(person, registry().badges["first_share"], utcnow())
+        db.session.commit()
+    assert "1 person holds it" in first.search(text(client.get("/badges"))).group(1)
+
+
+def test_the_time_zone_list_marks_the_persons_zone_only(client, signed_in):
+    signed_in(timezone="America/Toronto")
+    page = text(client.get("/me"))
+    zones = re.search(r'<select[^>]*name="profile-timezone".*?</select>', page, re.S).group(0)
+    assert re.findall(r"<option selected value=\"([^\"]+)\"", zones) == ["America/Toronto"]
+    assert zones.count("<option") > 300
