@@ -114,17 +114,18 @@ def _leading(user: User, filters: Filters, reader: Reader, as_of: datetime, want
     window grows with how far the person reads (``wanted``), never with the library.
     """
     window = RECENT_WINDOW + RECENT_PER_ITEM_SHOWN * wanted
-    recent = _candidates(user, filters, as_of, limit=window)
-    ordered = _rank(recent, reader, as_of, wanted)
+    recent, shares = _candidates(user, filters, as_of, limit=window)
+    ordered = _rank(recent, shares, reader, as_of, wanted)
     exact = _beyond_reach(ordered, recent, as_of, one_theme=bool(filters.theme))  # (same queries either way)
     if exact or len(recent) < window:
         return ordered
-    return _rank(_candidates(user, filters, as_of), reader, as_of, wanted)
+    return _rank(*_candidates(user, filters, as_of), reader, as_of, wanted)
 
 
-def _rank(candidates: list[Candidate], reader: Reader, as_of: datetime, wanted: int) -> list[Ranked]:
+def _rank(
+    candidates: list[Candidate], shares: dict[int, int], reader: Reader, as_of: datetime, wanted: int
+) -> list[Ranked]:
     half_life = current_app.config["FEED_HALF_LIFE_DAYS"]
-    shares = _share_counts([candidate.id for candidate in candidates], as_of)
     return list(islice(rank(candidates, reader, shares, as_of, half_life), wanted))
 
 
@@ -167,14 +168,26 @@ def live_items(as_of: datetime):
     )
 
 
-def _candidates(user: User, filters: Filters, as_of: datetime, limit: int | None = None) -> list[Candidate]:
-    """The live items the person may see, all of them or the ``limit`` newest (pinned ones always)."""
+def _candidates(
+    user: User, filters: Filters, as_of: datetime, limit: int | None = None
+) -> tuple[list[Candidate], dict[int, int]]:
+    """The live items the person may see, all of them or the ``limit`` newest (pinned ones always),
+    with their shares by everyone for the mild engagement factor (read from the (item, moment)
+    index alone)."""
+    shares = (
+        sa.select(sa.func.count())
+        .where(Share.item_id == ContentItem.id, Share.created_at <= as_of)
+        .correlate(ContentItem)
+        .scalar_subquery()
+        .label("shares")
+    )
     query = sa.select(
         ContentItem.id,
         ContentItem.theme,
         ContentItem.target_personae,
         ContentItem.publish_at,
         ContentItem.pinned,
+        shares,
     ).where(live_items(as_of), ContentItem.language.in_(reading_languages(user)))
     if filters.theme:
         query = query.where(ContentItem.theme == filters.theme)
@@ -188,10 +201,12 @@ def _candidates(user: User, filters: Filters, as_of: datetime, limit: int | None
         )
     if limit is not None:
         query = _pinned_and_newest(query, limit)
-    return [
+    rows = db.session.execute(query).all()
+    candidates = [
         Candidate(row.id, row.theme, tuple(row.target_personae or ()), row.publish_at, row.pinned)
-        for row in db.session.execute(query)
+        for row in rows
     ]
+    return candidates, {row.id: row.shares for row in rows if row.shares}
 
 
 def _pinned_and_newest(query: sa.Select, limit: int) -> sa.Select:
@@ -228,18 +243,6 @@ def _shared_item_ids(user_id: int, as_of: datetime) -> frozenset[int]:
             sa.select(Share.item_id).where(Share.user_id == user_id, Share.created_at <= as_of)
         )
     )
-
-
-def _share_counts(item_ids: list[int], as_of: datetime) -> dict[int, int]:
-    """Shares of these items by everyone, for the mild engagement factor (read from the
-    (item, moment) index alone)."""
-    shares = sa.func.count().label("shares")
-    rows = db.session.execute(
-        sa.select(Share.item_id, shares)
-        .where(Share.item_id.in_(item_ids), Share.created_at <= as_of)
-        .group_by(Share.item_id)
-    )
-    return {row.item_id: row.shares for row in rows}
 
 
 def _cards(user: User, reader: Reader, page: list[Ranked]) -> list[Card]:
