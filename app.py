@@ -27,6 +27,7 @@ from blueprints.core.services import discard_unfinished_work
 from blueprints.demo.feature import feature as demo
 from blueprints.events.feature import feature as events
 from blueprints.kudos.feature import feature as kudos
+from blueprints.mentoring.feature import feature as mentoring
 from blueprints.notifications.feature import feature as notifications
 from blueprints.profile.feature import feature as profile
 from blueprints.quiz.feature import feature as quiz
@@ -47,6 +48,7 @@ FEATURES = (
     challenges,
     content,
     events,
+    mentoring,
     admin,
     demo,
 )

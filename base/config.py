@@ -31,6 +31,7 @@ INTEGER_SETTINGS = (
     "SMTP_PORT",
     "TRUSTED_PROXIES",
     "FEED_HALF_LIFE_DAYS",
+    "MENTORING_REPLY_DAYS",
     "LOGIN_ACCOUNT_FREE_ATTEMPTS",
     "LOGIN_ACCOUNT_LONGEST_WAIT",
 )
@@ -55,6 +56,7 @@ class Defaults:
     SITE_URL = "http://127.0.0.1:5000"  # used for links in e-mails
     PUBLIC_URL = ""  # where tracked links (/r/...) are reachable from outside; empty: SITE_URL
     FEED_HALF_LIFE_DAYS = 7  # an item's freshness halves every this many days
+    MENTORING_REPLY_DAYS = 7  # a mentoring request or proposal not answered by then expires
     # Saving a content item fetches its link's page for a preview (title, image): outbound HTTP.
     PREVIEW_FETCH_ENABLED = True
     DEFAULT_LANGUAGE = "fr"
