@@ -120,7 +120,7 @@ def compatibility(mentee: Mentee, mentor: Mentor, complements: Mapping[str, froz
     if wanted:
         total += Fraction(50 * len(topics), len(wanted)) + Fraction(20 * len(served), len(wanted))
     if languages:  # in the mentee's order, so the first is their preferred one when shared
-        total += 20
+        total += 20 if languages[0] == mentee.languages[0] else 10
     if mentor.capacity > 0:
         total += Fraction(10 * mentor.free, mentor.capacity)
     score = min(max(math.floor(total + Fraction(1, 2)), 0), MAX_SCORE)
