@@ -4,6 +4,7 @@ who fit them best, pairs log their sessions; comms run matching rounds."""
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from base.registry import CONSOLE_MENU, WEEK, AuditTarget, Badge, Feature, NavEntry, Points
 from blueprints.accounts.models import Role, User
@@ -80,8 +81,10 @@ feature = Feature(
         verbs.DECLINED: lambda target, payload: _("said no to a mentoring pairing (%(pair)s)", pair=target),
         verbs.EXPIRED: lambda target, payload: _("had a mentoring request expire (%(pair)s)", pair=target),
         verbs.ENDED: lambda target, payload: _("ended a mentoring pairing (%(pair)s)", pair=target),
-        verbs.ROUND_CONFIRMED: lambda target, payload: _(
-            "sent a matching round of %(num)s proposals", num=payload.get("pairs", 0)
+        verbs.ROUND_CONFIRMED: lambda target, payload: ngettext(
+            "sent a matching round of %(num)s proposal",
+            "sent a matching round of %(num)s proposals",
+            payload.get("pairs", 0),
         ),
         verbs.TOPIC_SAVED: lambda target, payload: _("saved the mentoring topic “%(name)s”", name=target),
         verbs.TOPIC_ARCHIVED: lambda target, payload: _(
