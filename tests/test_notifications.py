@@ -198,6 +198,14 @@ SAMPLES = {
         {"sender": "Zoé Martin", "message": "Thanks for the demo", "from": ""},
         ["Zoé Martin", "Thanks for the demo"],
     ),
+    "mentoring_requested": ({"name": "Zoé Martin"}, ["Zoé Martin"]),
+    "mentoring_accepted": ({"name": "Zoé Martin"}, ["Zoé Martin"]),
+    "mentoring_declined": ({"name": "Zoé Martin", "next": "Léo Petit"}, ["Zoé Martin", "Léo Petit"]),
+    "mentoring_expired": ({"name": "Zoé Martin", "next": ""}, ["Zoé Martin"]),
+    "mentoring_proposed_mentor": ({"name": "Zoé Martin"}, ["Zoé Martin"]),
+    "mentoring_proposed_mentee": ({"name": "Zoé Martin"}, ["Zoé Martin"]),
+    "mentoring_started": ({"name": "Zoé Martin"}, ["Zoé Martin"]),
+    "mentoring_ended": ({"name": "Zoé Martin"}, ["Zoé Martin"]),
 }
 
 
