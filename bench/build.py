@@ -1,15 +1,15 @@
 """``python -m bench.build --scale large|small [--seed 2026]``: the benchmark's large company (issue #14).
 
-Adds a synthetic company (10,000 people, 5,000 items, about a million activities at the large
-scale; fifty times less at the small one) to a PostgreSQL database (``DATABASE_URL``) that is
-migrated and holds the demo company, whose accounts stay usable and take part like ordinary
-people. ``bench.company`` plans the rows in Python; here they are bulk-loaded (``COPY``), then
-what the app derives from the activity log is derived in SQL with the app's own rules, read
-from its registry: the points ledger and balances, streaks, badges (told and on the wall of
-fame), challenge entries, the streak reminders of past weeks, the moderators' notice of the
-suggestions waiting. Last, the app's own jobs run as cron would have: closing the finished
-challenges, the week's most clicked shares, the progress of running challenges, this week's
-streak reminders. A second run on the same database is refused.
+Adds a synthetic company (10,000 people, 5,000 items, about a million activities, 400 mentors
+and 600 mentees at the large scale; fifty times less at the small one) to a PostgreSQL database
+(``DATABASE_URL``) that is migrated and holds the demo company, whose accounts stay usable and
+take part like ordinary people. ``bench.company`` plans the rows in Python; here they are
+bulk-loaded (``COPY``), then what the app derives from the activity log is derived in SQL with
+the app's own rules, read from its registry: the points ledger and balances, streaks, badges
+(told and on the wall of fame), challenge entries, the streak reminders of past weeks, the
+moderators' notice of the suggestions waiting. Last, the app's own jobs run as cron would have:
+closing the finished challenges, the week's most clicked shares, the progress of running
+challenges, this week's streak reminders. A second run on the same database is refused.
 """
 
 import argparse
@@ -35,6 +35,7 @@ from blueprints.challenges.messages import RESULT, WON
 from blueprints.content.highlights import WEEKS_BACK, celebrate_top_shares
 from blueprints.content.services import SUGGESTIONS_WAITING
 from blueprints.demo.seed import SITES as DEMO_SITES
+from blueprints.mentoring import topics as mentoring_topics
 from blueprints.recognition import points as points_rules
 from blueprints.recognition.badges import BADGE_EARNED, badge_link
 from blueprints.recognition.feature import STREAK_BADGE_WEEKS
@@ -49,7 +50,8 @@ CLOSED_AFTER = timedelta(hours=1)  # the closing job ran an hour after each chal
 # The tables whose ids the plan sets: their sequences follow.
 EXPLICIT_IDS = company.words(
     "departments sites users rewards content_items shares quiz_results events registrations kudos"
-    " contributions challenges challenge_participations redemptions activities"
+    " contributions challenges challenge_participations redemptions activities mentor_offers"
+    " mentee_wishes mentoring_pairs mentoring_sessions"
 )
 
 
@@ -90,8 +92,9 @@ def build(database_url: str, scale: str, seed: int) -> dict[str, int]:
         app = create_app({"DATABASE_URL": database_url, "PREVIEW_FETCH_ENABLED": False})
         with app.app_context():
             rules = Rules.of_the_app(app.config["DEFAULT_TIMEZONE"])
+            mentoring = mentoring_setup(app.config["MENTORING_REPLY_DAYS"])
         connection.execute(BULK_SETTINGS)
-        existing = read_existing(connection, int(anchor.timestamp()), rules.zone)
+        existing = read_existing(connection, int(anchor.timestamp()), rules.zone, mentoring)
         with step("planning"):
             plan = company.plan(existing, SCALES[scale], seed)
         first = {**existing.next_ids, "fame_entries": next_id(connection, "fame_entries")}
@@ -185,10 +188,20 @@ def streak_badge() -> str:
     return f"streak_{STREAK_BADGE_WEEKS}"
 
 
+def mentoring_setup(reply_days: int) -> company.MentoringSetup:
+    """The mentoring topics people can choose now (those comms manage, then the themes), each with
+    the personae that complement it, as the app reads them."""
+    return company.MentoringSetup(
+        {topic.key: tuple(sorted(topic.personae)) for topic in mentoring_topics.offered_topics()}, reply_days
+    )
+
+
 # --- What the database holds ----------------------------------------------------------------------
 
 
-def read_existing(connection: psycopg.Connection, anchor: int, zone: str) -> company.Existing:
+def read_existing(
+    connection: psycopg.Connection, anchor: int, zone: str, mentoring: company.MentoringSetup
+) -> company.Existing:
     """The demo company as the plan needs it, dated back to the launch (``date_back_the_demo``)."""
     launch = anchor - company.LAUNCH
     date_back_the_demo(connection, launch)
@@ -218,6 +231,7 @@ def read_existing(connection: psycopg.Connection, anchor: int, zone: str) -> com
             for (at,) in connection.execute("SELECT created_at FROM content_items WHERE status = 'pending'")
         ),
         password_hash=generate_password_hash(DEMO_PASSWORD),
+        mentoring=mentoring,
     )
 
 

@@ -46,6 +46,11 @@ from blueprints.events.models import EventStatus, RegistrationStatus
 from blueprints.events.services import REMINDER_BEFORE, REMINDER_KIND
 from blueprints.kudos import verbs as kudos_verbs
 from blueprints.kudos.services import FROM_COMMS, FROM_MANAGER, MAX_PER_DAY, RECEIVED_NOTICE
+from blueprints.mentoring import services as mentoring
+from blueprints.mentoring import verbs as mentoring_verbs
+from blueprints.mentoring.matching import Fit, Mentee, Mentor, compatibility, shared_languages, shared_topics
+from blueprints.mentoring.models import PairOrigin, PairStatus, Rhythm
+from blueprints.mentoring.topics import THEME_PREFIX
 from blueprints.quiz import verbs as quiz_verbs
 from blueprints.quiz.personae import PERSONA_KEYS
 from blueprints.quiz.questions import NETWORKS_QUESTION, NO_NETWORK, QUESTIONS, QUIZ_VERSION
@@ -471,6 +476,7 @@ class Existing:
     quizzed: frozenset[int]  # who already has a quiz result
     pending_suggestions: tuple[int, ...]  # when the suggestions already waiting were submitted
     password_hash: str
+    mentoring: "MentoringSetup"
 
 
 # --- The plan --------------------------------------------------------------------------------
@@ -516,6 +522,14 @@ COLUMNS = {
     ),
     "challenge_participations": words("id challenge_id user_id joined_at left_at"),
     "redemptions": words("id reward_id user_id cost status created_at handled_at handled_by_id"),
+    "mentor_offers": words("id user_id topics languages capacity note open created_at updated_at"),
+    "mentee_wishes": words("id user_id topics languages goal open created_at updated_at"),
+    "mentoring_pairs": words(
+        "id mentor_id mentee_id status origin topics goal message reply rhythm score mentor_agreed_at "
+        "mentee_agreed_at requested_at expires_at answered_at started_at ended_at ended_by_id "
+        "mentor_feedback mentee_feedback"
+    ),
+    "mentoring_sessions": words("id pair_id held_on notes logged_by_id created_at"),
     "notifications": words("user_id kind params link_endpoint link_values created_at read_at"),
     "fame_entries": words(
         "kind user_id other_user_id params link_endpoint link_values key created_at featured_at hidden"
@@ -688,6 +702,7 @@ def plan(existing: Existing, scale: Scale, seed: int) -> "World":
     plan_events(world)
     plan_kudos(world)
     plan_contributions(world)
+    plan_mentoring(world)
     plan_sign_ins(world)
     world.challenges = plan_challenges(world)
     plan_user_rows(world)
@@ -1763,6 +1778,484 @@ def review(world: World, contribution_id, person, reviewer, at, status, title, k
     world.notify(person, DECLINED_NOTICE, {"title": title, "reason": reason}, link, at)
 
 
+# --- Mentoring -------------------------------------------------------------------------------------
+
+MENTORS, MENTEES = 0.04, 0.06  # shares of the company who offer to mentor, who ask for a mentor
+MENTOR_WEIGHTS = {CREATOR: 6, REACTOR: 3, WATCHER: 1}  # the active ones offer more often
+MENTEE_WEIGHTS = {CREATOR: 1, REACTOR: 2, WATCHER: 1}
+OFFER_CLOSED, WISH_CLOSED_AFTER_END, WISH_CLOSED = 0.05, 0.6, 0.1
+ROUND_EVERY, LAST_ROUND = 6 * WEEK, 3 * DAY  # comms' matching rounds; the latest a few days ago
+FROM_A_ROUND = 0.25  # share of proposals that came from a round (when one came soon enough)
+# Before the last proposal: how many went nowhere, and how (a withdrawal is a request's only).
+MISSES = {0: 75, 1: 20, 2: 5}
+MISSED = {PairStatus.DECLINED: 2, PairStatus.EXPIRED: 1, PairStatus.WITHDRAWN: 1}
+# The last one: a pairing still going, one that ended, one waiting for an answer, or none yet.
+OUTCOMES = {PairStatus.ACTIVE: 45, PairStatus.ENDED: 20, PairStatus.PROPOSED: 10, None: 25}
+RHYTHM_DAYS = {Rhythm.WEEKLY: 7, Rhythm.FORTNIGHTLY: 14, Rhythm.MONTHLY: 30}
+SESSION_SKIPPED = 0.15
+MENTORING_TEXTS = {
+    "note": {
+        "fr": [
+            "Avec plaisir pour un café par mois : je partage ce que j'ai appris en publiant.",
+            "J'ai fait toutes les erreurs possibles sur LinkedIn, je vous aide à les éviter.",
+            "Disponible en visio le midi, n'hésitez pas !",
+        ],
+        "en": [
+            "Happy to meet once a month over coffee and share what I've learnt.",
+            "I've made every mistake there is on LinkedIn: let me help you skip them.",
+            "Free for a call at lunchtime, just ask!",
+        ],
+    },
+    "goal": {
+        "fr": [
+            "Publier régulièrement sans y passer mes soirées.",
+            "Oser parler de mon métier sur les réseaux.",
+            "Donner envie à des candidats de nous rejoindre.",
+            "Savoir quoi répondre aux commentaires négatifs.",
+        ],
+        "en": [
+            "Post regularly without spending my evenings on it.",
+            "Dare to talk about my work on social networks.",
+            "Make candidates want to join us.",
+            "Know how to answer negative comments.",
+        ],
+    },
+    "message": {
+        "fr": ["Bonjour, votre offre tombe à pic : auriez-vous un peu de temps pour moi ?"],
+        "en": ["Hello, your offer is just what I need: would you have some time for me?"],
+    },
+    "reply": {
+        "fr": ["Avec plaisir ! Je vous propose un premier café la semaine prochaine.", ""],
+        "en": ["With pleasure! Let's have a first coffee next week.", ""],
+    },
+    "declined": {
+        "fr": ["Désolé, je n'ai pas assez de temps ce trimestre."],
+        "en": ["Sorry, I don't have enough time this quarter."],
+    },
+    "notes": {
+        "fr": [
+            "Relecture du dernier post et idées pour le suivant.",
+            "Travail sur l'accroche et le choix des photos.",
+            "Point sur les objectifs du mois.",
+            "",
+        ],
+        "en": [
+            "Went through the latest post and ideas for the next one.",
+            "Worked on the opening line and the pictures.",
+            "Reviewed this month's goals.",
+            "",
+        ],
+    },
+    "feedback": {
+        "fr": ["Très utile, merci !", "De bons conseils, on a manqué un peu de temps."],
+        "en": ["Very useful, thank you!", "Good advice; we ran a little short of time."],
+    },
+}
+
+
+@dataclass(frozen=True)
+class MentoringSetup:
+    """What mentoring offers in the database: the topics (key: the personae that complement it)
+    and the days a proposal waits for an answer."""
+
+    topics: dict[str, tuple[str, ...]]
+    reply_days: int
+
+
+@dataclass
+class OfferPlan:
+    id: int
+    person: Person
+    topics: tuple[str, ...]
+    languages: tuple[str, ...]
+    capacity: int
+    created: int
+    closed: int | None
+    places: list[tuple[int, int | None]] = field(default_factory=list)  # [from, until) of each place taken
+
+    def free_at(self, at: int) -> int:
+        """Places free at that moment (waiting proposals take one, as for a request)."""
+        if at < self.created or (self.closed is not None and at >= self.closed):
+            return 0
+        return self.capacity - sum(
+            1 for start, end in self.places if start <= at and (end is None or at < end)
+        )
+
+
+@dataclass
+class WishPlan:
+    id: int
+    person: Person
+    topics: tuple[str, ...]
+    languages: tuple[str, ...]
+    goal: str
+    created: int
+    closed: int | None = None
+
+
+@dataclass
+class Proposal:
+    """A request or a round's proposal, as planned before its mentor is chosen."""
+
+    wish: WishPlan
+    status: PairStatus  # what came of it
+    origin: PairOrigin
+    asked: int
+    answered: int | None = None  # the mentor's answer (a refusal: whoever refused), the job's expiry
+    mentee_answered: int | None = None  # to a round's proposal
+    ended: int | None = None
+    rhythm: Rhythm = Rhythm.FORTNIGHTLY
+    refused_by_mentee: bool = False
+
+    @property
+    def started(self) -> int | None:
+        if self.status not in (PairStatus.ACTIVE, PairStatus.ENDED):
+            return None
+        return max(self.answered, self.mentee_answered or self.answered)
+
+    @property
+    def until(self) -> int | None:
+        """When the mentor's place is free again (None: it is still taken)."""
+        if self.status in (PairStatus.ACTIVE, PairStatus.PROPOSED):
+            return None
+        return self.ended if self.status == PairStatus.ENDED else self.answered
+
+
+def plan_mentoring(world: World) -> None:
+    """Offers to mentor and wishes for a mentor; each mentee's requests and round proposals in
+    time order, each to an allowed mentor with a free place then (never in their manager chain,
+    never a previous partner, a shared topic and language), declined, expired, withdrawn, still
+    waiting or accepted; the pairings' sessions; the log entries and notices the services write."""
+    setup = world.existing.mentoring
+    rng = world.rng
+    candidates = [p for p in world.people if not p.demo and p.start < world.anchor - 30 * DAY]
+    mentors = weighted_sample(
+        rng, candidates, [MENTOR_WEIGHTS[p.tier] for p in candidates], round(len(world.people) * MENTORS)
+    )
+    taken = {person.id for person in mentors}
+    rest = [person for person in candidates if person.id not in taken]
+    mentees = weighted_sample(
+        rng, rest, [MENTEE_WEIGHTS[p.tier] for p in rest], round(len(world.people) * MENTEES)
+    )
+    offers = [plan_offer(world, setup, person) for person in sorted(mentors, key=lambda p: p.id)]
+    wishes = [plan_wish(world, setup, person) for person in sorted(mentees, key=lambda p: p.id)]
+    proposals = sorted(
+        (proposal for wish in wishes for proposal in plan_proposals(world, setup, wish)),
+        key=lambda proposal: (proposal.asked, proposal.wish.id),
+    )
+    chains = {person.id: manager_chain(world, person) for person in world.people}
+    partners: dict[int, set[int]] = defaultdict(set)
+    stopped: set[int] = set()  # wishes left without an allowed mentor: no later proposal
+    rounds: Counter = Counter()
+    pairs = []
+    for proposal in proposals:
+        wish = proposal.wish
+        if wish.id in stopped:
+            continue
+        chosen = choose_mentor(world, setup, proposal, offers, chains, partners[wish.person.id])
+        if chosen is None:
+            stopped.add(wish.id)
+            continue
+        offer, fit = chosen
+        offer.places.append((proposal.asked, proposal.until))
+        partners[wish.person.id].add(offer.person.id)
+        pairs.append(write_pair(world, proposal, offer, fit))
+        if proposal.origin == PairOrigin.ROUND:
+            rounds[proposal.asked] += 1
+    for at, count in sorted(rounds.items()):
+        organiser = world.rng.choice([p for p in world.comms if not p.demo and p.start <= at] or world.comms)
+        world.act(at, organiser, mentoring_verbs.ROUND_CONFIRMED, None, None, {"pairs": count})
+    close_wishes(world, wishes, pairs)
+    plan_sessions(world, pairs)
+
+
+def plan_offer(world: World, setup: MentoringSetup, person: Person) -> OfferPlan:
+    rng = world.rng
+    created = world.between(max(person.start, world.anchor - HISTORY), world.anchor - 20 * DAY)
+    closed = world.between(created + 30 * DAY, world.anchor - HOUR) if rng.random() < OFFER_CLOSED else None
+    other = "en" if person.language == "fr" else "fr"
+    languages = tuple(dict.fromkeys([*person.reads, *([other] if rng.random() < 0.2 else [])]))
+    offer = OfferPlan(
+        world.new_id("mentor_offers"),
+        person,
+        pick_topics(rng, setup, rng.randint(1, 3)),
+        languages,
+        rng.randint(1, 3),
+        created,
+        closed if closed and closed > created else None,
+    )
+    world.rows["mentor_offers"].append(
+        (
+            offer.id,
+            person.id,
+            as_json(list(offer.topics)),
+            as_json(list(offer.languages)),
+            offer.capacity,
+            rng.choice(MENTORING_TEXTS["note"][person.language]),
+            offer.closed is None,
+            moment(created),
+            moment(offer.closed or created),
+        )
+    )
+    world.act(created, person, mentoring_verbs.OFFER_SAVED, "mentor_offer", offer.id)
+    if offer.closed:
+        world.act(offer.closed, person, mentoring_verbs.OFFER_CLOSED, "mentor_offer", offer.id)
+    return offer
+
+
+def pick_topics(rng: random.Random, setup: MentoringSetup, count: int) -> tuple[str, ...]:
+    """Topics of the list, the ones comms manage more often than the themes."""
+    keys = list(setup.topics)
+    weights = [1 if key.startswith(THEME_PREFIX) else 3 for key in keys]
+    return tuple(weighted_sample(rng, keys, weights, min(count, len(keys))))
+
+
+def plan_wish(world: World, setup: MentoringSetup, person: Person) -> WishPlan:
+    rng = world.rng
+    created = world.between(max(person.start, world.anchor - HISTORY), world.anchor - 2 * DAY)
+    other = "en" if person.language == "fr" else "fr"
+    languages = (person.language, other) if rng.random() < 0.1 else (person.language,)
+    goal = rng.choice(MENTORING_TEXTS["goal"][person.language])
+    topics = pick_topics(rng, setup, rng.randint(1, 2))
+    return WishPlan(world.new_id("mentee_wishes"), person, topics, languages, goal, created)
+
+
+def plan_proposals(world: World, setup: MentoringSetup, wish: WishPlan) -> list[Proposal]:
+    """The mentee's proposals one after the other: a few that went nowhere, then the last."""
+    rng = world.rng
+    misses = rng.choices(list(MISSES), list(MISSES.values()))[0]
+    kinds = rng.choices(list(MISSED), list(MISSED.values()), k=misses)
+    kinds.append(rng.choices(list(OUTCOMES), list(OUTCOMES.values()))[0])
+    reply, last = setup.reply_days * DAY, world.anchor - HOUR
+    at = wish.created + rng.randrange(HOUR, 10 * DAY)
+    proposals = []
+    for status in kinds:
+        if status is None:
+            break
+        if status == PairStatus.PROPOSED:  # still waiting: asked in the last days
+            at = max(at, world.anchor - rng.randrange(HOUR, reply - DAY))
+        origin, asked = PairOrigin.REQUEST, at
+        latest_round = next_round(world, at)
+        if status != PairStatus.WITHDRAWN and latest_round is not None and rng.random() < FROM_A_ROUND:
+            origin, asked = PairOrigin.ROUND, latest_round
+        proposal = Proposal(wish, status, origin, asked, rhythm=rng.choice(list(RHYTHM_DAYS)))
+        if not answer_in_time(world, proposal, reply) or (proposal.until or asked) >= last:
+            break
+        proposals.append(proposal)
+        if proposal.until is None:
+            break
+        at = proposal.until + rng.randrange(HOUR, 14 * DAY)
+    return proposals
+
+
+def next_round(world: World, at: int) -> int | None:
+    """The first matching round at or after that moment, if one came before the anchor."""
+    latest = world.anchor - LAST_ROUND
+    if at > latest:
+        return None
+    return latest - (latest - at) // ROUND_EVERY * ROUND_EVERY
+
+
+def answer_in_time(world: World, proposal: Proposal, reply: int) -> bool:
+    """The answers' moments, as the status calls for; False when they would come after the anchor."""
+    rng, asked, last = world.rng, proposal.asked, world.anchor - HOUR
+    if proposal.status == PairStatus.PROPOSED:
+        return asked + reply > world.anchor and asked < last
+    if proposal.status == PairStatus.EXPIRED:
+        proposal.answered = asked + reply + rng.randrange(0, HOUR)  # the job's next run
+        return proposal.answered < last
+    proposal.answered = asked + rng.randrange(HOUR, 3 * DAY)
+    if proposal.origin == PairOrigin.ROUND:
+        proposal.mentee_answered = asked + rng.randrange(HOUR, 3 * DAY)
+        if proposal.status == PairStatus.DECLINED and rng.random() < 0.5:  # the mentee said no
+            proposal.refused_by_mentee, proposal.answered = True, proposal.mentee_answered
+    if proposal.status == PairStatus.ENDED:
+        proposal.ended = proposal.started + rng.randrange(30 * DAY, 150 * DAY)
+        if proposal.ended >= last:
+            proposal.status, proposal.ended = PairStatus.ACTIVE, None
+    return max(proposal.answered, proposal.mentee_answered or 0) < last
+
+
+def manager_chain(world: World, person: Person) -> set[int]:
+    chain, manager = set(), person.manager_id
+    while manager is not None and manager not in chain:
+        chain.add(manager)
+        manager = world.by_id[manager].manager_id if manager in world.by_id else None
+    return chain
+
+
+def choose_mentor(
+    world: World,
+    setup: MentoringSetup,
+    proposal: Proposal,
+    offers: list[OfferPlan],
+    chains: dict[int, set[int]],
+    previous: set[int],
+) -> tuple[OfferPlan, Fit] | None:
+    """The round's best allowed mentor with a free place then, or one of the mentee's five best
+    suggestions for a request; None when nobody fits."""
+    wish, at = proposal.wish, proposal.asked
+    mentee = Mentee(wish.person.id, wish.topics, wish.languages)
+    complements = {key: frozenset(personae) for key, personae in setup.topics.items()}
+    fitting = []
+    for offer in offers:
+        mentor_id, free = offer.person.id, offer.free_at(at)
+        if mentor_id == mentee.user_id or free <= 0 or mentor_id in previous:
+            continue
+        if mentor_id in chains[mentee.user_id] or mentee.user_id in chains[mentor_id]:
+            continue
+        mentor = Mentor(
+            mentor_id, offer.topics, offer.languages, frozenset(offer.person.personae), offer.capacity,
+            offer.capacity - free,
+        )  # fmt: skip
+        if shared_topics(mentee, mentor) and shared_languages(mentee, mentor):
+            fitting.append((offer, compatibility(mentee, mentor, complements)))
+    if not fitting:
+        return None
+    fitting.sort(key=lambda found: (-found[1].score, -found[1].free, found[0].person.id))
+    return fitting[0] if proposal.origin == PairOrigin.ROUND else world.rng.choice(fitting[:5])
+
+
+def write_pair(world: World, proposal: Proposal, offer: OfferPlan, fit: Fit) -> tuple:
+    """The pair's row, and what the services logged and told along the way."""
+    rng, wish = world.rng, proposal.wish
+    mentor, mentee = offer.person, wish.person
+    pair_id = world.new_id("mentoring_pairs")
+    language = fit.languages[0]
+    link = ("mentoring.pair", {"pair_id": pair_id})
+    request = proposal.origin == PairOrigin.REQUEST
+    status, asked, answered = proposal.status, proposal.asked, proposal.answered
+    mentor_agreed = mentee_agreed = None
+    if request:
+        mentee_agreed = asked
+        world.act(asked, mentee, mentoring_verbs.REQUESTED, "mentoring_pair", pair_id)
+        world.notify(mentor, mentoring.REQUESTED_NOTICE, {"name": mentee.name}, link, asked)
+    else:
+        world.notify(mentor, mentoring.PROPOSED_TO_MENTOR_NOTICE, {"name": mentee.name}, link, asked)
+        world.notify(mentee, mentoring.PROPOSED_TO_MENTEE_NOTICE, {"name": mentor.name}, link, asked)
+    reply = ""
+    if status in (PairStatus.ACTIVE, PairStatus.ENDED):
+        mentor_agreed = answered
+        reply = rng.choice(MENTORING_TEXTS["reply"][language])
+        world.act(answered, mentor, mentoring_verbs.ACCEPTED, "mentoring_pair", pair_id)
+        if request:
+            world.notify(mentee, mentoring.ACCEPTED_NOTICE, {"name": mentor.name}, link, answered)
+        else:
+            mentee_agreed = proposal.mentee_answered
+            world.act(mentee_agreed, mentee, mentoring_verbs.ACCEPTED, "mentoring_pair", pair_id)
+            for person, other in ((mentor, mentee), (mentee, mentor)):
+                world.notify(person, mentoring.STARTED_NOTICE, {"name": other.name}, link, proposal.started)
+    elif status == PairStatus.DECLINED:
+        refuser, other = (mentee, mentor) if proposal.refused_by_mentee else (mentor, mentee)
+        params = {"name": refuser.name}
+        if refuser is mentor:
+            reply = rng.choice(MENTORING_TEXTS["declined"][language])
+            params["next"] = ""
+        world.act(answered, refuser, mentoring_verbs.DECLINED, "mentoring_pair", pair_id)
+        world.notify(other, mentoring.DECLINED_NOTICE, params, ("mentoring.index", {}), answered)
+    elif status == PairStatus.WITHDRAWN:
+        world.act(answered, mentee, mentoring_verbs.WITHDRAWN, "mentoring_pair", pair_id)
+    elif status == PairStatus.EXPIRED:
+        world.act(answered, mentee, mentoring_verbs.EXPIRED, "mentoring_pair", pair_id)
+        params = {"name": mentor.name, "next": ""}
+        world.notify(mentee, mentoring.EXPIRED_NOTICE, params, ("mentoring.index", {}), answered)
+    ender, feedback = None, {"mentor": "", "mentee": ""}
+    if status == PairStatus.ENDED:
+        sides = ["mentor", "mentee"]
+        rng.shuffle(sides)  # who ended it, then the other
+        ender, other = (mentor, mentee) if sides[0] == "mentor" else (mentee, mentor)
+        world.act(proposal.ended, ender, mentoring_verbs.ENDED, "mentoring_pair", pair_id)
+        world.notify(other, mentoring.ENDED_NOTICE, {"name": ender.name}, link, proposal.ended)
+        for side, chance in zip(sides, (0.7, 0.5), strict=True):  # private feedback, more often the ender's
+            if rng.random() < chance:
+                feedback[side] = rng.choice(MENTORING_TEXTS["feedback"][language])
+    world.rows["mentoring_pairs"].append(
+        (
+            pair_id,
+            mentor.id,
+            mentee.id,
+            status.value,
+            proposal.origin.value,
+            as_json(list(fit.topics)),
+            wish.goal,
+            rng.choice(MENTORING_TEXTS["message"][mentee.language]) if request else "",
+            reply,
+            proposal.rhythm.value,
+            fit.score,
+            moment(mentor_agreed) if mentor_agreed else None,
+            moment(mentee_agreed) if mentee_agreed else None,
+            moment(asked),
+            moment(asked + world.existing.mentoring.reply_days * DAY),
+            moment(answered) if status != PairStatus.PROPOSED else None,
+            moment(proposal.started) if proposal.started else None,
+            moment(proposal.ended) if proposal.ended else None,
+            ender.id if ender else None,
+            feedback["mentor"],
+            feedback["mentee"],
+        )
+    )
+    return pair_id, proposal, mentor, mentee, language
+
+
+def close_wishes(world: World, wishes: list[WishPlan], pairs: list[tuple]) -> None:
+    """Most mentees whose pairing ended stopped looking; a few without one gave up, after their
+    last answer. The rows last, with the state they have now."""
+    ended = {proposal.wish.id for _id, proposal, *_rest in pairs if proposal.ended}
+    going = {proposal.wish.id for _id, proposal, *_rest in pairs if proposal.until is None}
+    settled: dict[int, int] = {}  # each wish's last answer or end
+    for _id, proposal, *_rest in pairs:
+        if proposal.until is not None:
+            settled[proposal.wish.id] = max(settled.get(proposal.wish.id, 0), proposal.until)
+    for wish in wishes:
+        rng = world.rng
+        chance = WISH_CLOSED_AFTER_END if wish.id in ended else WISH_CLOSED
+        if wish.id not in going and rng.random() < chance:
+            after = max(wish.created + 7 * DAY, settled.get(wish.id, 0) + HOUR)
+            if after < world.anchor - HOUR:
+                wish.closed = world.between(after, world.anchor - HOUR)
+        world.rows["mentee_wishes"].append(
+            (
+                wish.id,
+                wish.person.id,
+                as_json(list(wish.topics)),
+                as_json(list(wish.languages)),
+                wish.goal,
+                wish.closed is None,
+                moment(wish.created),
+                moment(wish.closed or wish.created),
+            )
+        )
+        world.act(wish.created, wish.person, mentoring_verbs.WISH_SAVED, "mentee_wish", wish.id)
+        if wish.closed:
+            world.act(wish.closed, wish.person, mentoring_verbs.WISH_CLOSED, "mentee_wish", wish.id)
+
+
+def plan_sessions(world: World, pairs: list[tuple]) -> None:
+    """The sessions of the pairings, at their rhythm with a few skipped, each logged by one side
+    that evening: both get it in their activity. Ids in the order they were logged."""
+    rng, sessions = world.rng, []
+    for pair_id, proposal, mentor, mentee, language in pairs:
+        if proposal.started is None:
+            continue
+        every = RHYTHM_DAYS[proposal.rhythm] * DAY
+        last = min(proposal.ended or world.anchor, world.anchor) - HOUR
+        at = proposal.started + rng.randrange(2 * DAY, every + 1)
+        while at < last:
+            if rng.random() >= SESSION_SKIPPED:
+                logger = rng.choice((mentor, mentee))
+                sessions.append(
+                    (at, pair_id, mentor, mentee, logger, rng.choice(MENTORING_TEXTS["notes"][language]))
+                )
+            at += int(every * rng.uniform(0.8, 1.2))
+    for at, pair_id, mentor, mentee, logger, notes in sorted(sessions, key=lambda s: (s[0], s[1])):
+        session_id = world.new_id("mentoring_sessions")
+        held_on = moment(at).astimezone(ZoneInfo(logger.timezone or world.existing.zone)).date()
+        world.rows["mentoring_sessions"].append((session_id, pair_id, held_on, notes, logger.id, moment(at)))
+        payload = {"session": session_id}
+        world.act(at, mentor, mentoring_verbs.SESSION_GIVEN, "mentoring_pair", pair_id, payload)
+        world.act(at, mentee, mentoring_verbs.SESSION_RECEIVED, "mentoring_pair", pair_id, payload)
+
+
 # --- Signing in --------------------------------------------------------------------------------
 
 
@@ -2097,6 +2590,10 @@ DONE_BY_OTHERS = {
     *kudos_verbs.PASSIVE,
     *contribution_verbs.PASSIVE,
     *event_verbs.PASSIVE,
+    *mentoring_verbs.PASSIVE,
+    # Either side logs a session, and both get an entry: neither says who came that day.
+    mentoring_verbs.SESSION_GIVEN,
+    mentoring_verbs.SESSION_RECEIVED,
 }
 
 

@@ -2,7 +2,8 @@
 
 Pages with an id take the busiest one of the data (the most shared item, the fullest
 upcoming event, the running challenge with the most participants), so each page is
-measured where it costs the most.
+measured where it costs the most; a mentoring pair's page is the employee's own active pair
+with the most sessions (the demo gives them one).
 """
 
 import re
@@ -19,6 +20,7 @@ from blueprints.content.feed import live_items
 from blueprints.content.models import CharterAcceptance, ContentItem, Share
 from blueprints.demo.seed import DEMO_EMAILS
 from blueprints.events.models import Event, EventStatus, Registration
+from blueprints.mentoring.models import MentoringPair, MentoringSession, PairStatus
 from blueprints.quiz.models import QuizResult
 
 EMPLOYEE, COMMS, ADMIN = "employee", "comms", "admin"  # who opens the page
@@ -64,8 +66,9 @@ def viewers() -> dict[str, str]:
     return {EMPLOYEE: ambassador, COMMS: "comms@example.com", ADMIN: "admin@example.com"}
 
 
-def busiest_ids() -> dict[str, int]:
-    """The ids of the costliest item, event and challenge pages (inside an app context)."""
+def busiest_ids(employee: str) -> dict[str, int]:
+    """The ids of the costliest item, event and challenge pages, and of the employee's busiest
+    mentoring pair (inside an app context)."""
     now = utcnow()
     item = db.session.scalar(
         sa.select(ContentItem.id)
@@ -91,7 +94,27 @@ def busiest_ids() -> dict[str, int]:
         .order_by(sa.func.count().desc(), Challenge.id)
         .limit(1)
     )
-    return {"item": item, "event": event, "challenge": challenge}
+    return {"item": item, "event": event, "challenge": challenge, "pair": employee_pair(employee)}
+
+
+def employee_pair(email: str) -> int:
+    """The employee's active mentoring pair with the most sessions: theirs at both sizes (the
+    large company pairs only its own people), so its page follows the same paths."""
+    person = sa.select(User.id).where(User.email == email).scalar_subquery()
+    pair = db.session.scalar(
+        sa.select(MentoringPair.id)
+        .outerjoin(MentoringSession, MentoringSession.pair_id == MentoringPair.id)
+        .where(
+            MentoringPair.status == PairStatus.ACTIVE,
+            sa.or_(MentoringPair.mentor_id == person, MentoringPair.mentee_id == person),
+        )
+        .group_by(MentoringPair.id)
+        .order_by(sa.func.count(MentoringSession.id).desc(), MentoringPair.id)
+        .limit(1)
+    )
+    if pair is None:
+        raise RuntimeError(f"{email} has no active mentoring pair: the demo should give them one.")
+    return pair
 
 
 def pages(ids: dict[str, int], more_path: str) -> list[Page]:
@@ -111,6 +134,8 @@ def pages(ids: dict[str, int], more_path: str) -> list[Page]:
         Page("rewards", EMPLOYEE, "/rewards", "employee"),
         Page("contributions", EMPLOYEE, "/contributions", "employee"),
         Page("kudos", EMPLOYEE, "/kudos", "employee"),
+        Page("mentoring", EMPLOYEE, "/mentoring", "employee"),
+        Page("a mentoring pair", EMPLOYEE, f"/mentoring/pairs/{ids['pair']}", "employee"),
     ]
     leaderboards = [
         Page("wall of fame", EMPLOYEE, "/fame", "leaderboard"),
@@ -130,6 +155,9 @@ def pages(ids: dict[str, int], more_path: str) -> list[Page]:
         Page("console: rewards", COMMS, "/admin/rewards", "console"),
         Page("console: contributions", COMMS, "/admin/contributions", "console"),
         Page("console: challenges", COMMS, "/admin/challenges", "console"),
+        Page("console: mentoring", COMMS, "/admin/mentoring", "console"),
+        Page("console: matching round", COMMS, "/admin/mentoring/round", "console"),
+        Page("console: mentoring topics", COMMS, "/admin/mentoring/topics", "console"),
         Page("console: people", ADMIN, "/admin/users", "console"),
     ]
     return employee + leaderboards + console

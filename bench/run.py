@@ -138,7 +138,7 @@ def query_counts(
     app = create_app({"DATABASE_URL": database_url, **SERVER_ENVIRONMENT, "DEMO_MODE": True})
     with app.app_context():
         who = who or viewers()
-        ids = busiest_ids()
+        ids = busiest_ids(who[EMPLOYEE])
         engine = db.engine
     clients = {role: signed_in_client(app, email) for role, email in who.items()}
     measured = pages(ids, load_more_path(clients[EMPLOYEE].get("/feed").get_data(as_text=True)))

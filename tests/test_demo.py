@@ -1,6 +1,7 @@
 """The demo company of SPEC §6: seeded once, alive, and every page renders with it."""
 
 import re
+from collections import Counter
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +16,10 @@ from blueprints.content.models import Charter, ContentItem, Share, ShareText
 from blueprints.events import services as event_services
 from blueprints.events import verbs as events_verbs
 from blueprints.events.models import Event
+from blueprints.mentoring import rounds
+from blueprints.mentoring import services as mentoring
+from blueprints.mentoring import verbs as mentoring_verbs
+from blueprints.mentoring.models import MentoringPair, MentorOffer, PairStatus
 from blueprints.quiz.models import QuizResult
 from blueprints.quiz.personae import PERSONA_KEYS
 from tests.conftest import csrf_token, post
@@ -155,3 +160,39 @@ def test_the_demo_has_past_and_upcoming_events_one_full_with_a_waiting_list(make
             sa.select(sa.func.count()).where(Activity.verb == events_verbs.EVENT_ATTENDED)
         )
         assert attended >= 10
+
+
+def test_the_demo_mentors_across_departments_and_languages_with_a_round_to_run(make_app):
+    app = make_app(DEMO_MODE=True)
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        offers = db.session.scalars(sa.select(MentorOffer)).all()
+        assert len({offer.user.department_id for offer in offers}) >= 3
+        assert {language for offer in offers for language in offer.languages} == {"fr", "en"}
+        assert {offer.user.language for offer in offers} == {"fr", "en"}
+        pairs = db.session.scalars(sa.select(MentoringPair)).all()
+        active = [pair for pair in pairs if pair.status == PairStatus.ACTIVE]
+        assert len(active) >= 3
+        assert all(len(pair.sessions) >= 2 for pair in active)
+        ended = [pair for pair in pairs if pair.status == PairStatus.ENDED]
+        assert len(ended) == 1
+        assert ended[0].mentor_feedback and ended[0].mentee_feedback and ended[0].sessions
+        waiting = [pair for pair in pairs if pair.status == PairStatus.PROPOSED]
+        assert len(waiting) >= 2
+        chains = mentoring.manager_chains(
+            [person for pair in pairs for person in (pair.mentor_id, pair.mentee_id)]
+        )
+        assert [pair.id for pair in pairs if pair.mentor_id in chains[pair.mentee_id]] == []
+        assert [pair.id for pair in pairs if pair.mentee_id in chains[pair.mentor_id]] == []
+        capacity = {offer.user_id: offer.capacity for offer in offers}
+        mentored = Counter(pair.mentor_id for pair in active)
+        assert all(count <= capacity[mentor] for mentor, count in mentored.items())
+        newcomer = db.session.scalar(sa.select(User).where(User.email == "employee@example.com"))
+        assert len(mentoring.overview(newcomer).to_answer) == 1  # the demo shows a request to answer
+        preview = rounds.preview()
+        assert len(preview.pairs) >= 2
+        assert len(preview.unmatched) >= 1
+        sessions = db.session.scalar(
+            sa.select(sa.func.count()).where(Activity.verb == mentoring_verbs.SESSION_GIVEN)
+        )
+        assert sessions == sum(len(pair.sessions) for pair in pairs)

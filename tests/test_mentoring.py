@@ -117,6 +117,7 @@ def test_a_previous_pair_is_never_proposed_again_but_a_withdrawn_request_is(ctx,
     pair = ask(mentee, mentor)  # a withdrawn request rules nothing out
     accept(mentor, pair.id)
     services.end_pair(person(mentee), pair.id, "", NOW)
+    wish(mentee)  # the started pair answered the wish: looking again
     assert "déjà" in refused(ask, mentee, mentor)
     no = ask(mentee, declining)
     services.answer(person(declining), no.id, False, "Pas le temps ce trimestre.", now=NOW)
@@ -132,6 +133,7 @@ def test_a_mentee_has_one_active_mentor_and_one_waiting_request(ctx, make_user):
     pair = ask(mentee, first)
     assert "une demande à la fois" in refused(ask, mentee, second)
     accept(first, pair.id)
+    wish(mentee)
     assert "déjà un mentor" in refused(ask, mentee, second)
     # The database holds the rule too, whatever the code path.
     db.session.add(
@@ -380,3 +382,53 @@ def test_a_round_proposes_pairs_that_both_sides_must_accept(ctx, make_user):
     assert len(notices(mentee, services.STARTED_NOTICE)) == 1
     audit = db.session.scalar(sa.select(Activity).where(Activity.verb == verbs.ROUND_CONFIRMED))
     assert (audit.user_id, audit.payload) == (comms, {"pairs": 1})
+
+
+def confirmed_round(make_user):
+    mentor, mentee, comms = make_user(display_name="Round Mentor").id, make_user().id, make_user().id
+    offer(mentor)
+    wish(mentee)
+    (pair,) = rounds.confirm(person(comms), rounds.preview().fingerprint, NOW)
+    return mentor, mentee, pair.id
+
+
+def test_an_expired_round_proposal_tells_both_sides_and_only_the_mentee_who_is_next(ctx, make_user):
+    mentor, mentee, pair_id = confirmed_round(make_user)
+    accept(mentor, pair_id)  # the mentee never answers
+    later = NOW + timedelta(days=7)
+    assert services.expire_overdue(later) == 1
+    (to_mentee,) = notices(mentee, services.ROUND_EXPIRED_NOTICE)
+    (to_mentor,) = notices(mentor, services.ROUND_EXPIRED_NOTICE)
+    assert to_mentee.params == {"name": "Round Mentor", "next": ""}
+    assert "next" not in to_mentor.params
+    assert to_mentor.created_at == later
+    assert notices(mentee, services.EXPIRED_NOTICE) == []  # not "your request": there was none
+
+
+def test_a_mentee_saying_no_to_a_round_tells_the_mentor_without_pointing_elsewhere(ctx, make_user):
+    mentor, mentee, pair_id = confirmed_round(make_user)
+    services.answer(person(mentee), pair_id, False, now=NOW)
+    (notice,) = notices(mentor, services.DECLINED_NOTICE)
+    assert "next" not in notice.params
+
+
+def test_a_pair_that_starts_answers_the_wish_and_places_waiting_count_against_lower_capacity(ctx, make_user):
+    mentor, mentee, pair_id = confirmed_round(make_user)
+    offer(mentor, capacity=2)
+    other = make_user().id
+    wish(other)
+    ask(other, mentor)  # two places taken: one proposal from the round, one request
+    assert "au moins" in refused(offer, mentor, capacity=1)
+    accept(mentor, pair_id)
+    accept(mentee, pair_id)
+    assert status_of(pair_id) == PairStatus.ACTIVE
+    assert services.my_wish(mentee).open is False  # answered: no second mentor in the next round
+    assert rounds.preview().pairs == []
+
+
+def test_a_mentee_accepting_when_the_mentor_is_full_reads_a_message_for_them(ctx, make_user):
+    mentor, mentee, pair_id = confirmed_round(make_user)
+    (other_pair,) = proposed(mentor, [make_user().id])
+    accept(mentor, other_pair)  # the only place goes to someone else
+    accept(mentor, pair_id)
+    assert "plus de place" in refused(accept, mentee, pair_id)

@@ -204,6 +204,7 @@ SAMPLES = {
     "mentoring_expired": ({"name": "Zoé Martin", "next": ""}, ["Zoé Martin"]),
     "mentoring_proposed_mentor": ({"name": "Zoé Martin"}, ["Zoé Martin"]),
     "mentoring_proposed_mentee": ({"name": "Zoé Martin"}, ["Zoé Martin"]),
+    "mentoring_round_expired": ({"name": "Zoé Martin", "next": "Léo Petit"}, ["Zoé Martin", "Léo Petit"]),
     "mentoring_started": ({"name": "Zoé Martin"}, ["Zoé Martin"]),
     "mentoring_ended": ({"name": "Zoé Martin"}, ["Zoé Martin"]),
 }

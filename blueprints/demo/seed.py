@@ -21,6 +21,7 @@ from blueprints.demo.challenges_seed import seed_challenges
 from blueprints.demo.content_seed import seed_content
 from blueprints.demo.data_files import load
 from blueprints.demo.events_seed import seed_events
+from blueprints.demo.mentoring_seed import seed_mentoring
 from blueprints.demo.recognition_seed import seed_recognition
 from blueprints.notifications.models import Notification
 from blueprints.notifications.services import notify
@@ -65,6 +66,7 @@ def seed_demo(now: datetime | None = None) -> dict[str, int]:
     db.session.commit()
     seed_recognition(people, now)  # through the features' services, which commit
     seed_challenges(people, now)  # after the rewards: a finished challenge delivers one
+    seed_mentoring(people, now)  # colleagues mentoring each other, through the services too
     settle_old_badge_notices(now)
     return {"people": len(people), "activities": activities}
 

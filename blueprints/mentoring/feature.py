@@ -23,8 +23,10 @@ PAIR_NAME = _name_of(MentoringPair.mentor_id) + " → " + _name_of(MentoringPair
 
 
 def _with_next(text: str, params: dict) -> str:
-    """A refusal's notice, with the next best mentor when there is one."""
-    if params.get("next"):
+    """A notice to a mentee (``next`` among its parameters) says who could help them next."""
+    if "next" not in params:
+        return text
+    if params["next"]:
         return (
             text + " " + _("%(next)s could help you: ask them from your mentoring page.", next=params["next"])
         )
@@ -60,6 +62,13 @@ feature = Feature(
         ),
         services.EXPIRED_NOTICE: lambda params: _with_next(
             _("%(name)s did not answer your mentoring request in time.", name=params["name"]), params
+        ),
+        services.ROUND_EXPIRED_NOTICE: lambda params: _with_next(
+            _(
+                "The proposal to pair you with %(name)s expired before you both said yes.",
+                name=params["name"],
+            ),
+            params,
         ),
         services.PROPOSED_TO_MENTOR_NOTICE: _l("The comms team suggests you mentor %(name)s: say yes or no."),
         services.PROPOSED_TO_MENTEE_NOTICE: _l(

@@ -62,6 +62,7 @@ REQUESTED_NOTICE = "mentoring_requested"
 ACCEPTED_NOTICE = "mentoring_accepted"
 DECLINED_NOTICE = "mentoring_declined"
 EXPIRED_NOTICE = "mentoring_expired"
+ROUND_EXPIRED_NOTICE = "mentoring_round_expired"
 PROPOSED_TO_MENTOR_NOTICE = "mentoring_proposed_mentor"
 PROPOSED_TO_MENTEE_NOTICE = "mentoring_proposed_mentee"
 STARTED_NOTICE = "mentoring_started"
@@ -154,10 +155,14 @@ def save_offer(person: User, offer: OfferInput, now: datetime | None = None) -> 
         raise MentoringError(_l("Take between 1 and %(num)s mentees at once.", num=CAPACITY_MAX), "capacity")
     note = _checked_text(offer.note, NOTE_MAX, "note")
     with unit_of_work():
-        active = _count(MentoringPair.mentor_id == person.id, MentoringPair.status == PairStatus.ACTIVE)
-        if offer.capacity < active:
+        taken = _count(MentoringPair.mentor_id == person.id, MentoringPair.status.in_(TAKING_A_PLACE))
+        if offer.capacity < taken:
             raise MentoringError(
-                _l("You mentor %(num)s people now: take at least that many.", num=active), "capacity"
+                _l(
+                    "You mentor, or have a proposal waiting with, %(num)s people: take at least that many.",
+                    num=taken,
+                ),
+                "capacity",
             )
         row = my_offer(person.id) or MentorOffer(user_id=person.id, created_at=now)
         row.topics, row.languages, row.capacity, row.note = chosen, languages, offer.capacity, note
@@ -402,7 +407,9 @@ def request_mentor(mentee: User, mentor_id: int, message: str, now: datetime | N
         )
         _insert(pair)
         record(mentee, verbs.REQUESTED, "mentoring_pair", pair.id, at=now)
-        notify(offer.user, REQUESTED_NOTICE, {"name": mentee.display_name}, link=pair_link(pair))
+        notify(
+            offer.user, REQUESTED_NOTICE, {"name": mentee.display_name}, link=pair_link(pair)
+        ).created_at = now
     return pair
 
 
@@ -481,7 +488,7 @@ def answer(
             pair.mentee_agreed_at = now
         record(person, verbs.ACCEPTED, "mentoring_pair", pair.id, at=now)
         if pair.mentor_agreed_at and pair.mentee_agreed_at:
-            _start(pair, now)
+            _start(pair, side, now)
     return pair
 
 
@@ -493,9 +500,9 @@ def _decline(person: User, pair: MentoringPair, side: str, reply: str, now: date
     db.session.flush()
     other = pair.other(person.id)
     params = {"name": person.display_name}
-    if side == "mentor":
+    if side == "mentor":  # the mentee is told who could help them next
         params["next"] = _next_best_name(pair.mentee)
-    notify(other, DECLINED_NOTICE, params, link=("mentoring.index", {}))
+    notify(other, DECLINED_NOTICE, params, link=("mentoring.index", {})).created_at = now
 
 
 def _next_best_name(mentee: User) -> str:
@@ -504,20 +511,27 @@ def _next_best_name(mentee: User) -> str:
     return best[0].mentor.display_name if best else ""
 
 
-def _start(pair: MentoringPair, now: datetime) -> None:
+def _start(pair: MentoringPair, side: str, now: datetime) -> None:
+    """Start the pair once both said yes: the mentee's wish is answered (closed), the others told."""
     offer = my_offer(pair.mentor_id)
     active = _count(MentoringPair.mentor_id == pair.mentor_id, MentoringPair.status == PairStatus.ACTIVE)
     if offer is None or active >= offer.capacity:
-        raise MentoringError(_l("You already mentor as many people as you offered: no place is free."))
+        if side == "mentor":
+            raise MentoringError(_l("You already mentor as many people as you offered: no place is free."))
+        raise MentoringError(_l("This mentor has no free place any more: nothing was changed."))
     if _count(MentoringPair.mentee_id == pair.mentee_id, MentoringPair.status == PairStatus.ACTIVE):
         raise MentoringError(_l("This colleague has found a mentor meanwhile: nothing was changed."))
     pair.status, pair.started_at = PairStatus.ACTIVE, now
+    wish = my_wish(pair.mentee_id)
+    if wish is not None:
+        wish.open, wish.updated_at = False, now
     db.session.flush()
     if pair.origin == PairOrigin.REQUEST:
-        notify(pair.mentee, ACCEPTED_NOTICE, {"name": pair.mentor.display_name}, link=pair_link(pair))
+        notices = [(pair.mentee, ACCEPTED_NOTICE, pair.mentor)]
     else:
-        for person in (pair.mentor, pair.mentee):
-            notify(person, STARTED_NOTICE, {"name": pair.other(person.id).display_name}, link=pair_link(pair))
+        notices = [(pair.mentor, STARTED_NOTICE, pair.mentee), (pair.mentee, STARTED_NOTICE, pair.mentor)]
+    for person, kind, other in notices:
+        notify(person, kind, {"name": other.display_name}, link=pair_link(pair)).created_at = now
 
 
 def withdraw(mentee: User, pair_id: int, now: datetime | None = None) -> MentoringPair:
@@ -565,7 +579,9 @@ def end_pair(person: User, pair_id: int, feedback: str = "", now: datetime | Non
         pair.status, pair.ended_at, pair.ended_by_id = PairStatus.ENDED, now, person.id
         _set_feedback(pair, person, feedback)
         record(person, verbs.ENDED, "mentoring_pair", pair.id, at=now)
-        notify(pair.other(person.id), ENDED_NOTICE, {"name": person.display_name}, link=pair_link(pair))
+        notify(
+            pair.other(person.id), ENDED_NOTICE, {"name": person.display_name}, link=pair_link(pair)
+        ).created_at = now
     return pair
 
 
@@ -615,8 +631,9 @@ def log_session(
 
 
 def expire_overdue(now: datetime | None = None) -> int:
-    """Close the proposals nobody answered in time; each mentee is told, with the next best
-    mentor for them. Safe to run as often as wanted (``flask mentoring expire``)."""
+    """Close the proposals nobody answered in time. The mentee is told, with the next best mentor
+    for them; for a matching round's proposal the mentor is told too. Safe to run as often as
+    wanted (``flask mentoring expire``)."""
     now = now or utcnow()
     overdue = db.session.scalars(
         sa.select(MentoringPair.id).where(
@@ -633,10 +650,19 @@ def expire_overdue(now: datetime | None = None) -> int:
             pair.status, pair.answered_at = PairStatus.EXPIRED, now
             record(pair.mentee, verbs.EXPIRED, "mentoring_pair", pair.id, at=now)
             db.session.flush()
-            params = {"name": pair.mentor.display_name, "next": _next_best_name(pair.mentee)}
-            notify(pair.mentee, EXPIRED_NOTICE, params, link=("mentoring.index", {}))
+            _tell_expired(pair, now)
             expired += 1
     return expired
+
+
+def _tell_expired(pair: MentoringPair, now: datetime) -> None:
+    link = ("mentoring.index", {})
+    params = {"name": pair.mentor.display_name, "next": _next_best_name(pair.mentee)}
+    if pair.origin == PairOrigin.REQUEST:
+        notify(pair.mentee, EXPIRED_NOTICE, params, link=link).created_at = now
+        return
+    notify(pair.mentee, ROUND_EXPIRED_NOTICE, params, link=link).created_at = now
+    notify(pair.mentor, ROUND_EXPIRED_NOTICE, {"name": pair.mentee.display_name}, link=link).created_at = now
 
 
 # --- what a person sees -----------------------------------------------------------------
