@@ -50,6 +50,9 @@ PAGES = {
     "/challenges": Role.EMPLOYEE,
     "/admin/challenges": Role.COMMS,
     "/admin/challenges/new": Role.COMMS,
+    "/mentoring": Role.EMPLOYEE,
+    "/mentoring/offer": Role.EMPLOYEE,
+    "/mentoring/ask": Role.EMPLOYEE,
 }
 # Routes that are not pages of their own (actions, files) or answer 404 unless configured.
 NOT_PAGES = {
@@ -109,6 +112,16 @@ NOT_PAGES = {
     "/challenges/<int:challenge_id>/leave",
     "/admin/challenges/<int:challenge_id>/edit",
     "/admin/challenges/<int:challenge_id>/cancel",
+    "/mentoring/offer/close",
+    "/mentoring/ask/close",
+    "/mentoring/mentors/<int:user_id>",
+    "/mentoring/mentors/<int:user_id>/request",
+    "/mentoring/pairs/<int:pair_id>",
+    "/mentoring/pairs/<int:pair_id>/answer",
+    "/mentoring/pairs/<int:pair_id>/withdraw",
+    "/mentoring/pairs/<int:pair_id>/sessions",
+    "/mentoring/pairs/<int:pair_id>/end",
+    "/mentoring/pairs/<int:pair_id>/feedback",
 }
 # Pages of the matrix that stand for a route with a parameter.
 SAMPLES = {

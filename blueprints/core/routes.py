@@ -109,12 +109,16 @@ def navigation(menu: str) -> list[MenuItem]:
 
 @bp.route("/")
 def home():
+    quiz_result = latest_result(current_user.id)
     return render_template(
         "core/home.html",
         progress=services.home_progress(current_user.id),
         notifications=latest_notifications(current_user, unread_only=True),
         profile_complete=profile_complete(current_user),
-        quiz_result=latest_result(current_user.id),
+        quiz_result=quiz_result,
+        mentoring_step=services.mentoring_step(
+            current_user.id, quiz_result.own_personae() if quiz_result else set()
+        ),
         personae=PERSONA_BY_KEY,
         feed_preview=feed_page(current_user, Filters(), Cursor(utcnow()), size=HOME_FEED_ITEMS).cards,
         events=home_events(current_user, utcnow()),

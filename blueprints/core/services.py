@@ -17,11 +17,13 @@ from blueprints.admin import verbs as admin_verbs
 from blueprints.auth import verbs as auth_verbs
 from blueprints.challenges import verbs as challenges_verbs
 from blueprints.content import verbs as content_verbs
-from blueprints.content.models import ContentItem
+from blueprints.content.models import ContentItem, Share
 from blueprints.contributions import verbs as contributions_verbs
 from blueprints.events import verbs as events_verbs
 from blueprints.events.models import Event
 from blueprints.kudos import verbs as kudos_verbs
+from blueprints.mentoring import verbs as mentoring_verbs
+from blueprints.mentoring.services import my_offer, my_wish
 from blueprints.quiz import verbs as quiz_verbs
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.recognition import verbs as recognition_verbs
@@ -92,6 +94,22 @@ ACTION_NAMES = {
     recognition_verbs.FAME_UNFEATURED: _l("No longer featured on the wall of fame"),
     recognition_verbs.FAME_HIDDEN: _l("Hidden from the wall of fame"),
     recognition_verbs.FAME_UNHIDDEN: _l("Shown again on the wall of fame"),
+    mentoring_verbs.OFFER_SAVED: _l("Mentoring offered"),
+    mentoring_verbs.OFFER_CLOSED: _l("No new mentees taken"),
+    mentoring_verbs.WISH_SAVED: _l("Mentor wanted"),
+    mentoring_verbs.WISH_CLOSED: _l("No longer looking for a mentor"),
+    mentoring_verbs.REQUESTED: _l("Mentoring request sent"),
+    mentoring_verbs.WITHDRAWN: _l("Mentoring request withdrawn"),
+    mentoring_verbs.ACCEPTED: _l("Mentoring accepted"),
+    mentoring_verbs.DECLINED: _l("Mentoring declined"),
+    mentoring_verbs.EXPIRED: _l("Mentoring request expired"),
+    mentoring_verbs.ENDED: _l("Mentoring ended"),
+    mentoring_verbs.SESSION_GIVEN: _l("Mentoring session given"),
+    mentoring_verbs.SESSION_RECEIVED: _l("Mentoring session received"),
+    mentoring_verbs.ROUND_CONFIRMED: _l("Matching round sent"),
+    mentoring_verbs.TOPIC_SAVED: _l("Mentoring topic saved"),
+    mentoring_verbs.TOPIC_ARCHIVED: _l("Mentoring topic archived"),
+    mentoring_verbs.TOPIC_RESTORED: _l("Mentoring topic offered again"),
 }
 
 # Where an action's object is shown to the person who did it (an endpoint and its value).
@@ -155,3 +173,20 @@ def _step(entry: Activity, names: dict) -> Step:
     elif entry.object_type == "event" and about is not None:
         link = ("events.detail", {"event_id": entry.object_id})
     return Step(name, about, link, entry.created_at, language)
+
+
+# The ambassador profiles home points to offering mentoring: experts and challengers.
+MENTOR_PERSONAE = frozenset({"expert", "agitator"})
+
+
+def mentoring_step(user_id: int, personae: set[str]) -> str | None:
+    """The mentoring line of the person's next steps on home: "offer" for experts and challengers
+    ("offering" once they do), "ask" for people who have not shared yet ("asking" once they did);
+    None for others, and for anyone who closed their offer or wish (they chose to stop)."""
+    if personae & MENTOR_PERSONAE:
+        offer = my_offer(user_id)
+        return "offer" if offer is None else "offering" if offer.open else None
+    if db.session.scalar(sa.select(Share.id).where(Share.user_id == user_id).limit(1)) is not None:
+        return None
+    wish = my_wish(user_id)
+    return "ask" if wish is None else "asking" if wish.open else None

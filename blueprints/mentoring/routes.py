@@ -1,5 +1,374 @@
-"""Mentoring for everyone: offer, ask, the suggestions, requests and a pair's page."""
+"""Mentoring for everyone: offer, ask, the suggestions, requests and a pair's page.
 
-from flask import Blueprint
+Plain forms that answer with a 303 redirect and a message, or the page again (422) with each
+error beside its field.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from base.database import utcnow
+from base.i18n import current_language
+from base.web import int_arg
+from blueprints.contributions.services import today_for
+from blueprints.mentoring import services
+from blueprints.mentoring.catalogue import (
+    LANGUAGE_LABELS,
+    ORIGIN_LABELS,
+    RHYTHM_LABELS,
+    STATUS_LABELS,
+    why,
+)
+from blueprints.mentoring.forms import (
+    ACCEPT,
+    DECLINE,
+    AnswerForm,
+    EndForm,
+    FeedbackForm,
+    OfferForm,
+    RequestForm,
+    SessionForm,
+    WishForm,
+)
+from blueprints.mentoring.matching import Fit, Refusal
+from blueprints.mentoring.models import MentoringPair, PairOrigin, PairStatus
+from blueprints.mentoring.services import MentoringError
+from blueprints.mentoring.topics import labels_of
 
 bp = Blueprint("mentoring", __name__)
+
+# A pair's status as the site's coloured labels show it (the others: plain).
+STATUS_STYLES = {
+    PairStatus.PROPOSED: "pending",
+    PairStatus.ACTIVE: "published",
+    PairStatus.DECLINED: "declined",
+    PairStatus.EXPIRED: "expired",
+}
+
+
+def labels() -> dict:
+    return {
+        "status_labels": STATUS_LABELS,
+        "status_styles": STATUS_STYLES,
+        "rhythm_labels": RHYTHM_LABELS,
+        "origin_labels": ORIGIN_LABELS,
+        "language_labels": LANGUAGE_LABELS,
+        "topic_labels": labels_of,
+        "why": why,
+    }
+
+
+def refuse(form, refusal: MentoringError, default: str | None = None) -> bool:
+    """Put a service's refusal beside its field; False when it names no field of the form."""
+    name = refusal.field if refusal.field in form else default
+    if name is None:
+        return False
+    form[name].errors.append(str(refusal))
+    return True
+
+
+# --- the overview -----------------------------------------------------------------------
+
+
+@bp.route("/mentoring")
+def index():
+    return render_index()
+
+
+def render_index(answering: AnswerForm | None = None, answering_id: int | None = None, status: int = 200):
+    view = services.overview(current_user)
+    forms = {pair.id: AnswerForm.for_pair(pair.id, formdata=None) for pair in view.to_answer}
+    if answering is not None and answering_id in forms:
+        forms[answering_id] = answering
+    mine = [
+        pair for pair in (*view.to_answer, *view.waiting, *view.active) if pair.mentee_id == current_user.id
+    ]
+    looking = view.wish is not None and view.wish.open and not mine
+    page = render_template(
+        "mentoring/index.html",
+        view=view,
+        answer_forms=forms,
+        as_mentee=mine[0] if mine else None,
+        looking=looking,
+        suggestions=services.suggestions_for(current_user) if looking else [],
+        **labels(),
+    )
+    return page, status
+
+
+# --- offering and asking ----------------------------------------------------------------
+
+
+@bp.route("/mentoring/offer", methods=["GET", "POST"])
+def offer():
+    current = services.my_offer(current_user.id)
+    form = OfferForm(obj=current) if current else OfferForm(languages=[current_language()])
+    if form.validate_on_submit():
+        try:
+            services.save_offer(current_user, form.offer())
+        except MentoringError as refusal:
+            refuse(form, refusal, "topics")
+        else:
+            flash(_("Thank you! Colleagues looking for a mentor can now find you and ask you."), "success")
+            return redirect(url_for("mentoring.index"), 303)
+    page = render_template("mentoring/offer.html", form=form, offer=current)
+    return page, 422 if form.errors else 200
+
+
+@bp.post("/mentoring/offer/close")
+def close_offer():
+    try:
+        services.close_offer(current_user)
+    except MentoringError as refusal:
+        flash(str(refusal), "error")
+    else:
+        flash(_("You take no new mentees now. Your current pairings go on."), "success")
+    return redirect(url_for("mentoring.index"), 303)
+
+
+@bp.route("/mentoring/ask", methods=["GET", "POST"])
+def ask():
+    current = services.my_wish(current_user.id)
+    form = WishForm(obj=current) if current else WishForm(languages=[current_language()])
+    # Coming from a mentor's page: back there once the wish is saved, to ask them.
+    mentor_id = int_arg("mentor", 0)
+    if form.validate_on_submit():
+        try:
+            services.save_wish(current_user, form.wish())
+        except MentoringError as refusal:
+            refuse(form, refusal, "topics")
+        else:
+            flash(
+                _("Saved. Choose a mentor among the colleagues who fit, and send them a message."), "success"
+            )
+            target = (
+                url_for("mentoring.mentor", user_id=mentor_id) if mentor_id else url_for("mentoring.index")
+            )
+            return redirect(target, 303)
+    page = render_template(
+        "mentoring/ask.html", form=form, wish=current, mentor_id=mentor_id, reply_days=services.reply_days()
+    )
+    return page, 422 if form.errors else 200
+
+
+@bp.post("/mentoring/ask/close")
+def close_wish():
+    try:
+        services.close_wish(current_user)
+    except MentoringError as refusal:
+        flash(str(refusal), "error")
+    else:
+        flash(_("You are no longer looking for a mentor. Ask again whenever you like."), "success")
+    return redirect(url_for("mentoring.index"), 303)
+
+
+# --- a mentor and a request -------------------------------------------------------------
+
+
+@bp.route("/mentoring/mentors/<int:user_id>")
+def mentor(user_id: int):
+    return render_mentor(user_id, RequestForm(formdata=None))
+
+
+def render_mentor(user_id: int, form: RequestForm, status: int = 200):
+    offer, fit = services.assess_mentor(current_user, user_id)
+    if offer is None:
+        abort(404)
+    view = services.overview(current_user)
+    mine = [
+        pair for pair in (*view.to_answer, *view.waiting, *view.active) if pair.mentee_id == current_user.id
+    ]
+    own = user_id == current_user.id
+    wish_open = view.wish is not None and view.wish.open
+    page = render_template(
+        "mentoring/mentor.html",
+        offer=offer,
+        person=offer.user,
+        own=own,
+        fit=fit if isinstance(fit, Fit) else None,
+        refusal=services.REFUSALS[fit] if isinstance(fit, Refusal) and not own else None,
+        wish_open=wish_open,
+        busy=mine[0] if mine else None,
+        can_ask=not own and wish_open and isinstance(fit, Fit) and not mine,
+        form=form,
+        reply_days=services.reply_days(),
+        **labels(),
+    )
+    return page, status
+
+
+@bp.post("/mentoring/mentors/<int:user_id>/request", endpoint="request")
+def ask_mentor(user_id: int):
+    form = RequestForm()
+    if form.validate_on_submit():
+        try:
+            pair = services.request_mentor(current_user, user_id, form.message.data)
+        except MentoringError as refusal:
+            if not refuse(form, refusal):
+                flash(str(refusal), "error")
+                return redirect(url_for("mentoring.index"), 303)
+        else:
+            flash(
+                ngettext(
+                    "Your request is on its way to %(name)s. They have %(num)s day to answer; you will be told.",
+                    "Your request is on its way to %(name)s. They have %(num)s days to answer; you will be told.",
+                    services.reply_days(),
+                    name=pair.mentor.display_name,
+                ),
+                "success",
+            )
+            return redirect(url_for("mentoring.index"), 303)
+    return render_mentor(user_id, form, 422)
+
+
+# --- a pair -----------------------------------------------------------------------------
+
+
+@bp.route("/mentoring/pairs/<int:pair_id>")
+def pair(pair_id: int):
+    return render_pair(pair_id)
+
+
+def render_pair(pair_id: int, status: int = 200, **failed):
+    """The pair's page; ``failed`` holds a refused form (answer_form, session_form, end_form or
+    feedback_form) to show with its errors."""
+    found = services.visible_pair(current_user, pair_id) or abort(404)
+    side = found.side_of(current_user.id)
+    mine = found.mentor_feedback if side == "mentor" else found.mentee_feedback
+    forms = {
+        "answer_form": AnswerForm.for_pair(found.id, formdata=None),
+        "session_form": SessionForm(formdata=None, held_on=today_for(current_user, utcnow())),
+        "end_form": EndForm(formdata=None),
+        "feedback_form": FeedbackForm(formdata=None, feedback=mine),
+        **failed,
+    }
+    active = found.status == PairStatus.ACTIVE
+    page = render_template(
+        "mentoring/pair.html",
+        pair=found,
+        side=side,
+        other=found.other(current_user.id),
+        to_answer=services.must_answer(found, current_user.id),
+        can_withdraw=side == "mentee"
+        and found.origin == PairOrigin.REQUEST
+        and found.status == PairStatus.PROPOSED,
+        sessions=services.sessions_of(found.id)
+        if found.status in (PairStatus.ACTIVE, PairStatus.ENDED)
+        else [],
+        content=services.fitting_content(found, current_user) if active else [],
+        events=services.fitting_events(found, current_user) if active else [],
+        my_feedback=mine,
+        **forms,
+        **labels(),
+    )
+    return page, status
+
+
+def own_pair_or_404(pair_id: int) -> MentoringPair:
+    return services.visible_pair(current_user, pair_id) or abort(404)
+
+
+def answered(pair: MentoringPair, accepted: bool) -> str:
+    name = pair.other(current_user.id).display_name
+    if not accepted:
+        return _("You said no. %(name)s has been told.", name=name)
+    if pair.status != PairStatus.ACTIVE:
+        return _("Thank you. %(name)s has yet to answer: you will be told.", name=name)
+    if pair.origin == PairOrigin.ROUND:
+        return _("You both said yes: your mentoring with %(name)s starts.", name=name)
+    return _("You are now %(name)s’s mentor: plan your first session together.", name=name)
+
+
+@bp.post("/mentoring/pairs/<int:pair_id>/answer")
+def answer(pair_id: int):
+    own_pair_or_404(pair_id)
+    form = AnswerForm.for_pair(pair_id)
+    if form.decision.data not in (ACCEPT, DECLINE):
+        abort(400)  # only the page's two buttons send an answer
+    from_index = request.form.get("back") == "index"
+    if form.validate_on_submit():
+        accepted = form.decision.data == ACCEPT
+        try:
+            found = services.answer(current_user, pair_id, accepted, form.reply.data or "", form.rhythm.data)
+        except MentoringError as refusal:
+            if not refuse(form, refusal):
+                flash(str(refusal), "error")
+                return redirect(url_for("mentoring.index"), 303)
+        else:
+            flash(answered(found, accepted), "success")
+            target = url_for("mentoring.pair", pair_id=pair_id) if accepted else url_for("mentoring.index")
+            return redirect(target, 303)
+    if from_index:
+        return render_index(form, pair_id, 422)
+    return render_pair(pair_id, 422, answer_form=form)
+
+
+@bp.post("/mentoring/pairs/<int:pair_id>/withdraw")
+def withdraw(pair_id: int):
+    own_pair_or_404(pair_id)
+    try:
+        found = services.withdraw(current_user, pair_id)
+    except MentoringError as refusal:
+        flash(str(refusal), "error")
+    else:
+        flash(
+            _(
+                "Your request to %(name)s is withdrawn. You can ask another mentor.",
+                name=found.mentor.display_name,
+            ),
+            "success",
+        )
+    return redirect(url_for("mentoring.index"), 303)
+
+
+@bp.post("/mentoring/pairs/<int:pair_id>/sessions")
+def log_session(pair_id: int):
+    own_pair_or_404(pair_id)
+    form = SessionForm()
+    if form.validate_on_submit():
+        try:
+            services.log_session(current_user, pair_id, form.held_on.data, form.notes.data or "")
+        except MentoringError as refusal:
+            if not refuse(form, refusal):
+                flash(str(refusal), "error")
+                return redirect(url_for("mentoring.pair", pair_id=pair_id), 303)
+        else:
+            flash(_("Session logged. Well done, both of you!"), "success")
+            return redirect(url_for("mentoring.pair", pair_id=pair_id, _anchor="sessions"), 303)
+    return render_pair(pair_id, 422, session_form=form)
+
+
+@bp.post("/mentoring/pairs/<int:pair_id>/end")
+def end(pair_id: int):
+    own_pair_or_404(pair_id)
+    form = EndForm()
+    if form.validate_on_submit():
+        try:
+            services.end_pair(current_user, pair_id, form.feedback.data or "")
+        except MentoringError as refusal:
+            if not refuse(form, refusal):
+                flash(str(refusal), "error")
+                return redirect(url_for("mentoring.pair", pair_id=pair_id), 303)
+        else:
+            flash(_("The pairing has ended. Thank you for the time you gave it."), "success")
+            return redirect(url_for("mentoring.pair", pair_id=pair_id), 303)
+    return render_pair(pair_id, 422, end_form=form)
+
+
+@bp.post("/mentoring/pairs/<int:pair_id>/feedback")
+def feedback(pair_id: int):
+    own_pair_or_404(pair_id)
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            services.leave_feedback(current_user, pair_id, form.feedback.data)
+        except MentoringError as refusal:
+            if not refuse(form, refusal):
+                flash(str(refusal), "error")
+                return redirect(url_for("mentoring.pair", pair_id=pair_id), 303)
+        else:
+            flash(_("Thank you: your feedback goes to the comms team only."), "success")
+            return redirect(url_for("mentoring.pair", pair_id=pair_id), 303)
+    return render_pair(pair_id, 422, feedback_form=form)

@@ -708,16 +708,18 @@ def overview(person: User) -> Overview:
     return Overview(
         offer=my_offer(person.id),
         wish=my_wish(person.id),
-        to_answer=[pair for pair in proposed if _must_answer(pair, person.id)],
-        waiting=[pair for pair in proposed if not _must_answer(pair, person.id)],
+        to_answer=[pair for pair in proposed if must_answer(pair, person.id)],
+        waiting=[pair for pair in proposed if not must_answer(pair, person.id)],
         active=[pair for pair in pairs if pair.status == PairStatus.ACTIVE],
         past=list(past),
     )
 
 
-def _must_answer(pair: MentoringPair, user_id: int) -> bool:
-    agreed = pair.mentor_agreed_at if pair.side_of(user_id) == "mentor" else pair.mentee_agreed_at
-    return agreed is None
+def must_answer(pair: MentoringPair, user_id: int) -> bool:
+    """A proposal still waiting for this person's yes or no."""
+    side = pair.side_of(user_id)
+    agreed = pair.mentor_agreed_at if side == "mentor" else pair.mentee_agreed_at
+    return pair.status == PairStatus.PROPOSED and side is not None and agreed is None
 
 
 def visible_pair(person: User, pair_id: int) -> MentoringPair | None:
@@ -763,8 +765,9 @@ def fitting_content(pair: MentoringPair, reader: User, now: datetime | None = No
     )
 
 
-def fitting_events(pair: MentoringPair, now: datetime | None = None) -> list[Event]:
-    """The next events to learn at together: trainings, webinars and social cafés."""
+def fitting_events(pair: MentoringPair, reader: User, now: datetime | None = None) -> list[Event]:
+    """The next events to learn at together, in the reader's languages: trainings, webinars and
+    social cafés."""
     return list(
         db.session.scalars(
             sa.select(Event)
@@ -772,6 +775,7 @@ def fitting_events(pair: MentoringPair, now: datetime | None = None) -> list[Eve
                 Event.status == EventStatus.SCHEDULED,
                 Event.starts_at > (now or utcnow()),
                 Event.kind.in_(LEARNING_EVENTS),
+                Event.language.in_(reading_languages(reader)),
             )
             .order_by(Event.starts_at, Event.id)
             .limit(FITTING_SHOWN)

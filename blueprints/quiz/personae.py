@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 # Next steps after the quiz: (endpoint, label, personae it fits — None for everyone).
-# Still to come as its feature lands: mentoring for experts and challengers.
 NEXT_STEPS = (
     (
         "events.index",
@@ -30,6 +29,11 @@ NEXT_STEPS = (
         "content.suggest",
         _l("Suggest an article or a post for colleagues to share"),
         ("curator", "expert", "fact_checker"),
+    ),
+    (
+        "mentoring.offer",
+        _l("Offer to mentor a colleague who is taking their first steps"),
+        ("expert", "agitator"),
     ),
     ("quiz.personae", _l("Discover the other ways to be an ambassador"), None),
     (
