@@ -53,6 +53,10 @@ PAGES = {
     "/mentoring": Role.EMPLOYEE,
     "/mentoring/offer": Role.EMPLOYEE,
     "/mentoring/ask": Role.EMPLOYEE,
+    "/admin/mentoring": Role.COMMS,
+    "/admin/mentoring/pairs.csv": Role.COMMS,
+    "/admin/mentoring/round": Role.COMMS,
+    "/admin/mentoring/topics": Role.COMMS,
 }
 # Routes that are not pages of their own (actions, files) or answer 404 unless configured.
 NOT_PAGES = {
@@ -122,6 +126,11 @@ NOT_PAGES = {
     "/mentoring/pairs/<int:pair_id>/sessions",
     "/mentoring/pairs/<int:pair_id>/end",
     "/mentoring/pairs/<int:pair_id>/feedback",
+    "/admin/mentoring/pairs/<int:pair_id>",
+    "/admin/mentoring/round/confirm",
+    "/admin/mentoring/topics/<int:topic_id>",
+    "/admin/mentoring/topics/<int:topic_id>/archive",
+    "/admin/mentoring/topics/<int:topic_id>/restore",
 }
 # Pages of the matrix that stand for a route with a parameter.
 SAMPLES = {

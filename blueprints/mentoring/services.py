@@ -811,7 +811,7 @@ def save_topic(
             raise MentoringError(_l("This topic does not exist."))
         if db.session.scalar(
             sa.select(MentoringTopic.id).where(
-                MentoringTopic.name == name, MentoringTopic.id != (topic_id or 0)
+                sa.func.lower(MentoringTopic.name) == name.lower(), MentoringTopic.id != (topic_id or 0)
             )
         ):
             raise MentoringError(_l("Another topic already has this name."), "name")
@@ -823,7 +823,11 @@ def save_topic(
             [p for p in PERSONA_BY_KEY if p in changes.personae],
             changes.theme or None,
         )
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+        except IntegrityError as clash:  # the same name saved at the same instant
+            raise MentoringError(_l("Another topic already has this name."), "name") from clash
         record(editor, verbs.TOPIC_SAVED, "mentoring_topic", topic.id, at=now)
     return topic
 
@@ -854,6 +858,8 @@ def set_topic_archived(
         topic = db.session.get(MentoringTopic, topic_id)
         if topic is None:
             raise MentoringError(_l("This topic does not exist."))
+        if topic.archived == archived:
+            return topic  # already so: nothing to change or to audit
         topic.archived = archived
         verb = verbs.TOPIC_ARCHIVED if archived else verbs.TOPIC_RESTORED
         record(editor, verb, "mentoring_topic", topic.id, at=now)

@@ -1,0 +1,411 @@
+"""What the comms console reads of mentoring: the figures, the filtered lists of pairs, offers
+and wishes a page at a time, one pair with its session dates, and the pairs' CSV rows.
+
+Read-only: every function here runs a fixed number of queries, whatever the data size.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import format_date
+from sqlalchemy.orm import aliased, joinedload
+
+from base.database import db, utcnow
+from blueprints.accounts.models import Department, User
+from blueprints.mentoring import topics
+from blueprints.mentoring.catalogue import ORIGIN_LABELS, STATUS_LABELS
+from blueprints.mentoring.models import (
+    MenteeWish,
+    MentoringPair,
+    MentoringSession,
+    MentoringTopic,
+    MentorOffer,
+    PairStatus,
+)
+from blueprints.mentoring.services import TAKING_A_PLACE
+
+PAGE_SIZE = 30
+MAX_PAGE = 100_000  # beyond any list: a larger page number shows an empty page
+MEDIAN_WINDOW = timedelta(days=365)
+
+
+# --- figures ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    active_pairs: int
+    waiting: int  # proposals waiting for an answer
+    longest_wait_days: int | None  # of those, the oldest one's age in whole days
+    started_last_year: int  # pairs started in the last 365 days
+    median_days_to_start: float | None  # from request to start, over those pairs
+    ended: int
+    ended_with_feedback: int  # ended pairs with feedback from at least one side
+    open_offers: int
+    free_places: int
+    unmatched_wishes: int  # open wishes of people without an active mentor
+    unproposed_wishes: int  # of those, the ones with no proposal waiting either
+
+
+def _days_between(start, end):
+    """``end - start`` in days (a fraction), in SQL."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.extract("epoch", end - start) / 86400.0
+    return sa.func.julianday(end) - sa.func.julianday(start)
+
+
+def _taken_per_mentor():
+    return (
+        sa.select(MentoringPair.mentor_id, sa.func.count(MentoringPair.id).label("taken"))
+        .where(MentoringPair.status.in_(TAKING_A_PLACE))
+        .group_by(MentoringPair.mentor_id)
+        .subquery()
+    )
+
+
+def figures(now: datetime | None = None) -> Figures:
+    """The console's figures, in four or five queries."""
+    now = now or utcnow()
+    since = now - MEDIAN_WINDOW
+    status = MentoringPair.status
+    feedback = sa.or_(MentoringPair.mentor_feedback != "", MentoringPair.mentee_feedback != "")
+    started_recently = sa.and_(MentoringPair.started_at.is_not(None), MentoringPair.started_at >= since)
+    pairs = db.session.execute(
+        sa.select(
+            sa.func.count(sa.case((status == PairStatus.ACTIVE, 1))),
+            sa.func.count(sa.case((status == PairStatus.PROPOSED, 1))),
+            sa.func.min(sa.case((status == PairStatus.PROPOSED, MentoringPair.requested_at))),
+            sa.func.count(sa.case((started_recently, 1))),
+            sa.func.count(sa.case((status == PairStatus.ENDED, 1))),
+            sa.func.count(sa.case((sa.and_(status == PairStatus.ENDED, feedback), 1))),
+        )
+    ).one()
+    active, waiting, oldest, started, ended, with_feedback = pairs
+
+    taken = _taken_per_mentor()
+    left = MentorOffer.capacity - sa.func.coalesce(taken.c.taken, 0)
+    offers, free = db.session.execute(
+        sa.select(sa.func.count(MentorOffer.id), sa.func.coalesce(sa.func.sum(sa.case((left > 0, left))), 0))
+        .join(User, User.id == MentorOffer.user_id)
+        .outerjoin(taken, taken.c.mentor_id == MentorOffer.user_id)
+        .where(MentorOffer.open, User.active)
+    ).one()
+
+    def mentees(*statuses):
+        return sa.select(MentoringPair.mentee_id).where(MentoringPair.status.in_(statuses))
+
+    unmatched, unproposed = db.session.execute(
+        sa.select(
+            sa.func.count(MenteeWish.id),
+            sa.func.count(sa.case((MenteeWish.user_id.not_in(mentees(PairStatus.PROPOSED)), 1))),
+        )
+        .join(User, User.id == MenteeWish.user_id)
+        .where(MenteeWish.open, User.active, MenteeWish.user_id.not_in(mentees(PairStatus.ACTIVE)))
+    ).one()
+
+    return Figures(
+        active_pairs=active,
+        waiting=waiting,
+        longest_wait_days=(now - oldest).days if oldest is not None else None,
+        started_last_year=started,
+        median_days_to_start=_median_days_to_start(since, started),
+        ended=ended,
+        ended_with_feedback=with_feedback,
+        open_offers=offers,
+        free_places=int(free or 0),
+        unmatched_wishes=unmatched,
+        unproposed_wishes=unproposed,
+    )
+
+
+def _median_days_to_start(since: datetime, count: int) -> float | None:
+    """The median of the days from request to start over the pairs started since ``since``:
+    the database sorts them and returns the one or two middle values only."""
+    if not count:
+        return None
+    days = _days_between(MentoringPair.requested_at, MentoringPair.started_at)
+    middle = db.session.scalars(
+        sa.select(days)
+        .where(MentoringPair.started_at.is_not(None), MentoringPair.started_at >= since)
+        .order_by(days, MentoringPair.id)
+        .offset((count - 1) // 2)
+        .limit(1 if count % 2 else 2)
+    ).all()
+    return sum(float(value) for value in middle) / len(middle)
+
+
+# --- pages of a list ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of a list, with what the pagination macro reads."""
+
+    items: list
+    page: int
+    total: int
+    per_page: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(math.ceil(self.total / self.per_page), 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return min(self.page - 1, self.pages)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _page_of(query, page: int, shape) -> Page:
+    """One page of ``query`` (its rows turned into items by ``shape``) and the total."""
+    page = min(max(page, 1), MAX_PAGE)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).unique().all()
+    return Page(shape(rows), page, total or 0)
+
+
+def departments() -> list[Department]:
+    """Every department, by its name in the reader's language."""
+    return sorted(db.session.scalars(sa.select(Department)), key=lambda row: row.label.casefold())
+
+
+# --- pairs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairFilters:
+    status: PairStatus | None = None
+    department_id: int | None = None  # the mentee's
+
+
+@dataclass(frozen=True)
+class PairRow:
+    pair: MentoringPair
+    sessions: int
+
+
+def _sessions_count():
+    return (
+        sa.select(sa.func.count(MentoringSession.id))
+        .where(MentoringSession.pair_id == MentoringPair.id)
+        .correlate(MentoringPair)
+        .scalar_subquery()
+    )
+
+
+def _pairs_query(filters: PairFilters):
+    query = sa.select(MentoringPair, _sessions_count()).options(
+        joinedload(MentoringPair.mentor), joinedload(MentoringPair.mentee)
+    )
+    if filters.status is not None:
+        query = query.where(MentoringPair.status == filters.status)
+    if filters.department_id is not None:
+        mentee = aliased(User)
+        query = query.join(mentee, mentee.id == MentoringPair.mentee_id).where(
+            mentee.department_id == filters.department_id
+        )
+    return query.order_by(MentoringPair.requested_at.desc(), MentoringPair.id.desc())
+
+
+def _pair_rows(rows) -> list[PairRow]:
+    return [PairRow(pair, sessions or 0) for pair, sessions in rows]
+
+
+def pairs_page(filters: PairFilters, page: int) -> Page:
+    """A page of pairs, newest request first (two queries)."""
+    return _page_of(_pairs_query(filters), page, _pair_rows)
+
+
+def all_pairs(filters: PairFilters) -> list[PairRow]:
+    """Every pair the filters keep, in the order of the list (one query)."""
+    return _pair_rows(db.session.execute(_pairs_query(filters)).unique().all())
+
+
+def _day(moment: datetime | None) -> str:
+    return format_date(moment, "yyyy-MM-dd") if moment else ""
+
+
+def _department(person: User) -> str:
+    return person.department.label if person.department else ""
+
+
+def export_rows(filters: PairFilters) -> list[list]:
+    """The pairs as CSV rows, in the order of the console's list (the header is the view's)."""
+    return [
+        [
+            row.pair.mentor.display_name,
+            _department(row.pair.mentor),
+            row.pair.mentee.display_name,
+            _department(row.pair.mentee),
+            str(STATUS_LABELS[row.pair.status]),
+            str(ORIGIN_LABELS[row.pair.origin]),
+            ", ".join(topics.labels_of(row.pair.topics)),
+            _day(row.pair.requested_at),
+            _day(row.pair.started_at),
+            _day(row.pair.ended_at),
+            row.sessions,
+            row.pair.mentor_feedback,
+            row.pair.mentee_feedback,
+        ]
+        for row in all_pairs(filters)
+    ]
+
+
+def find_pair(pair_id: int) -> MentoringPair | None:
+    return db.session.scalar(
+        sa.select(MentoringPair)
+        .options(joinedload(MentoringPair.mentor), joinedload(MentoringPair.mentee))
+        .where(MentoringPair.id == pair_id)
+    )
+
+
+def find_topic(topic_id: int) -> MentoringTopic | None:
+    return db.session.get(MentoringTopic, topic_id)
+
+
+def session_dates(pair_id: int) -> list[date]:
+    """The days the pair held a session, latest first (their notes stay theirs)."""
+    return list(
+        db.session.scalars(
+            sa.select(MentoringSession.held_on)
+            .where(MentoringSession.pair_id == pair_id)
+            .order_by(MentoringSession.held_on.desc())
+        )
+    )
+
+
+# --- offers -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferFilters:
+    open: bool | None = None
+    department_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    offer: MentorOffer
+    active: int  # mentees now
+    waiting: int  # proposals waiting for an answer
+
+    @property
+    def free(self) -> int:
+        return max(self.offer.capacity - self.active - self.waiting, 0)
+
+
+def offers_page(filters: OfferFilters, page: int) -> Page:
+    """A page of offers, latest saved first, with each mentor's places (three queries)."""
+    query = (
+        sa.select(MentorOffer)
+        .join(User, User.id == MentorOffer.user_id)
+        .options(joinedload(MentorOffer.user))
+        .order_by(MentorOffer.updated_at.desc(), MentorOffer.id.desc())
+    )
+    if filters.open is not None:
+        query = query.where(MentorOffer.open.is_(filters.open))
+    if filters.department_id is not None:
+        query = query.where(User.department_id == filters.department_id)
+
+    def shape(rows):
+        offers = [offer for (offer,) in rows]
+        counts = _pair_counts(MentoringPair.mentor_id, [offer.user_id for offer in offers])
+        return [
+            OfferRow(
+                offer,
+                counts.get((offer.user_id, PairStatus.ACTIVE), 0),
+                counts.get((offer.user_id, PairStatus.PROPOSED), 0),
+            )
+            for offer in offers
+        ]
+
+    return _page_of(query, page, shape)
+
+
+def _pair_counts(side, user_ids) -> dict[tuple[int, PairStatus], int]:
+    """Active pairs and waiting proposals per person on one side."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(side, MentoringPair.status, sa.func.count(MentoringPair.id))
+        .where(side.in_(sorted(set(user_ids))), MentoringPair.status.in_(TAKING_A_PLACE))
+        .group_by(side, MentoringPair.status)
+    )
+    return {(user_id, PairStatus(status)): count for user_id, status, count in rows}
+
+
+# --- wishes -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WishFilters:
+    open: bool | None = None
+    matched: bool | None = None  # with an active mentor or not
+    department_id: int | None = None
+
+
+@dataclass(frozen=True)
+class WishRow:
+    wish: MenteeWish
+    mentor: User | None  # their active mentor
+    proposed: User | None  # the mentor of the proposal waiting for an answer
+
+
+def wishes_page(filters: WishFilters, page: int) -> Page:
+    """A page of wishes, latest saved first, with each person's mentor or waiting proposal
+    (three queries)."""
+    query = (
+        sa.select(MenteeWish)
+        .join(User, User.id == MenteeWish.user_id)
+        .options(joinedload(MenteeWish.user))
+        .order_by(MenteeWish.updated_at.desc(), MenteeWish.id.desc())
+    )
+    if filters.open is not None:
+        query = query.where(MenteeWish.open.is_(filters.open))
+    if filters.matched is not None:
+        matched = MenteeWish.user_id.in_(
+            sa.select(MentoringPair.mentee_id).where(MentoringPair.status == PairStatus.ACTIVE)
+        )
+        query = query.where(matched if filters.matched else sa.not_(matched))
+    if filters.department_id is not None:
+        query = query.where(User.department_id == filters.department_id)
+
+    def shape(rows):
+        wishes = [wish for (wish,) in rows]
+        current = _current_pairs([wish.user_id for wish in wishes])
+        return [
+            WishRow(
+                wish,
+                current.get((wish.user_id, PairStatus.ACTIVE)),
+                current.get((wish.user_id, PairStatus.PROPOSED)),
+            )
+            for wish in wishes
+        ]
+
+    return _page_of(query, page, shape)
+
+
+def _current_pairs(mentee_ids) -> dict[tuple[int, PairStatus], User]:
+    """Each mentee's active mentor and waiting proposal's mentor (the unique indexes allow one
+    of each)."""
+    if not mentee_ids:
+        return {}
+    pairs = db.session.scalars(
+        sa.select(MentoringPair)
+        .options(joinedload(MentoringPair.mentor))
+        .where(MentoringPair.mentee_id.in_(sorted(set(mentee_ids))), MentoringPair.status.in_(TAKING_A_PLACE))
+    )
+    return {(pair.mentee_id, pair.status): pair.mentor for pair in pairs}
