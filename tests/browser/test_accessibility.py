@@ -30,6 +30,7 @@ from blueprints.contributions.models import Contribution, ContributionStatus
 from blueprints.demo.seed import seed_demo
 from blueprints.events import services as event_services
 from blueprints.events.models import Event
+from blueprints.mentoring.models import MentoringPair, MentorOffer, PairStatus
 from blueprints.quiz.models import QuizResult
 from blueprints.rewards.models import Reward
 from tests.browser.conftest import DESKTOP, PHONE
@@ -132,6 +133,15 @@ VISITS = [
     Visit("challenge-editor-errors", "comms", "/admin/challenges/new", action="submit"),
     Visit("challenge-edit", "comms", "/admin/challenges/{personal_challenge}/edit"),
     Visit("challenge-cancel", "comms", "/admin/challenges/{collective_challenge}/cancel"),
+    Visit("mentoring", "newcomer", "/mentoring"),
+    Visit("mentoring-offer", "newcomer", "/mentoring/offer"),
+    Visit("mentoring-ask", "newcomer", "/mentoring/ask"),
+    Visit("mentoring-mentor", "newcomer", "/mentoring/mentors/{mentor}"),
+    Visit("mentoring-request-to-answer", "newcomer", "/mentoring/pairs/{request_to_answer}"),
+    Visit("mentoring-console", "comms", "/admin/mentoring"),
+    Visit("mentoring-round", "comms", "/admin/mentoring/round"),
+    Visit("mentoring-topics", "comms", "/admin/mentoring/topics"),
+    Visit("mentoring-pair-console", "comms", "/admin/mentoring/pairs/{active_pair}"),
 ]
 
 
@@ -214,7 +224,16 @@ def demo_ids() -> dict:
         for status in (ContributionStatus.VALIDATED, ContributionStatus.PENDING)
     }
     challenges = db.session.scalars(sa.select(Challenge).order_by(Challenge.id)).all()
+    newcomer = db.session.scalar(sa.select(User.id).where(User.email == ACCOUNTS["newcomer"]))
+    pairs = db.session.scalars(sa.select(MentoringPair).order_by(MentoringPair.id)).all()
     return {
+        "mentor": db.session.scalar(
+            sa.select(MentorOffer.user_id).where(MentorOffer.open, MentorOffer.user_id != newcomer).limit(1)
+        ),
+        "request_to_answer": next(
+            p.id for p in pairs if p.mentor_id == newcomer and p.status == PairStatus.PROPOSED
+        ),
+        "active_pair": next(p.id for p in pairs if p.status == PairStatus.ACTIVE),
         "personal_challenge": next(c.id for c in challenges if c.mode == Mode.PERSONAL and c.ends_at > now),
         "collective_challenge": next(
             c.id for c in challenges if c.mode == Mode.COLLECTIVE and c.ends_at > now
