@@ -432,3 +432,61 @@ def test_a_mentee_accepting_when_the_mentor_is_full_reads_a_message_for_them(ctx
     accept(mentor, other_pair)  # the only place goes to someone else
     accept(mentor, pair_id)
     assert "plus de place" in refused(accept, mentee, pair_id)
+
+
+def test_no_longer_looking_withdraws_the_waiting_request_and_tells_the_mentor(ctx, make_user):
+    mentee, mentor = make_user(display_name="Léa").id, make_user().id
+    wish(mentee)
+    offer(mentor)
+    pair = ask(mentee, mentor)
+    withdrawn = services.close_wish(person(mentee), NOW)
+    assert withdrawn.id == pair.id and status_of(pair.id) == PairStatus.WITHDRAWN
+    (notice,) = notices(mentor, services.WITHDRAWN_NOTICE)
+    assert notice.params == {"name": "Léa"}
+    (asked,) = notices(mentor, services.REQUESTED_NOTICE)
+    assert asked.read_at == NOW  # nothing left to answer
+    assert "rien à clore" in refused(services.close_wish, person(mentee), NOW)
+
+
+def test_answering_settles_only_the_notice_about_that_pair(ctx, make_user):
+    mentor = make_user().id
+    offer(mentor, capacity=2)
+    first, second = make_user().id, make_user().id
+    for mentee in (first, second):
+        wish(mentee)
+    first_pair, second_pair = ask(first, mentor), ask(second, mentor)
+    accept(mentor, first_pair.id)
+    unread = [
+        n.link_values["pair_id"] for n in notices(mentor, services.REQUESTED_NOTICE) if n.read_at is None
+    ]
+    assert unread == [second_pair.id]
+
+
+def test_a_persons_pages_expire_only_their_overdue_requests(ctx, make_user):
+    mentor, mine, theirs = make_user().id, make_user().id, make_user().id
+    offer(mentor, capacity=2)
+    for mentee in (mine, theirs):
+        wish(mentee)
+    mine_pair, their_pair = ask(mine, mentor), ask(theirs, mentor)
+    later = NOW + timedelta(days=8)
+    assert services.expire_overdue(later, user_id=mine) == 1
+    assert (status_of(mine_pair.id), status_of(their_pair.id)) == (PairStatus.EXPIRED, PairStatus.PROPOSED)
+
+
+@pytest.mark.parametrize(
+    ("name", "name_en", "field"),
+    [
+        ("prendre LA parole", "", "name"),  # another topic's French name, whatever the case
+        ("Tourner une vidéo", "speaking in public", "name_en"),  # another topic's English name
+        ("Événements", "", "name"),  # a content theme's French name
+        ("Vidéo", "Events", "name_en"),  # a content theme's English name
+    ],
+)
+def test_a_topic_name_is_unique_across_topics_themes_and_languages(ctx, make_user, name, name_en, field):
+    comms = make_user().id
+    services.save_topic(
+        person(comms), None, services.TopicInput("Prendre la parole", "Speaking in public", [], None)
+    )
+    with pytest.raises(services.MentoringError) as refusal:
+        services.save_topic(person(comms), None, services.TopicInput(name, name_en, [], None))
+    assert refusal.value.field == field

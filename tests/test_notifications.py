@@ -206,6 +206,7 @@ SAMPLES = {
     "mentoring_proposed_mentee": ({"name": "Zoé Martin"}, ["Zoé Martin"]),
     "mentoring_round_expired": ({"name": "Zoé Martin", "next": "Léo Petit"}, ["Zoé Martin", "Léo Petit"]),
     "mentoring_started": ({"name": "Zoé Martin"}, ["Zoé Martin"]),
+    "mentoring_withdrawn": ({"name": "Zoé Martin"}, ["Zoé Martin"]),
     "mentoring_ended": ({"name": "Zoé Martin"}, ["Zoé Martin"]),
 }
 

@@ -49,7 +49,7 @@ def why(fit: Fit) -> list[str]:
     reasons = [_("Offers what you ask for: %(topics)s", topics=", ".join(topics.labels_of(fit.topics)))]
     if fit.personae:
         names = ", ".join(str(PERSONA_BY_KEY[key].name) for key in fit.personae if key in PERSONA_BY_KEY)
-        reasons.append(_("Ambassador profile that suits it: %(personae)s", personae=names))
+        reasons.append(_("Ambassador profile suited to what you ask for: %(personae)s", personae=names))
     languages = ", ".join(str(LANGUAGE_LABELS.get(code, code)) for code in fit.languages)
     reasons.append(_("Speaks %(languages)s with you", languages=languages))
     reasons.append(ngettext("%(num)s free place", "%(num)s free places", fit.free))

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
@@ -42,6 +43,7 @@ from blueprints.mentoring.models import (
     PairStatus,
     Rhythm,
 )
+from blueprints.notifications.models import Notification
 from blueprints.notifications.services import notify
 from blueprints.quiz.models import PersonaScore, QuizResult
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
@@ -67,6 +69,7 @@ PROPOSED_TO_MENTOR_NOTICE = "mentoring_proposed_mentor"
 PROPOSED_TO_MENTEE_NOTICE = "mentoring_proposed_mentee"
 STARTED_NOTICE = "mentoring_started"
 ENDED_NOTICE = "mentoring_ended"
+WITHDRAWN_NOTICE = "mentoring_withdrawn"
 
 WAITING = (PairStatus.PROPOSED,)
 TAKING_A_PLACE = (PairStatus.ACTIVE, PairStatus.PROPOSED)
@@ -191,20 +194,32 @@ def save_wish(person: User, wish: WishInput, now: datetime | None = None) -> Men
 
 def close_offer(person: User, now: datetime | None = None) -> None:
     """Take no new mentees; current pairs and waiting proposals go on."""
-    _close(my_offer(person.id), person, verbs.OFFER_CLOSED, "mentor_offer", now or utcnow())
+    with unit_of_work():
+        _close(my_offer(person.id), person, verbs.OFFER_CLOSED, "mentor_offer", now or utcnow())
 
 
-def close_wish(person: User, now: datetime | None = None) -> None:
-    """Stop looking for a mentor; a waiting request can still be answered."""
-    _close(my_wish(person.id), person, verbs.WISH_CLOSED, "mentee_wish", now or utcnow())
+def close_wish(person: User, now: datetime | None = None) -> MentoringPair | None:
+    """Stop looking for a mentor: the request or proposal waiting, if any, is withdrawn (its
+    mentor is told), so nobody becomes a mentor the person no longer wants. Returns it."""
+    now = now or utcnow()
+    begin_locked_transaction("closing a wish for a mentor")
+    with unit_of_work():
+        _close(my_wish(person.id), person, verbs.WISH_CLOSED, "mentee_wish", now)
+        waiting = db.session.scalar(
+            sa.select(MentoringPair)
+            .where(MentoringPair.mentee_id == person.id, MentoringPair.status == PairStatus.PROPOSED)
+            .with_for_update()
+        )
+        if waiting is not None:
+            _withdraw(person, waiting, now)
+    return waiting
 
 
 def _close(row, person: User, verb: str, object_type: str, now: datetime) -> None:
     if row is None or not row.open:
         raise MentoringError(_l("There is nothing to close: it is already closed."))
-    with unit_of_work():
-        row.open, row.updated_at = False, now
-        record(person, verb, object_type, row.id, at=now)
+    row.open, row.updated_at = False, now
+    record(person, verb, object_type, row.id, at=now)
 
 
 # --- who can mentor whom ----------------------------------------------------------------
@@ -479,6 +494,7 @@ def answer(
         pair = _pending_for(person, pair_id, now)
         side = pair.side_of(person.id)
         pair.answered_at = now
+        _settle_notices(person.id, pair.id, now)
         if not accept:
             _decline(person, pair, side, reply, now)
             return pair
@@ -544,9 +560,36 @@ def withdraw(mentee: User, pair_id: int, now: datetime | None = None) -> Mentori
             raise MentoringError(_l("This mentoring request does not exist."))
         if pair.status != PairStatus.PROPOSED:
             raise MentoringError(_l("This request has already been answered: nothing was changed."))
-        pair.status, pair.answered_at = PairStatus.WITHDRAWN, now
-        record(mentee, verbs.WITHDRAWN, "mentoring_pair", pair.id, at=now)
+        _withdraw(mentee, pair, now)
     return pair
+
+
+def _withdraw(mentee: User, pair: MentoringPair, now: datetime) -> None:
+    """The waiting request or proposal taken back: the mentor is told, and their notice asking
+    for an answer is settled."""
+    pair.status, pair.answered_at = PairStatus.WITHDRAWN, now
+    record(mentee, verbs.WITHDRAWN, "mentoring_pair", pair.id, at=now)
+    _settle_notices(pair.mentor_id, pair.id, now)
+    notify(
+        pair.mentor, WITHDRAWN_NOTICE, {"name": mentee.display_name}, link=pair_link(pair)
+    ).created_at = now
+
+
+ASKING_NOTICES = ("mentoring_requested", "mentoring_proposed_mentor", "mentoring_proposed_mentee")
+
+
+def _settle_notices(user_id: int, pair_id: int, now: datetime) -> None:
+    """Mark read the person's notices asking them to answer about this pair: it is answered."""
+    db.session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.kind.in_(ASKING_NOTICES),
+            Notification.read_at.is_(None),
+            Notification.link_values["pair_id"].as_integer() == pair_id,
+        )
+        .values(read_at=now)
+    )
 
 
 def _own_pair(person: User, pair_id: int, status: PairStatus) -> MentoringPair:
@@ -630,16 +673,18 @@ def log_session(
     return session
 
 
-def expire_overdue(now: datetime | None = None) -> int:
-    """Close the proposals nobody answered in time. The mentee is told, with the next best mentor
-    for them; for a matching round's proposal the mentor is told too. Safe to run as often as
-    wanted (``flask mentoring expire``)."""
+def expire_overdue(now: datetime | None = None, user_id: int | None = None) -> int:
+    """Close the proposals nobody answered in time (only the person's with ``user_id``: their
+    pages expire what is overdue before showing it, whether or not the job has run). The mentee
+    is told, with the next best mentor for them; for a matching round's proposal the mentor is
+    told too. Safe to run as often as wanted (``flask mentoring expire``)."""
     now = now or utcnow()
-    overdue = db.session.scalars(
-        sa.select(MentoringPair.id).where(
-            MentoringPair.status == PairStatus.PROPOSED, MentoringPair.expires_at <= now
-        )
-    ).all()
+    query = sa.select(MentoringPair.id).where(
+        MentoringPair.status == PairStatus.PROPOSED, MentoringPair.expires_at <= now
+    )
+    if user_id is not None:
+        query = query.where(sa.or_(MentoringPair.mentor_id == user_id, MentoringPair.mentee_id == user_id))
+    overdue = db.session.scalars(query).all()
     expired = 0
     for pair_id in overdue:
         begin_locked_transaction("expiring a mentoring request")
@@ -809,12 +854,9 @@ def save_topic(
         topic = db.session.get(MentoringTopic, topic_id) if topic_id is not None else None
         if topic_id is not None and topic is None:
             raise MentoringError(_l("This topic does not exist."))
-        if db.session.scalar(
-            sa.select(MentoringTopic.id).where(
-                sa.func.lower(MentoringTopic.name) == name.lower(), MentoringTopic.id != (topic_id or 0)
-            )
-        ):
-            raise MentoringError(_l("Another topic already has this name."), "name")
+        for field, value in (("name", name), ("name_en", name_en)):
+            if value and _name_taken(value, topic_id):
+                raise MentoringError(_l("Another topic already has this name."), field)
         if topic is None:
             topic = MentoringTopic(key=_new_key(name), position=_next_position())
             db.session.add(topic)
@@ -830,6 +872,21 @@ def save_topic(
             raise MentoringError(_l("Another topic already has this name."), "name") from clash
         record(editor, verbs.TOPIC_SAVED, "mentoring_topic", topic.id, at=now)
     return topic
+
+
+def _name_taken(name: str, topic_id: int | None) -> bool:
+    """Whether another topic or a content theme is called so, in either language, whatever the case."""
+    wanted = name.casefold()
+    themes = {str(label) for label in THEMES.values()}
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            themes |= {str(label) for label in THEMES.values()}
+    if wanted in {theme.casefold() for theme in themes}:
+        return True
+    others = db.session.execute(
+        sa.select(MentoringTopic.name, MentoringTopic.name_en).where(MentoringTopic.id != (topic_id or 0))
+    )
+    return any(wanted in {value.casefold() for value in row if value} for row in others)
 
 
 def _new_key(name: str) -> str:

@@ -19,12 +19,12 @@ depends_on = None
 
 # The topics a new site starts with; comms rename, archive or add to them.
 STARTER_TOPICS = (
-    ("professional_profile", "Soigner son profil professionnel", "A professional profile", ["expert", "talent_scout"], "careers"),
+    ("professional_profile", "Soigner son profil professionnel", "Your professional profile", ["expert", "talent_scout"], "careers"),
     ("first_post", "Écrire un premier post", "Writing a first post", ["messenger", "explainer", "helper"], "company_news"),
     ("photos_video", "Photos et vidéo", "Photos and video", ["reporter", "insider"], "life_at_work"),
     ("public_speaking", "Prendre la parole en public", "Speaking in public", ["expert", "agitator"], "expertise"),
     ("social_selling", "Social selling", "Social selling", ["expert", "curator"], "products"),
-    ("recruiting", "Recruter grâce à son réseau", "Recruiting through one's network", ["talent_scout"], "careers"),
+    ("recruiting", "Recruter grâce à son réseau", "Recruiting through your network", ["talent_scout"], "careers"),
     ("handling_criticism", "Répondre aux critiques", "Handling criticism", ["fact_checker", "agitator"], "impact"),
 )
 
