@@ -16,6 +16,7 @@ from base.i18n import LANGUAGE_NAMES, init_babel
 from base.registry import register_features
 from base.web import BoundedIntConverter, csrf_field, with_bounded_numbers
 from blueprints.admin.feature import feature as admin
+from blueprints.analytics.feature import feature as analytics
 from blueprints.auth.feature import feature as auth
 from blueprints.auth.guards import console_blueprint
 from blueprints.challenges.feature import feature as challenges
@@ -49,6 +50,7 @@ FEATURES = (
     content,
     events,
     mentoring,
+    analytics,
     admin,
     demo,
 )

@@ -54,6 +54,7 @@ class AuditTarget:
 
 
 DAY, WEEK, EVER = "day", "week", "ever"  # the periods a points cap can be counted over
+CREATE, REACT = "create", "react"  # the kinds of engagement a verb can show (analytics)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,9 @@ class Feature:
     activity_listeners: Sequence[Callable[[Any], None]] = ()
     sync_jobs: Sequence[Callable[[], int]] = ()
     metrics: Mapping[str, Metric] = field(default_factory=dict)  # what challenges can count
+    # Analytics: the verbs that make the person a creator (sharing, suggesting, contributing)
+    # or a reactor (liking, attending); any other verb they do makes them active only.
+    engagement: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -138,6 +142,7 @@ class Registry:
     activity_listeners: list[Callable[[Any], None]] = field(default_factory=list)
     sync_jobs: list[Callable[[], int]] = field(default_factory=list)
     metrics: dict[str, Metric] = field(default_factory=dict)
+    engagement: dict[str, str] = field(default_factory=dict)
 
     def add(self, feature: Feature) -> None:
         undeclared = set(feature.passive_verbs) - set(feature.verbs)
@@ -145,6 +150,7 @@ class Registry:
             raise ValueError(
                 f"feature {feature.name!r} marks {sorted(undeclared)} passive without declaring them"
             )
+        _check_engagement(feature)
         _merge(self.verbs, feature.verbs, feature.name, "verb")
         self.passive_verbs.update(feature.passive_verbs)
         _merge(self.notifications, feature.notifications, feature.name, "notification kind")
@@ -157,8 +163,22 @@ class Registry:
         self.activity_listeners.extend(feature.activity_listeners)
         self.sync_jobs.extend(feature.sync_jobs)
         _merge(self.metrics, feature.metrics, feature.name, "challenge metric")
+        _merge(self.engagement, feature.engagement, feature.name, "engagement of the verb")
         self.navigation = sorted([*self.navigation, *feature.navigation], key=lambda entry: entry.order)
         self.features.append(feature)
+
+
+def _check_engagement(feature: Feature) -> None:
+    """A feature declares the engagement of its own verbs, done by the person, as one of the kinds."""
+    for verb, kind in feature.engagement.items():
+        if kind not in (CREATE, REACT):
+            raise ValueError(
+                f"feature {feature.name!r} gives the verb {verb!r} the unknown engagement {kind!r}"
+            )
+        if verb not in feature.verbs or verb in feature.passive_verbs:
+            raise ValueError(
+                f"feature {feature.name!r} gives an engagement to {verb!r}, not one of its own non-passive verbs"
+            )
 
 
 def _merge(into, new, feature: str, what: str) -> None:

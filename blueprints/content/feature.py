@@ -4,7 +4,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from base.registry import CONSOLE_MENU, DAY, WEEK, AuditTarget, Badge, Feature, Metric, NavEntry, Points
+from base.registry import (
+    CONSOLE_MENU,
+    CREATE,
+    DAY,
+    REACT,
+    WEEK,
+    AuditTarget,
+    Badge,
+    Feature,
+    Metric,
+    NavEntry,
+    Points,
+)
 from blueprints.accounts.models import Role
 from blueprints.content import console, verbs
 from blueprints.content.highlights import TOP_SHARE, celebrate_top_shares
@@ -19,6 +31,7 @@ feature = Feature(
     verbs=verbs.VERBS,
     # Recorded for the person, done by others: a click on their link, a moderator approving.
     passive_verbs=[verbs.CLICK_RECEIVED, verbs.SUGGESTION_APPROVED],
+    engagement={verbs.CONTENT_SHARED: CREATE, verbs.SUGGESTION_SUBMITTED: CREATE, verbs.CONTENT_LIKED: REACT},
     notifications={
         SUGGESTION_RECEIVED: _l(
             "Thank you for your suggestion “%(title)s”: the comms team will review it and tell you what they decide."

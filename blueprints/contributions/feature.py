@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from base.registry import (
     CONSOLE_MENU,
+    CREATE,
     RECOGNITION_MENU,
     AuditTarget,
     Badge,
@@ -27,6 +28,7 @@ feature = Feature(
     console_blueprints=[console.bp],
     verbs=verbs.VERBS,
     passive_verbs=verbs.PASSIVE,
+    engagement={verbs.CONTRIBUTION_DECLARED: CREATE},
     metrics={"contributions": Metric(_l("Contributions validated"), (verbs.CONTRIBUTION_VALIDATED,))},
     points={
         verbs.CONTRIBUTION_VALIDATED: Points(_l("A contribution validated"), 30),

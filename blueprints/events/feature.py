@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from base.i18n import format_when
-from base.registry import CONSOLE_MENU, AuditTarget, Badge, Feature, Metric, NavEntry, Points
+from base.registry import CONSOLE_MENU, REACT, AuditTarget, Badge, Feature, Metric, NavEntry, Points
 from blueprints.accounts.models import Role
 from blueprints.events import console, verbs
 from blueprints.events.cli import events_cli
@@ -20,6 +20,7 @@ feature = Feature(
     commands=[events_cli],
     verbs=verbs.VERBS,
     passive_verbs=verbs.PASSIVE,
+    engagement={verbs.EVENT_ATTENDED: REACT},
     audit_targets={"event": AuditTarget(Event, Event.title, "events.detail", "event_id")},
     points={
         verbs.EVENT_REGISTERED: Points(_l("Signing up for an event"), 2),
