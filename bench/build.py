@@ -29,6 +29,7 @@ from app import create_app
 from base.database import db, unit_of_work
 from base.registry import registry
 from bench import company
+from blueprints.analytics import rollups as analytics
 from blueprints.auth.services import DEMO_PASSWORD
 from blueprints.challenges import closing
 from blueprints.challenges.messages import RESULT, WON
@@ -858,6 +859,7 @@ def run_the_jobs(plan: company.World, anchor: datetime) -> None:
     with unit_of_work():
         nudge_streaks(anchor)
     settle_old_badge_notices(anchor)
+    analytics.refresh(anchor, all_weeks=True)  # the weekly roll-ups the analytics page reads
 
 
 def close(challenge: company.ChallengePlan, closed_at: datetime, anchor: datetime) -> None:

@@ -10,6 +10,7 @@ from base.database import db, utcnow
 from base.vocabularies import NETWORKS, THEMES
 from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
+from blueprints.analytics import figures
 from blueprints.content import services
 from blueprints.content.catalogue import KINDS, Status
 from blueprints.content.models import Charter, ContentItem, Share, ShareText
@@ -196,3 +197,13 @@ def test_the_demo_mentors_across_departments_and_languages_with_a_round_to_run(m
             sa.select(sa.func.count()).where(Activity.verb == mentoring_verbs.SESSION_GIVEN)
         )
         assert sessions == sum(len(pair.sessions) for pair in pairs)
+
+
+def test_the_demo_has_its_analytics_roll_ups_built(make_app):
+    app = make_app(DEMO_MODE=True)
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        assert figures.refreshed_at() is not None
+        weeks = figures.active_weeks(12).weeks
+        assert sum(week.active for week in weeks) > 0 and any(week.creators for week in weeks)
+        assert figures.reach(12).total.shares > 0

@@ -15,6 +15,7 @@ from base.vocabularies import NETWORKS
 from blueprints.accounts.models import Department, Role, Site, User
 from blueprints.activity.services import record
 from blueprints.admin import verbs as admin_verbs
+from blueprints.analytics import rollups as analytics
 from blueprints.auth import verbs as auth_verbs
 from blueprints.auth.services import DEMO_PASSWORD
 from blueprints.demo.challenges_seed import seed_challenges
@@ -68,6 +69,7 @@ def seed_demo(now: datetime | None = None) -> dict[str, int]:
     seed_challenges(people, now)  # after the rewards: a finished challenge delivers one
     seed_mentoring(people, now)  # colleagues mentoring each other, through the services too
     settle_old_badge_notices(now)
+    analytics.refresh(now, all_weeks=True)  # the weekly roll-ups, as the hourly job would have built them
     return {"people": len(people), "activities": activities}
 
 
