@@ -10,8 +10,9 @@ def mail_configured() -> bool:
     return bool(current_app.config["SMTP_HOST"])
 
 
-def send_mail(to: str, subject: str, body: str) -> bool:
-    """Send a plain-text message; False (nothing sent) when SMTP is not configured."""
+def send_mail(to: str, subject: str, body: str, html: str | None = None) -> bool:
+    """Send a plain-text message (with an HTML alternative if given); False (nothing sent) when
+    SMTP is not configured."""
     if not mail_configured():
         return False
     config = current_app.config
@@ -20,6 +21,8 @@ def send_mail(to: str, subject: str, body: str) -> bool:
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
     with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=30) as smtp:
         if config["SMTP_USE_TLS"]:
             smtp.starttls()

@@ -158,6 +158,7 @@ def pages(ids: dict[str, int], more_path: str) -> list[Page]:
         Page("console: mentoring", COMMS, "/admin/mentoring", "console"),
         Page("console: matching round", COMMS, "/admin/mentoring/round", "console"),
         Page("console: mentoring topics", COMMS, "/admin/mentoring/topics", "console"),
+        Page("console: analytics", COMMS, "/admin/analytics", "console"),
         Page("console: people", ADMIN, "/admin/users", "console"),
     ]
     return employee + leaderboards + console

@@ -7,14 +7,14 @@ import io
 import re
 import statistics
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 
 from base.database import db, utcnow
 from blueprints.accounts.models import Department, Role, User
@@ -206,6 +206,11 @@ def programme(app, make_user, mentoring, departments):
     return ids
 
 
+def calendar_days(start, end) -> int:
+    """Days as the programme's calendar counts them (Paris in the tests)."""
+    return (end.astimezone(PARIS).date() - start.astimezone(PARIS).date()).days
+
+
 def independent_figures(app, now) -> dict:
     """The figures, counted in Python over every row."""
     pairs, offers, wishes = rows_of(app, MentoringPair), rows_of(app, MentorOffer), rows_of(app, MenteeWish)
@@ -220,7 +225,7 @@ def independent_figures(app, now) -> dict:
     return {
         "active_pairs": sum(p.status == PairStatus.ACTIVE for p in pairs),
         "waiting": len(waiting),
-        "longest_wait_days": max((now - p.requested_at).days for p in waiting),
+        "longest_wait_days": max(calendar_days(p.requested_at, now) for p in waiting),
         "started_last_year": len(started),
         "median_days_to_start": statistics.median(
             (p.started_at - p.requested_at).total_seconds() / 86400 for p in started
@@ -245,7 +250,8 @@ def test_the_figures_equal_an_independent_count(app, programme):
     }
     # And by hand: 1, 2, 3 and 5 days to start this year (the pair of 500 days ago is out).
     assert median == pytest.approx(2.5, abs=1e-3)
-    assert (found.active_pairs, found.waiting, found.longest_wait_days) == (2, 2, 3)
+    oldest = calendar_days(NOW - timedelta(days=3, hours=1), NOW)  # 3 days and an hour: 3 or 4 days
+    assert (found.active_pairs, found.waiting, found.longest_wait_days) == (2, 2, oldest)
     assert (found.ended, found.ended_with_feedback) == (3, 2)
     # Mentor 1: one active of 2; mentor 2: none of 2; mentor 3: two waiting of 2; mentor 4 closed.
     assert (found.open_offers, found.free_places) == (3, 3)
@@ -269,12 +275,36 @@ def test_the_index_shows_the_figures_in_both_languages(client, signed_in, progra
     signed_in(Role.COMMS, language="en")
     page = words(client.get("/admin/mentoring"))
     assert "Active pairs 2" in page
-    assert "the oldest has waited 3 days" in page
+    oldest = calendar_days(NOW - timedelta(days=3, hours=1), utcnow())
+    assert f"the oldest has waited {oldest} days" in page
     assert "2.5 days" in page and "over 4 pairs started in the last 12 months" in page
     assert "2 with feedback" in page and "3 free places" in page
     client.post("/language", data={"language": "fr", "csrf_token": csrf_token(client)})
     page = words(client.get("/admin/mentoring"))
     assert "2,5 " in page  # the French decimal comma
+
+
+@pytest.mark.parametrize(
+    ("sent", "seen", "shown"),
+    [
+        ("23:30", "08:00", "the oldest has waited 1 day"),  # yesterday evening: a day, not "today"
+        ("00:10", "23:50", "the oldest was sent today"),  # the same calendar day
+    ],
+)
+def test_the_oldest_wait_counts_calendar_days_in_the_programme_zone(
+    app, client, signed_in, make_user, mentoring, sent, seen, shown
+):
+    today = NOW.astimezone(PARIS).date()
+    day_sent = today - timedelta(days=1) if sent > seen else today
+    requested = datetime.combine(day_sent, time.fromisoformat(sent), PARIS)
+    looked = datetime.combine(today, time.fromisoformat(seen), PARIS)
+    mentor, mentee = mentoring.mentor(), mentoring.mentee()
+    mentoring.pair(mentee.id, mentor.id, requested)
+    with app.test_request_context():
+        assert reports.figures(looked).longest_wait_days == (1 if sent > seen else 0)
+    signed_in(Role.COMMS, language="en")
+    if requested <= utcnow():  # the page reads now, later the same day: the same count
+        assert shown in words(client.get("/admin/mentoring"))
 
 
 @pytest.mark.parametrize(
@@ -465,7 +495,10 @@ def test_the_csv_has_the_rows_of_the_table_with_the_same_filters(
             "Mentor's feedback",
             "Mentee's feedback",
         ]
-        assert [as_shown(row) for row in rows] == [[*cells[:3], cells[6]] for cells in shown]
+        # The table's status cell also says by when a waiting proposal is to be answered.
+        assert [as_shown(row) for row in rows] == [
+            [*cells[:2], cells[2].split(" answer by ")[0], cells[6]] for cells in shown
+        ]
     rows = {row[2]: row for row in csv_rows(client.get("/admin/mentoring/pairs.csv"))[1:]}
     assert rows["Mentee 2"][1:4] == ["Finance", "Mentee 2", "Sales"]
     assert rows["Mentee 2"][6] == "Expertise and innovation"
@@ -948,3 +981,69 @@ def test_the_console_menu_leads_to_mentoring(client, signed_in):
     assert 'href="/admin/mentoring"' in page
     index = client.get("/admin/mentoring").get_data(as_text=True)
     assert re.search(r'<a href="/admin/mentoring" aria-current="page">Mentoring', index)
+
+
+# --- the reviewer's round: deadlines, expiry, order ---------------------------------------------
+
+
+def test_a_waiting_proposal_shows_its_deadline_in_the_pairs_table(app, client, signed_in, mentoring):
+    mentor, mentee = mentoring.mentor(display_name="Mona Mentor"), mentoring.mentee()
+    requested = utcnow() - timedelta(days=1)
+    pair_id = mentoring.pair(mentee.id, mentor.id, requested)
+    signed_in(Role.COMMS, language="en")
+    with app.test_request_context(), force_locale("en"):
+        deadline = format_date(rows_of(app, MentoringPair)[0].expires_at, "medium")
+    [row] = table(client.get("/admin/mentoring"), "mentoring-pairs")
+    assert row[2] == f"Waiting for an answer Asked by the mentee answer by {deadline}"
+    with app.app_context():
+        services.answer(db.session.get(User, mentor.id), pair_id, True)
+    [row] = table(client.get("/admin/mentoring"), "mentoring-pairs")
+    assert row[2] == "Active Asked by the mentee"  # no deadline once answered
+
+
+def test_the_console_shows_an_overdue_proposal_expired_whether_or_not_the_job_ran(
+    app, client, signed_in, mentoring
+):
+    mentor, mentee = mentoring.mentor(), mentoring.mentee()
+    mentoring.pair(mentee.id, mentor.id, utcnow() - timedelta(days=30))  # 7 days to answer
+    signed_in(Role.COMMS, language="en")
+    [row] = table(client.get("/admin/mentoring"), "mentoring-pairs")
+    assert row[2] == "Expired Asked by the mentee"
+    assert rows_of(app, MentoringPair)[0].status == PairStatus.EXPIRED
+    told = {(n.user_id, n.kind) for n in rows_of(app, Notification)}
+    assert (mentee.id, services.EXPIRED_NOTICE) in told
+    assert "Proposals waiting for an answer 0" in words(client.get("/admin/mentoring"))
+
+
+def test_the_round_preview_lists_the_best_fit_first_then_by_name(
+    app, client, signed_in, make_user, mentoring
+):
+    for _ in range(4):
+        mentoring.mentor()
+    # Created in this order (the round itself goes by id); Alice asks for a topic nobody offers too.
+    for name, wanted in (("Alice", (EXPERTISE, CAREERS)), ("Bea", (EXPERTISE,)), ("Zoe", (EXPERTISE,))):
+        mentoring.wish(make_user(display_name=name).id, topics=wanted)
+    mentoring.wish(make_user(display_name="Ana").id)
+    signed_in(Role.COMMS, language="en")
+    rows = table(client.get("/admin/mentoring/round"), "round-pairs")
+    assert [(row[0], row[2]) for row in rows] == [
+        ("Ana", "80"),
+        ("Bea", "80"),
+        ("Zoe", "80"),
+        ("Alice", "55"),
+    ]
+
+
+def test_long_names_wrap_in_the_console_tables(app, client, signed_in, mentoring):
+    long_name = "Maximilienne-Théodora " + "Delacroix-" * 8 + "Montmorency"
+    mentor, mentee = mentoring.mentor(display_name=long_name), mentoring.mentee()
+    mentoring.pair(mentee.id, mentor.id, utcnow())
+    signed_in(Role.COMMS, language="en")
+    for view, css in (
+        ("pairs", "mentoring-pairs"),
+        ("offers", "mentoring-offers"),
+        ("wishes", "mentoring-wishes"),
+    ):
+        page = text(client.get(f"/admin/mentoring?view={view}"))
+        table_html = page[page.index(f"table--compact {css}") :]
+        assert '<td class="cell--name">' in table_html, view

@@ -26,6 +26,7 @@ from blueprints.mentoring.models import (
     PairStatus,
 )
 from blueprints.mentoring.services import OfferInput, WishInput
+from blueprints.notifications.models import Notification
 from blueprints.quiz.models import PersonaScore, QuizResult
 from tests.conftest import post, queries_before_and_after, text
 
@@ -166,15 +167,22 @@ def test_the_pair_page_is_only_for_the_two_people(app, client, auth, signed_in, 
     assert stored(app, MentoringSession) == [] and pair_of(app, pair_id).status == PairStatus.ACTIVE
 
 
-def test_a_mentor_page_needs_an_open_offer(client, signed_in, make_user, mentoring):
-    mentor, nobody = make_user(language="en"), make_user(language="en")
+def test_a_mentor_page_needs_an_offer_and_a_closed_one_says_so(client, signed_in, make_user, mentoring):
+    mentor = make_user(language="en", display_name="Mona Mentor")
+    nobody = make_user(language="en")
     signed_in(language="en")
-    assert client.get(f"/mentoring/mentors/{nobody.id}").status_code == 404
+    assert client.get(f"/mentoring/mentors/{nobody.id}").status_code == 404  # never offered
+    assert client.get("/mentoring/mentors/999999").status_code == 404
     mentoring.offer(mentor.id)
     assert client.get(f"/mentoring/mentors/{mentor.id}").status_code == 200
     with client.application.app_context():
         services.close_offer(db.session.get(User, mentor.id))
-    assert client.get(f"/mentoring/mentors/{mentor.id}").status_code == 404
+    closed = client.get(f"/mentoring/mentors/{mentor.id}")
+    assert closed.status_code == 200  # not a dead end: said so, with a way on
+    page = text(closed)
+    assert '<h1 id="mentor-title">Mona Mentor</h1>' in page
+    assert "Mona Mentor no longer takes new mentees." in page
+    assert 'href="/mentoring#suggestions"' in page and 'name="message"' not in page
 
 
 # --- offering and asking -----------------------------------------------------------------------
@@ -288,7 +296,7 @@ def test_the_ask_form_saves_and_refuses(app, client, signed_in):
     assert stored(app, MenteeWish) == []
 
     saved = post(client, "/mentoring/ask", {"topics": [EXPERTISE], "languages": ["en"], "goal": "Speak up."})
-    assert saved.status_code == 303 and saved.headers["Location"] == "/mentoring"
+    assert saved.status_code == 303 and saved.headers["Location"] == "/mentoring#suggestions"
     [wish] = stored(app, MenteeWish)
     assert (wish.topics, wish.languages, wish.goal, wish.open) == ([EXPERTISE], ["en"], "Speak up.", True)
     overview = text(client.get("/mentoring"))
@@ -371,14 +379,28 @@ def test_request_accept_then_the_pair_page_and_a_session_for_both(app, client, a
     overview = text(client.get("/mentoring"))
     assert "Your request is on its way to Mona Mentor. They have 7 days to answer" in overview
     waiting = section(overview, "waiting-title")
-    assert "Mentoring with Mona Mentor" in waiting and "Withdraw my request" in waiting
+    assert "Mentoring request to Mona Mentor" in waiting and "Withdraw my request" in waiting
+    assert "You are waiting for an answer from Mona Mentor." in section(overview, "wish-title")
     assert 'id="suggestions-title"' not in overview  # one request at a time
     assert "You are already waiting for an answer" in text(client.get(f"/mentoring/mentors/{other.id}"))
+    # The waiting request, as the mentee reads it: hers, her message, no rhythm before the mentor's yes.
+    page = text(client.get(f"/mentoring/pairs/{pair.id}"))
+    assert "<h1>Mentoring request to Mona Mentor</h1>" in page
+    assert "<title>Mentoring request to Mona Mentor" in page
+    assert "Your request," in page and "Asked by the mentee" not in page
+    assert "Your message" in page and "Message from" not in page
+    assert "Rhythm" not in page
 
     sign_in_as(client, auth, mentor)
+    page = text(client.get(f"/mentoring/pairs/{pair.id}"))
+    assert "<h1>Mentoring request from Mel Mentee</h1>" in page and "Their request," in page
+    asks = section(page, "about-title")
+    assert "What Mel asks for" in asks and "Speak up" in asks and "English" in asks  # her languages too
+    assert "Message from Mel" in asks and "Rhythm" not in asks
     overview = text(client.get("/mentoring"))
     to_answer = section(overview, "to-answer-title")
     assert "Mel Mentee" in to_answer and "I would love your help." in to_answer and "Speak up" in to_answer
+    assert "<dt>Languages</dt><dd>English</dd>" in to_answer
     assert f'name="answer-{pair.id}-reply"' in to_answer and f'name="answer-{pair.id}-rhythm"' in to_answer
     accepted = post(
         client,
@@ -393,8 +415,9 @@ def test_request_accept_then_the_pair_page_and_a_session_for_both(app, client, a
     assert accepted.status_code == 303 and accepted.headers["Location"] == f"/mentoring/pairs/{pair.id}"
     page = text(client.get(f"/mentoring/pairs/{pair.id}"))
     assert "You are now Mel Mentee’s mentor" in page
-    assert '<span class="status status--published">Active</span>' in page
+    assert '<span class="status status--active">Active</span>' in page
     assert "With pleasure!" in page and "Every week, 30 minutes" in page and "I would love your help." in page
+    assert "<h1>Mentoring with Mel Mentee</h1>" in page and "Your reply" in page
     assert 'name="held_on"' in page and f'value="{today().isoformat()}"' in page  # today by default
     assert "Mentoring with Mel Mentee" in section(text(client.get("/mentoring")), "active-title")
 
@@ -538,7 +561,7 @@ def test_a_matching_round_proposal_needs_both_yeses(app, client, auth, make_user
     assert response.status_code == 303
     assert "Mona Mentor has yet to answer" in text(client.get(f"/mentoring/pairs/{pair_id}"))
     assert pair_of(app, pair_id).status == PairStatus.PROPOSED
-    assert "Mentoring with Mona Mentor" in section(text(client.get("/mentoring")), "waiting-title")
+    assert "Proposed pairing with Mona Mentor" in section(text(client.get("/mentoring")), "waiting-title")
 
     sign_in_as(client, auth, mentor)
     assert "you would be the mentor" in section(text(client.get("/mentoring")), "to-answer-title")
@@ -726,3 +749,335 @@ def test_the_pages_need_signing_in(client, make_user, mentoring):
     ]:
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"] == f"/login?next={path}", path
+
+
+# --- every state worded for who reads it -------------------------------------------------------
+
+
+def round_pair(
+    app, mentee_id: int, mentor_id: int, mentee_agreed=False, mentor_agreed=False, **fields
+) -> int:
+    """A matching round's proposal, as ``rounds.confirm`` makes it; either side may have said yes."""
+    now = utcnow()
+    with app.app_context():
+        pair = MentoringPair(
+            mentor_id=mentor_id,
+            mentee_id=mentee_id,
+            origin=PairOrigin.ROUND,
+            topics=[EXPERTISE],
+            goal="Write my first post.",
+            requested_at=now,
+            expires_at=now + timedelta(days=7),
+            mentee_agreed_at=now if mentee_agreed else None,
+            mentor_agreed_at=now if mentor_agreed else None,
+            **fields,
+        )
+        db.session.add(pair)
+        db.session.commit()
+        return pair.id
+
+
+@pytest.fixture
+def round_people(make_user, mentoring):
+    mentor = make_user(language="en", display_name="Mona Mentor")
+    mentee = make_user(language="en", display_name="Mel Mentee")
+    mentoring.offer(mentor.id, note="Mornings, by video.")  # two places: one left beside the proposal
+    mentoring.wish(mentee.id, languages=("en", "fr"))
+    return SimpleNamespace(mentor=mentor, mentee=mentee)
+
+
+def test_a_round_proposal_waiting_for_the_mentee_says_it_is_her_turn_and_why(app, client, auth, round_people):
+    mentor, mentee = round_people.mentor, round_people.mentee
+    pair_id = round_pair(app, mentee.id, mentor.id, mentor_agreed=True)
+    sign_in_as(client, auth, mentee)
+    overview = text(client.get("/mentoring"))
+    wish = section(overview, "wish-title")
+    assert "The comms team proposes Mona Mentor as your mentor: it is your turn to answer." in wish
+    assert f'href="/mentoring/pairs/{pair_id}">See the proposal' in wish
+    assert "waiting for an answer from" not in overview
+    card = section(overview, "to-answer-title")
+    assert "Proposed by the comms team" in card and "they would be your mentor" in card
+    assert "Mona has said yes" in card
+    # Why: the mentor's reasons, topics and note.
+    assert "Why this person" in card and "Offers what you ask for: Expertise and innovation" in card
+    assert "Speaks English with you" in card and "Mornings, by video." in card
+    page = text(client.get(f"/mentoring/pairs/{pair_id}"))
+    assert "<h1>Proposed pairing with Mona Mentor</h1>" in page and "Matching round," in page
+    why = section(page, "why-title")
+    assert "Why the comms team proposes Mona" in why
+    assert "Offers what you ask for: Expertise and innovation" in why and "Mornings, by video." in why
+    answer = section(page, "answer-title")
+    assert "Mona has said yes." in answer and "Your answer" in answer
+
+
+def test_a_round_proposal_to_a_full_mentor_still_shows_their_note_and_topics(
+    app, client, auth, make_user, mentoring
+):
+    mentor = make_user(language="en", display_name="Mona Mentor")
+    mentee = make_user(language="en", display_name="Mel Mentee")
+    mentoring.offer(mentor.id, capacity=1, note="Mornings, by video.")  # the proposal takes the place
+    mentoring.wish(mentee.id)
+    pair_id = round_pair(app, mentee.id, mentor.id)
+    sign_in_as(client, auth, mentee)
+    why = section(text(client.get(f"/mentoring/pairs/{pair_id}")), "why-title")
+    assert "Mornings, by video." in why and "Expertise and innovation" in why
+    assert 'class="why' not in why  # no fit to tell: her place is the one proposed
+
+
+def test_a_round_proposal_the_mentee_said_yes_to_waits_for_the_mentor(app, client, auth, round_people):
+    mentor, mentee = round_people.mentor, round_people.mentee
+    pair_id = round_pair(app, mentee.id, mentor.id, mentee_agreed=True)
+    sign_in_as(client, auth, mentee)
+    overview = text(client.get("/mentoring"))
+    assert 'id="to-answer-title"' not in overview
+    assert "You said yes to Mona Mentor as your mentor: Mona Mentor has yet to answer." in section(
+        overview, "wish-title"
+    )
+    waiting = section(overview, "waiting-title")
+    assert "Proposed pairing with Mona Mentor" in waiting and "You said yes; they have until" in waiting
+    assert "Withdraw my request" not in waiting  # a round's proposal is not her request
+    page = text(client.get(f"/mentoring/pairs/{pair_id}"))
+    assert "You said yes. Mona has until" in section(page, "answer-title")
+
+    sign_in_as(client, auth, mentor)
+    overview = text(client.get("/mentoring"))
+    card = section(overview, "to-answer-title")
+    assert "you would be the mentor" in card and "Mel has said yes" in card
+    assert "Write my first post." in card and "<dt>Languages</dt><dd>English, French</dd>" in card
+    assert "Why this person" not in card  # the reasons are the mentee's to read
+    page = text(client.get(f"/mentoring/pairs/{pair_id}"))
+    asks = section(page, "about-title")
+    assert "What Mel asks for" in asks and "English, French" in asks
+    assert 'id="why-title"' not in page and "Mel has said yes." in section(page, "answer-title")
+
+
+def test_a_round_proposal_the_mentor_said_yes_to_reads_right_on_both_sides(app, client, auth, round_people):
+    mentor, mentee = round_people.mentor, round_people.mentee
+    pair_id = round_pair(app, mentee.id, mentor.id, mentor_agreed=True)
+    sign_in_as(client, auth, mentor)
+    overview = text(client.get("/mentoring"))
+    assert 'id="to-answer-title"' not in overview
+    assert "Proposed pairing with Mel Mentee" in section(overview, "waiting-title")
+    page = text(client.get(f"/mentoring/pairs/{pair_id}"))
+    assert "<h1>Proposed pairing with Mel Mentee</h1>" in page
+    assert "You said yes. Mel has until" in section(page, "answer-title")
+
+
+def test_an_overdue_request_reads_expired_whether_or_not_the_job_ran(app, client, auth, make_user, mentoring):
+    mentor = make_user(language="en", display_name="Mona Mentor")
+    mentee = make_user(language="en", display_name="Mel Mentee")
+    mentoring.offer(mentor.id)
+    mentoring.wish(mentee.id)
+    pair_id = mentoring.request(mentee.id, mentor.id)
+    with app.app_context():
+        db.session.get(MentoringPair, pair_id).expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    sign_in_as(client, auth, mentee)
+    overview = text(client.get("/mentoring"))
+    assert 'id="waiting-title"' not in overview
+    assert '<span class="status status--expired">Expired</span>' in section(overview, "past-title")
+    assert pair_of(app, pair_id).status == PairStatus.EXPIRED
+    told = stored(app, Notification, Notification.user_id == mentee.id)
+    assert [notice.kind for notice in told] == [services.EXPIRED_NOTICE]
+    # Her pair page is no dead end: other mentors are a click away.
+    page = text(client.get(f"/mentoring/pairs/{pair_id}"))
+    assert "<h1>Mentoring request to Mona Mentor</h1>" in page
+    assert 'href="/mentoring#suggestions">See other mentors' in page and "Rhythm" not in page
+    sign_in_as(client, auth, mentor)
+    assert 'id="to-answer-title"' not in text(client.get("/mentoring"))
+    assert "See other mentors" not in text(client.get(f"/mentoring/pairs/{pair_id}"))
+
+
+def test_an_overdue_request_expires_when_its_pair_page_is_opened(app, client, auth, make_user, mentoring):
+    mentor, mentee = make_user(language="en"), make_user(language="en")
+    mentoring.offer(mentor.id)
+    mentoring.wish(mentee.id)
+    pair_id = mentoring.request(mentee.id, mentor.id)
+    with app.app_context():
+        db.session.get(MentoringPair, pair_id).expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    sign_in_as(client, auth, mentor)
+    page = text(client.get(f"/mentoring/pairs/{pair_id}"))
+    assert '<span class="status status--expired">Expired</span>' in page and 'id="answer-title"' not in page
+
+
+def test_a_declined_request_points_the_mentee_to_other_mentors(app, client, auth, make_user, mentoring):
+    mentor, mentee = make_user(language="en"), make_user(language="en")
+    mentoring.offer(mentor.id)
+    mentoring.wish(mentee.id)
+    pair_id = mentoring.request(mentee.id, mentor.id)
+    mentoring.answer(mentor.id, pair_id, accept=False)
+    sign_in_as(client, auth, mentee)
+    page = text(client.get(f"/mentoring/pairs/{pair_id}"))
+    assert '<span class="status status--declined">Declined</span>' in page
+    assert "Find another mentor" in page and 'href="/mentoring#suggestions"' in page
+    assert "Rhythm" not in page
+
+
+@pytest.mark.parametrize("origin", ["request", "round"])
+def test_stopping_looking_says_beforehand_and_after_that_the_waiting_request_is_withdrawn(
+    app, client, auth, round_people, mentoring, origin
+):
+    mentor, mentee = round_people.mentor, round_people.mentee
+    if origin == "request":
+        pair_id = mentoring.request(mentee.id, mentor.id)
+        before = "If you stop looking, your request to Mona Mentor is withdrawn and Mona Mentor is told."
+        after = "Your request to Mona Mentor is withdrawn, and Mona Mentor has been told."
+    else:
+        pair_id = round_pair(app, mentee.id, mentor.id)
+        before = "If you stop looking, the proposal to pair you with Mona Mentor is withdrawn and Mona Mentor is told."
+        after = "The proposal to pair you with Mona Mentor is withdrawn, and Mona Mentor has been told."
+    sign_in_as(client, auth, mentee)
+    wish = section(text(client.get("/mentoring")), "wish-title")
+    assert f'<p class="hint close-wish-hint" id="close-wish-hint">{before}</p>' in wish
+    assert 'aria-describedby="close-wish-hint">Stop looking for a mentor' in wish
+    closed = post(client, "/mentoring/ask/close")
+    assert closed.status_code == 303
+    overview = text(client.get("/mentoring"))
+    assert f"You are no longer looking for a mentor. {after}" in overview
+    assert pair_of(app, pair_id).status == PairStatus.WITHDRAWN
+    assert '<span class="status status--withdrawn">Withdrawn</span>' in section(overview, "past-title")
+
+
+def test_stopping_looking_with_nothing_waiting_says_nothing_of_a_withdrawal(client, signed_in, mentoring):
+    me = signed_in(language="en")
+    mentoring.wish(me.id)
+    assert "close-wish-hint" not in text(client.get("/mentoring"))
+    post(client, "/mentoring/ask/close")
+    overview = text(client.get("/mentoring"))
+    assert "You are no longer looking for a mentor. Ask again whenever you like." in overview
+    assert "withdrawn" not in overview
+
+
+def test_suggestions_come_right_after_what_needs_an_answer(app, client, signed_in, make_user, mentoring):
+    me = signed_in(language="en")
+    mentoring.offer(me.id)
+    mentoring.offer(make_user(language="en", display_name="Mona Mentor").id)
+    mentoring.wish(me.id)
+    asker = make_user(language="en")
+    mentoring.wish(asker.id)
+    mentoring.request(asker.id, me.id)
+    page = text(client.get("/mentoring"))
+    assert 'id="suggestions"' in page
+    order = [page.index(f'id="{title}"') for title in ("to-answer-title", "suggestions-title", "offer-title")]
+    assert order == sorted(order)
+    with app.app_context():  # none fits any more: the note stays after the wish
+        for offer in db.session.scalars(sa.select(MentorOffer).where(MentorOffer.user_id != me.id)):
+            offer.open = False
+        db.session.commit()
+    page = text(client.get("/mentoring"))
+    assert "No mentor fits your wish just now." in page
+    assert page.index('id="wish-title"') < page.index('id="suggestions-title"')
+
+
+def test_the_forms_group_the_topics_and_state_their_limits(client, signed_in, topics):
+    signed_in(language="en")
+    for path in ("/mentoring/offer", "/mentoring/ask"):
+        page = text(client.get(path))
+        skills = page.index("<legend>Skills</legend>")
+        themes = page.index("<legend>Content themes</legend>")
+        assert skills < page.index(f'value="{SPEAKING}"') < themes < page.index(f'value="{EXPERTISE}"'), path
+        assert page.count('name="topics"') == page.count('type="checkbox" value="theme:') + 1, path
+        assert "500 characters at most." in page, path
+    assert 'maxlength="500"' in text(client.get("/mentoring/ask"))
+
+
+def test_the_request_answer_and_session_forms_state_their_limits(app, client, auth, make_user, mentoring):
+    mentor, mentee = make_user(language="en"), make_user(language="en")
+    mentoring.offer(mentor.id)
+    mentoring.wish(mentee.id)
+    sign_in_as(client, auth, mentee)
+    assert "500 characters at most." in text(client.get(f"/mentoring/mentors/{mentor.id}"))
+    pair_id = mentoring.request(mentee.id, mentor.id)
+    sign_in_as(client, auth, mentor)
+    assert "500 characters at most." in section(text(client.get("/mentoring")), "to-answer-title")
+    mentoring.answer(mentor.id, pair_id)
+    page = text(client.get(f"/mentoring/pairs/{pair_id}"))
+    assert "280 characters at most." in page and "1,000 characters at most." in page
+
+
+def test_an_ended_pair_suggests_kudos_to_the_mentee_and_feedback_can_be_updated(
+    app, client, auth, make_user, mentoring
+):
+    mentor = make_user(language="en", display_name="Mona Mentor", email="mona@example.com")
+    mentee = make_user(language="en", display_name="Mel Mentee")
+    pair_id = mentoring.active_pair(mentee.id, mentor.id)
+    sign_in_as(client, auth, mentee)
+    assert 'id="thanks-title"' not in text(client.get(f"/mentoring/pairs/{pair_id}"))
+    post(client, f"/mentoring/pairs/{pair_id}/end", {"feedback": ""})
+    page = text(client.get(f"/mentoring/pairs/{pair_id}"))
+    thanks = section(page, "thanks-title")
+    assert 'href="/kudos?q=mona@example.com">Thank Mona with kudos' in thanks
+    assert '<span class="status status--ended">Ended</span>' in page
+    assert "Rhythm" in page  # the rhythm they kept
+    assert ">Send my feedback</button>" in page
+    post(client, f"/mentoring/pairs/{pair_id}/feedback", {"feedback": "Great."})
+    assert ">Update my feedback</button>" in text(client.get(f"/mentoring/pairs/{pair_id}"))
+    kudos = client.get("/kudos?q=mona%40example.com")
+    assert kudos.status_code == 200 and "Mona Mentor" in text(kudos)
+    sign_in_as(client, auth, mentor)
+    assert 'id="thanks-title"' not in text(client.get(f"/mentoring/pairs/{pair_id}"))
+
+
+# --- home's pointers --------------------------------------------------------------------------
+
+
+def test_home_tells_a_mentor_how_many_requests_wait_in_a_constant_number_of_queries(
+    app, client, signed_in, make_user, mentoring, count_queries
+):
+    me = signed_in(language="en")
+    mentoring.offer(me.id, capacity=5)
+
+    def requests_from(count: int):
+        def add():
+            for _ in range(count):
+                mentee = make_user(language="en")
+                mentoring.wish(mentee.id)
+                mentoring.request(mentee.id, me.id)
+
+        return add
+
+    requests_from(1)()
+    checklist = steps(text(client.get("/")))
+    assert '<a href="/mentoring">1 mentoring request waits for your answer</a>' in checklist
+    assert "/mentoring/ask" not in checklist  # someone who offers mentoring is not pointed to asking
+    before, after = queries_before_and_after(client, count_queries, "/", requests_from(2))
+    assert after == before
+    assert "3 mentoring requests wait for your answer" in steps(text(client.get("/")))
+
+
+def test_home_does_not_count_an_overdue_request(app, client, signed_in, make_user, mentoring):
+    me = signed_in(language="en")
+    mentoring.offer(me.id)
+    mentee = make_user(language="en")
+    mentoring.wish(mentee.id)
+    pair_id = mentoring.request(mentee.id, me.id)
+    with app.app_context():
+        db.session.get(MentoringPair, pair_id).expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    assert "wait for your answer" not in steps(text(client.get("/")))
+
+
+def test_home_points_a_mentee_to_her_round_proposal_and_then_to_her_pairing(
+    app, client, auth, round_people, mentoring
+):
+    mentor, mentee = round_people.mentor, round_people.mentee
+    pair_id = round_pair(app, mentee.id, mentor.id, mentor_agreed=True)
+    sign_in_as(client, auth, mentee)
+    checklist = steps(text(client.get("/")))
+    assert "1 mentoring request waits for your answer" in checklist
+    mentoring.answer(mentee.id, pair_id)
+    checklist = steps(text(client.get("/")))
+    assert f'<a href="/mentoring/pairs/{pair_id}">Mentoring with Mona Mentor</a>' in checklist
+    assert "/mentoring/ask" not in checklist and "wait for your answer" not in checklist
+    sign_in_as(client, auth, mentor)
+    assert f'<a href="/mentoring/pairs/{pair_id}">Mentoring with Mel Mentee</a>' in steps(
+        text(client.get("/"))
+    )
+
+
+def test_home_points_a_mentor_of_several_to_the_overview(app, client, signed_in, make_user, mentoring):
+    me = signed_in(language="en")
+    for _ in range(2):
+        mentoring.active_pair(make_user(language="en").id, me.id)
+    assert '<a href="/mentoring">Your 2 mentoring pairings</a>' in steps(text(client.get("/")))

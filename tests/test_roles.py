@@ -57,6 +57,7 @@ PAGES = {
     "/admin/mentoring/pairs.csv": Role.COMMS,
     "/admin/mentoring/round": Role.COMMS,
     "/admin/mentoring/topics": Role.COMMS,
+    "/admin/analytics": Role.COMMS,
 }
 # Routes that are not pages of their own (actions, files) or answer 404 unless configured.
 NOT_PAGES = {
@@ -131,6 +132,7 @@ NOT_PAGES = {
     "/admin/mentoring/topics/<int:topic_id>",
     "/admin/mentoring/topics/<int:topic_id>/archive",
     "/admin/mentoring/topics/<int:topic_id>/restore",
+    "/admin/analytics/<name>.csv",
 }
 # Pages of the matrix that stand for a route with a parameter.
 SAMPLES = {

@@ -13,7 +13,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from base.database import UTCDateTime, db
+from base.database import UTCDateTime, db, utcnow
 
 NONE = 0  # no department, no site
 
@@ -87,3 +87,13 @@ class WeekBuilt(db.Model):
 
 
 ROLLUPS = (PeopleWeek, ReachWeek, PointsWeek)
+
+
+class SummarySent(db.Model):
+    """The weekly e-mail summary of a week, sent to one person: each goes once (``summary``)."""
+
+    __tablename__ = "analytics_summaries_sent"
+
+    week: Mapped[date] = mapped_column(primary_key=True)  # the Monday of the week summed up
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True, autoincrement=False)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

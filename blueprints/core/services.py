@@ -8,8 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload
 
-from base.database import db
+from base.database import db, utcnow
 from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
 from blueprints.activity.services import Progress, personal_progress
@@ -23,7 +24,8 @@ from blueprints.events import verbs as events_verbs
 from blueprints.events.models import Event
 from blueprints.kudos import verbs as kudos_verbs
 from blueprints.mentoring import verbs as mentoring_verbs
-from blueprints.mentoring.services import my_offer, my_wish
+from blueprints.mentoring.models import MentoringPair, PairStatus
+from blueprints.mentoring.services import TAKING_A_PLACE, must_answer, my_offer, my_wish
 from blueprints.quiz import verbs as quiz_verbs
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.recognition import verbs as recognition_verbs
@@ -179,13 +181,57 @@ def _step(entry: Activity, names: dict) -> Step:
 MENTOR_PERSONAE = frozenset({"expert", "agitator"})
 
 
-def mentoring_step(user_id: int, personae: set[str]) -> str | None:
-    """The mentoring line of the person's next steps on home: "offer" for experts and challengers
-    ("offering" once they do), "ask" for people who have not shared yet ("asking" once they did);
-    None for others, and for anyone who closed their offer or wish (they chose to stop)."""
+@dataclass(frozen=True)
+class MentoringPointer:
+    """What home's next steps say of mentoring: the requests and proposals waiting for the
+    person's answer, their pairing to open, and the step to take ("offer", "offering", "ask",
+    "asking" or None)."""
+
+    to_answer: int
+    pair: MentoringPair | None  # their only active pair, to open
+    partner: User | None  # the other side of it
+    active: int  # their active pairs
+    step: str | None
+
+
+def mentoring_step(user_id: int, personae: set[str], now: datetime | None = None) -> MentoringPointer:
+    """The mentoring lines of the person's next steps on home, in at most four queries whatever
+    the data. Requests and proposals to answer (before their deadline) and active pairs come
+    first. Then "offer" for experts and challengers ("offering" once they do); "ask" for people
+    who have not shared yet ("asking" once they did), unless they offer mentoring themselves or
+    have a mentor; None for others, and for anyone who closed their offer or wish (they chose to
+    stop)."""
+    now = now or utcnow()
+    pairs = list(
+        db.session.scalars(
+            sa.select(MentoringPair)
+            .options(joinedload(MentoringPair.mentor), joinedload(MentoringPair.mentee))
+            .where(
+                sa.or_(MentoringPair.mentor_id == user_id, MentoringPair.mentee_id == user_id),
+                MentoringPair.status.in_(TAKING_A_PLACE),
+            )
+            .order_by(MentoringPair.id)
+        )
+    )
+    to_answer = sum(must_answer(pair, user_id) and pair.expires_at > now for pair in pairs)
+    active = [pair for pair in pairs if pair.status == PairStatus.ACTIVE]
+    only = active[0] if len(active) == 1 else None
+    return MentoringPointer(
+        to_answer=to_answer,
+        pair=only,
+        partner=only.other(user_id) if only else None,
+        active=len(active),
+        step=_mentoring_step(user_id, personae, active),
+    )
+
+
+def _mentoring_step(user_id: int, personae: set[str], active: list[MentoringPair]) -> str | None:
+    offer = my_offer(user_id)
+    offering = "offering" if offer is not None and offer.open else None
     if personae & MENTOR_PERSONAE:
-        offer = my_offer(user_id)
-        return "offer" if offer is None else "offering" if offer.open else None
+        return "offer" if offer is None else offering
+    if offering or any(pair.mentee_id == user_id for pair in active):
+        return offering  # a mentor is not pointed to asking; a mentee with a mentor has their pairing
     if db.session.scalar(sa.select(Share.id).where(Share.user_id == user_id).limit(1)) is not None:
         return None
     wish = my_wish(user_id)

@@ -70,6 +70,7 @@ def pair_filters(known) -> reports.PairFilters:
 def index():
     """The figures, then one list (pairs, offers or wishes) with its filters; unknown filter
     values are ignored."""
+    services.expire_overdue()  # the proposals past their deadline read expired, whether or not the job ran
     known = reports.departments()
     view = request.args.get("view") if request.args.get("view") in VIEWS else "pairs"
     number = int_arg("page")
@@ -169,10 +170,18 @@ def reasons(fit: Fit) -> list[str]:
     return lines
 
 
+def best_first(pairs: list[rounds.ProposedPair]) -> list[rounds.ProposedPair]:
+    """The round's pairs as comms read them: the best fit first, then by the mentee's name."""
+    return sorted(
+        pairs, key=lambda pair: (-pair.fit.score, pair.mentee.display_name.casefold(), pair.mentee.id)
+    )
+
+
 def round_page(preview: rounds.RoundPreview, message: str | None = None, status: int = 200):
     page = render_template(
         "mentoring_console/round.html",
         preview=preview,
+        proposed=best_first(preview.pairs),
         message=message,
         reasons=reasons,
         unmatched_labels=UNMATCHED_LABELS,

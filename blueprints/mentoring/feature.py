@@ -75,9 +75,7 @@ feature = Feature(
             "The comms team suggests %(name)s as your mentor: say yes or no."
         ),
         services.STARTED_NOTICE: _l("You and %(name)s both said yes: your mentoring starts."),
-        services.WITHDRAWN_NOTICE: _l(
-            "%(name)s no longer looks for a mentor: no need to answer about them."
-        ),
+        services.WITHDRAWN_NOTICE: _l("%(name)s no longer looks for a mentor: no need to answer about them."),
         services.ENDED_NOTICE: _l(
             "%(name)s ended your mentoring pairing. Thank you for the time you gave it."
         ),

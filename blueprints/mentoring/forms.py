@@ -24,7 +24,7 @@ from blueprints.mentoring.services import (
     OfferInput,
     WishInput,
 )
-from blueprints.mentoring.topics import offered_topics
+from blueprints.mentoring.topics import THEME_PREFIX, offered_topics
 
 ACCEPT, DECLINE = "accept", "decline"
 
@@ -70,6 +70,15 @@ class ChoicesForm(ErrorSummary, FlaskForm):
         super().__init__(*args, **kwargs)
         self.topics.choices = [(topic.key, topic.label) for topic in offered_topics()]
         self.languages.choices = language_choices()
+
+    def topic_groups(self) -> list[tuple[str, list]]:
+        """The topic boxes in two groups, each with its legend: the skills comms manage, then
+        the content themes (a group with no box is left out)."""
+        boxes = list(self.topics)
+        skills = [box for box in boxes if not box.data.startswith(THEME_PREFIX)]
+        themes = [box for box in boxes if box.data.startswith(THEME_PREFIX)]
+        groups = ((_l("Skills"), skills), (_l("Content themes"), themes))
+        return [(legend, group) for legend, group in groups if group]
 
 
 NO_TOPIC = _l("Choose at least one topic from the list.")

@@ -1,5 +1,6 @@
 """What the comms console reads of mentoring: the figures, the filtered lists of pairs, offers
-and wishes a page at a time, one pair with its session dates, and the pairs' CSV rows.
+and wishes a page at a time, one pair with its session dates, and the pairs' CSV rows; and, for
+the people's overview, the wishes of the mentees whose proposals a mentor answers.
 
 Read-only: every function here runs a fixed number of queries, whatever the data size.
 """
@@ -7,8 +8,10 @@ Read-only: every function here runs a fixed number of queries, whatever the data
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import format_date
 from sqlalchemy.orm import aliased, joinedload
 
@@ -38,7 +41,7 @@ MEDIAN_WINDOW = timedelta(days=365)
 class Figures:
     active_pairs: int
     waiting: int  # proposals waiting for an answer
-    longest_wait_days: int | None  # of those, the oldest one's age in whole days
+    longest_wait_days: int | None  # of those, the oldest one's age in calendar days (programme's zone)
     started_last_year: int  # pairs started in the last 365 days
     median_days_to_start: float | None  # from request to start, over those pairs
     ended: int
@@ -108,7 +111,7 @@ def figures(now: datetime | None = None) -> Figures:
     return Figures(
         active_pairs=active,
         waiting=waiting,
-        longest_wait_days=(now - oldest).days if oldest is not None else None,
+        longest_wait_days=calendar_days(oldest, now) if oldest is not None else None,
         started_last_year=started,
         median_days_to_start=_median_days_to_start(since, started),
         ended=ended,
@@ -118,6 +121,13 @@ def figures(now: datetime | None = None) -> Figures:
         unmatched_wishes=unmatched,
         unproposed_wishes=unproposed,
     )
+
+
+def calendar_days(start: datetime, end: datetime) -> int:
+    """The days from ``start`` to ``end`` as a calendar counts them in the programme's time zone:
+    a request sent yesterday evening is a day old this morning."""
+    zone = ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
+    return (end.astimezone(zone).date() - start.astimezone(zone).date()).days
 
 
 def _median_days_to_start(since: datetime, count: int) -> float | None:
@@ -409,3 +419,15 @@ def _current_pairs(mentee_ids) -> dict[tuple[int, PairStatus], User]:
         .where(MentoringPair.mentee_id.in_(sorted(set(mentee_ids))), MentoringPair.status.in_(TAKING_A_PLACE))
     )
     return {(pair.mentee_id, pair.status): pair.mentor for pair in pairs}
+
+
+def wishes_of(user_ids) -> dict[int, MenteeWish]:
+    """The wishes of these people, by person (one query): what a mentor reads of the mentees
+    whose requests or proposals they answer."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    return {
+        wish.user_id: wish
+        for wish in db.session.scalars(sa.select(MenteeWish).where(MenteeWish.user_id.in_(ids)))
+    }

@@ -4,6 +4,8 @@ Plain forms that answer with a 303 redirect and a message, or the page again (42
 error beside its field.
 """
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -13,7 +15,7 @@ from base.database import utcnow
 from base.i18n import current_language
 from base.web import int_arg
 from blueprints.contributions.services import today_for
-from blueprints.mentoring import services
+from blueprints.mentoring import reports, services
 from blueprints.mentoring.catalogue import (
     LANGUAGE_LABELS,
     ORIGIN_LABELS,
@@ -33,25 +35,16 @@ from blueprints.mentoring.forms import (
     WishForm,
 )
 from blueprints.mentoring.matching import Fit, Refusal
-from blueprints.mentoring.models import MentoringPair, PairOrigin, PairStatus
+from blueprints.mentoring.models import MentoringPair, MentorOffer, PairOrigin, PairStatus
 from blueprints.mentoring.services import MentoringError
 from blueprints.mentoring.topics import labels_of
 
 bp = Blueprint("mentoring", __name__)
 
-# A pair's status as the site's coloured labels show it (the others: plain).
-STATUS_STYLES = {
-    PairStatus.PROPOSED: "pending",
-    PairStatus.ACTIVE: "published",
-    PairStatus.DECLINED: "declined",
-    PairStatus.EXPIRED: "expired",
-}
-
 
 def labels() -> dict:
     return {
         "status_labels": STATUS_LABELS,
-        "status_styles": STATUS_STYLES,
         "rhythm_labels": RHYTHM_LABELS,
         "origin_labels": ORIGIN_LABELS,
         "language_labels": LANGUAGE_LABELS,
@@ -74,7 +67,22 @@ def refuse(form, refusal: MentoringError, default: str | None = None) -> bool:
 
 @bp.route("/mentoring")
 def index():
+    services.expire_overdue(user_id=current_user.id)  # shown expired, whether or not the job ran
     return render_index()
+
+
+@dataclass(frozen=True)
+class ProposedMentor:
+    """What a mentee reads of the mentor a matching round proposes: their offer (None once
+    closed) and why they fit (None when the fit cannot be told now, e.g. no other free place)."""
+
+    offer: MentorOffer | None
+    fit: Fit | None
+
+
+def proposed_mentor(pair: MentoringPair) -> ProposedMentor:
+    offer, fit = services.assess_mentor(pair.mentee, pair.mentor_id)
+    return ProposedMentor(offer, fit if isinstance(fit, Fit) else None)
 
 
 def render_index(answering: AnswerForm | None = None, answering_id: int | None = None, status: int = 200):
@@ -86,6 +94,13 @@ def render_index(answering: AnswerForm | None = None, answering_id: int | None =
         pair for pair in (*view.to_answer, *view.waiting, *view.active) if pair.mentee_id == current_user.id
     ]
     looking = view.wish is not None and view.wish.open and not mine
+    # The mentor reads each mentee's wish (languages too); the mentee, why a round proposes them a mentor.
+    mentored = [pair.mentee_id for pair in view.to_answer if pair.mentor_id == current_user.id]
+    proposals = [
+        pair
+        for pair in view.to_answer
+        if pair.mentee_id == current_user.id and pair.origin == PairOrigin.ROUND
+    ]
     page = render_template(
         "mentoring/index.html",
         view=view,
@@ -93,6 +108,10 @@ def render_index(answering: AnswerForm | None = None, answering_id: int | None =
         as_mentee=mine[0] if mine else None,
         looking=looking,
         suggestions=services.suggestions_for(current_user) if looking else [],
+        mentee_wishes=reports.wishes_of(mentored),
+        proposed_mentors={pair.id: proposed_mentor(pair) for pair in proposals},
+        waiting_pair=mine[0] if mine and mine[0].status == PairStatus.PROPOSED else None,
+        must_answer=services.must_answer,
         **labels(),
     )
     return page, status
@@ -144,7 +163,9 @@ def ask():
                 _("Saved. Choose a mentor among the colleagues who fit, and send them a message."), "success"
             )
             target = (
-                url_for("mentoring.mentor", user_id=mentor_id) if mentor_id else url_for("mentoring.index")
+                url_for("mentoring.mentor", user_id=mentor_id)
+                if mentor_id
+                else url_for("mentoring.index", _anchor="suggestions")
             )
             return redirect(target, 303)
     page = render_template(
@@ -156,12 +177,30 @@ def ask():
 @bp.post("/mentoring/ask/close")
 def close_wish():
     try:
-        services.close_wish(current_user)
+        withdrawn = services.close_wish(current_user)
     except MentoringError as refusal:
         flash(str(refusal), "error")
     else:
-        flash(_("You are no longer looking for a mentor. Ask again whenever you like."), "success")
+        flash(wish_closed(withdrawn), "success")
     return redirect(url_for("mentoring.index"), 303)
+
+
+def wish_closed(withdrawn: MentoringPair | None) -> str:
+    """What closing one's wish did, the request or proposal it withdrew included."""
+    if withdrawn is None:
+        return _("You are no longer looking for a mentor. Ask again whenever you like.")
+    name = withdrawn.mentor.display_name
+    if withdrawn.origin == PairOrigin.ROUND:
+        return _(
+            "You are no longer looking for a mentor. The proposal to pair you with %(name)s is withdrawn,"
+            " and %(name)s has been told.",
+            name=name,
+        )
+    return _(
+        "You are no longer looking for a mentor. Your request to %(name)s is withdrawn,"
+        " and %(name)s has been told.",
+        name=name,
+    )
 
 
 # --- a mentor and a request -------------------------------------------------------------
@@ -175,7 +214,7 @@ def mentor(user_id: int):
 def render_mentor(user_id: int, form: RequestForm, status: int = 200):
     offer, fit = services.assess_mentor(current_user, user_id)
     if offer is None:
-        abort(404)
+        return render_closed_offer(user_id)
     view = services.overview(current_user)
     mine = [
         pair for pair in (*view.to_answer, *view.waiting, *view.active) if pair.mentee_id == current_user.id
@@ -191,12 +230,21 @@ def render_mentor(user_id: int, form: RequestForm, status: int = 200):
         refusal=services.REFUSALS[fit] if isinstance(fit, Refusal) and not own else None,
         wish_open=wish_open,
         busy=mine[0] if mine else None,
+        must_answer=services.must_answer,
         can_ask=not own and wish_open and isinstance(fit, Fit) and not mine,
         form=form,
         reply_days=services.reply_days(),
         **labels(),
     )
     return page, status
+
+
+def render_closed_offer(user_id: int):
+    """A mentor page whose offer is closed (or whose person left): said so, with a way on; a
+    404 for someone who never offered mentoring."""
+    closed = services.my_offer(user_id) or abort(404)
+    page = render_template("mentoring/mentor_closed.html", person=closed.user, own=user_id == current_user.id)
+    return page, 200
 
 
 @bp.post("/mentoring/mentors/<int:user_id>/request", endpoint="request")
@@ -228,6 +276,7 @@ def ask_mentor(user_id: int):
 
 @bp.route("/mentoring/pairs/<int:pair_id>")
 def pair(pair_id: int):
+    services.expire_overdue(user_id=current_user.id)  # shown expired, whether or not the job ran
     return render_pair(pair_id)
 
 
@@ -245,12 +294,18 @@ def render_pair(pair_id: int, status: int = 200, **failed):
         **failed,
     }
     active = found.status == PairStatus.ACTIVE
+    proposed = found.status == PairStatus.PROPOSED
     page = render_template(
         "mentoring/pair.html",
         pair=found,
         side=side,
         other=found.other(current_user.id),
         to_answer=services.must_answer(found, current_user.id),
+        # While proposed: the mentor reads the mentee's wish; the mentee, why a round proposes the mentor.
+        mentee_wish=services.my_wish(found.mentee_id) if proposed and side == "mentor" else None,
+        proposed_mentor=proposed_mentor(found)
+        if proposed and side == "mentee" and found.origin == PairOrigin.ROUND
+        else None,
         can_withdraw=side == "mentee"
         and found.origin == PairOrigin.REQUEST
         and found.status == PairStatus.PROPOSED,

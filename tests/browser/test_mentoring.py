@@ -70,6 +70,10 @@ def test_offer_ask_request_accept_and_log_a_session(browser, live_server, app, m
     )
     other.get_by_role("button", name="Save my wish").click()
     expect(other.locator(".flash--success")).to_contain_text("Choose a mentor among the colleagues who fit")
+    # Straight to the suggestions, their heading clear of the sticky header.
+    assert other.url.endswith("/mentoring#suggestions")
+    header_bottom = other.evaluate("document.querySelector('.site-header').getBoundingClientRect().bottom")
+    assert other.locator("#suggestions-title").bounding_box()["y"] >= header_bottom
     suggestion = other.locator(".challenge-card").filter(has_text="Mona Mentor")
     expect(suggestion).to_contain_text("Why this person")
     expect(suggestion).to_contain_text("Offers what you ask for: Expertise and innovation")
@@ -80,7 +84,7 @@ def test_offer_ask_request_accept_and_log_a_session(browser, live_server, app, m
     other.get_by_role("button", name="Send my request").click()
     expect(other.locator(".flash--success")).to_contain_text("Your request is on its way to Mona Mentor")
     expect(other.locator("section[aria-labelledby=waiting-title]")).to_contain_text(
-        "Mentoring with Mona Mentor"
+        "Mentoring request to Mona Mentor"
     )
 
     # The mentor says yes, with a rhythm and a reply, and lands on the pair's page.
@@ -131,8 +135,8 @@ def set_up_pages(app, make_user, language: str) -> dict:
             services.save_wish(person(mentee.id), WishInput([EXPERTISE], [language], "Speak up at meetings."))
         active = services.request_mentor(person(paired.id), mentor.id, "Could you help me?")
         services.answer(person(mentor.id), active.id, True, "Gladly.", "monthly")
-        services.request_mentor(person(asking.id), mentor.id, "Hello, may I ask you?")
-        return {"mentor": mentor, "asking": asking, "pair": active.id}
+        waiting = services.request_mentor(person(asking.id), mentor.id, "Hello, may I ask you?")
+        return {"mentor": mentor, "asking": asking, "pair": active.id, "request": waiting.id}
 
 
 @pytest.mark.sqlite_only
@@ -154,7 +158,9 @@ def test_the_mentoring_pages_pass_axe(browser, live_server, app, make_user, lang
         (mentor, "/mentoring", None),
         (mentor, "/mentoring/offer", "submit-empty"),
         (mentor, f"/mentoring/pairs/{people['pair']}", None),
+        (mentor, f"/mentoring/pairs/{people['request']}", None),
         (mentee, "/mentoring", None),
+        (mentee, "/mentoring/ask", None),
         (mentee, f"/mentoring/mentors/{people['mentor'].id}", None),
         (mentee, f"/mentoring/mentors/{people['mentor'].id}", "submit"),
     ]

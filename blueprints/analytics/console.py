@@ -1,0 +1,56 @@
+"""The comms console's analytics page (/admin/analytics) and the CSV of each of its tables.
+
+Both read the same query arguments: ``period`` (4, 12 or 52 weeks) and ``segment`` ("all",
+"department-<id>", "site-<id>"); an unknown value stands for the default (12 weeks, everyone),
+as the console's other filters do.
+"""
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, render_template, request
+
+from base.exports import csv_download
+from base.web import int_arg
+from blueprints.analytics import figures, presenters
+from blueprints.analytics.figures import PERIODS
+
+bp = Blueprint("analytics", __name__)
+
+
+def _filters() -> tuple[int, presenters.SegmentChoices, presenters.SegmentChoice]:
+    period = int_arg("period", presenters.DEFAULT_PERIOD)
+    choices = presenters.segment_choices()
+    return (
+        period if period in PERIODS else presenters.DEFAULT_PERIOD,
+        choices,
+        choices.find(request.args.get("segment")),
+    )
+
+
+@bp.route("/analytics")
+def index():
+    period, choices, chosen = _filters()
+    span = figures.period_of(period)
+    return render_template(
+        "analytics_console/index.html",
+        period=period,
+        periods=presenters.period_choices(),
+        choices=choices,
+        chosen=chosen,
+        args={"period": period, "segment": chosen.value},
+        key_figures=presenters.key_figures(period, chosen.segment),
+        sections=presenters.sections(period, chosen.segment),
+        first_day=span.weeks[0],
+        last_day=span.weeks[-1] + timedelta(days=6),
+        refreshed_at=figures.refreshed_at(),
+    )
+
+
+@bp.route("/analytics/<name>.csv")
+def export(name: str):
+    """One of the page's tables, with the same filters: the same columns and rows, the numbers
+    unformatted (a share as a fraction, a date as YYYY-MM-DD)."""
+    period, _choices, chosen = _filters()
+    table = presenters.table(name, period, chosen.segment) or abort(404)
+    filename = f"analytics-{name}-{period}w-{chosen.value}.csv"
+    return csv_download(filename, table.header, table.csv_rows())
