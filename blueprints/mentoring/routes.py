@@ -378,52 +378,57 @@ def withdraw(pair_id: int):
     return redirect(url_for("mentoring.index"), 303)
 
 
-@bp.post("/mentoring/pairs/<int:pair_id>/sessions")
-def log_session(pair_id: int):
-    own_pair_or_404(pair_id)
-    form = SessionForm()
+def on_pair_page(pair_id: int, form, form_name: str, action, done: str, anchor: str | None = None):
+    """A form of the pair's page: run the action, then back to the page with a thank-you, or the
+    page again (422) with the error beside its field (a refusal about no field is flashed)."""
     if form.validate_on_submit():
         try:
-            services.log_session(current_user, pair_id, form.held_on.data, form.notes.data or "")
+            action()
         except MentoringError as refusal:
             if not refuse(form, refusal):
                 flash(str(refusal), "error")
                 return redirect(url_for("mentoring.pair", pair_id=pair_id), 303)
         else:
-            flash(_("Session logged. Well done, both of you!"), "success")
-            return redirect(url_for("mentoring.pair", pair_id=pair_id, _anchor="sessions"), 303)
-    return render_pair(pair_id, 422, session_form=form)
+            flash(done, "success")
+            return redirect(url_for("mentoring.pair", pair_id=pair_id, _anchor=anchor), 303)
+    return render_pair(pair_id, 422, **{form_name: form})
+
+
+@bp.post("/mentoring/pairs/<int:pair_id>/sessions")
+def log_session(pair_id: int):
+    own_pair_or_404(pair_id)
+    form = SessionForm()
+    return on_pair_page(
+        pair_id,
+        form,
+        "session_form",
+        lambda: services.log_session(current_user, pair_id, form.held_on.data, form.notes.data or ""),
+        _("Session logged. Well done, both of you!"),
+        anchor="sessions",
+    )
 
 
 @bp.post("/mentoring/pairs/<int:pair_id>/end")
 def end(pair_id: int):
     own_pair_or_404(pair_id)
     form = EndForm()
-    if form.validate_on_submit():
-        try:
-            services.end_pair(current_user, pair_id, form.feedback.data or "")
-        except MentoringError as refusal:
-            if not refuse(form, refusal):
-                flash(str(refusal), "error")
-                return redirect(url_for("mentoring.pair", pair_id=pair_id), 303)
-        else:
-            flash(_("The pairing has ended. Thank you for the time you gave it."), "success")
-            return redirect(url_for("mentoring.pair", pair_id=pair_id), 303)
-    return render_pair(pair_id, 422, end_form=form)
+    return on_pair_page(
+        pair_id,
+        form,
+        "end_form",
+        lambda: services.end_pair(current_user, pair_id, form.feedback.data or ""),
+        _("The pairing has ended. Thank you for the time you gave it."),
+    )
 
 
 @bp.post("/mentoring/pairs/<int:pair_id>/feedback")
 def feedback(pair_id: int):
     own_pair_or_404(pair_id)
     form = FeedbackForm()
-    if form.validate_on_submit():
-        try:
-            services.leave_feedback(current_user, pair_id, form.feedback.data)
-        except MentoringError as refusal:
-            if not refuse(form, refusal):
-                flash(str(refusal), "error")
-                return redirect(url_for("mentoring.pair", pair_id=pair_id), 303)
-        else:
-            flash(_("Thank you: your feedback goes to the comms team only."), "success")
-            return redirect(url_for("mentoring.pair", pair_id=pair_id), 303)
-    return render_pair(pair_id, 422, feedback_form=form)
+    return on_pair_page(
+        pair_id,
+        form,
+        "feedback_form",
+        lambda: services.leave_feedback(current_user, pair_id, form.feedback.data),
+        _("Thank you: your feedback goes to the comms team only."),
+    )
