@@ -87,13 +87,25 @@ class Cache:
 
     def remember(self, subject: str, variant: str, compute, ttl: int = 300) -> Any:
         """The cached value of a view of ``subject``, computed (and kept) when missing or stale."""
-        key = f"{self.PREFIX}{subject}:{self.generation(subject)}:{variant}"
+        key = self.key(subject, variant)
+        found = self.get(key)
+        if found is None:
+            found = compute()
+            self.set(key, found, ttl)
+        return found
+
+    def key(self, subject: str, variant: str) -> str:
+        """Where a view of ``subject`` is kept now; read it before computing the view, so a change
+        made meanwhile (a bump) leaves the computed value under a key nobody reads any more."""
+        return f"{self.PREFIX}{subject}:{self.generation(subject)}:{variant}"
+
+    def get(self, key: str) -> Any:
+        """The value kept under ``key`` (None when missing or expired)."""
         found = self.store.get(key)
-        if found is not None:
-            return json.loads(found)
-        value = compute()
+        return None if found is None else json.loads(found)
+
+    def set(self, key: str, value: Any, ttl: int = 300) -> None:
         self.store.set(key, json.dumps(value), ttl)
-        return value
 
 
 cache = Cache()

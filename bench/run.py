@@ -42,6 +42,7 @@ FEED_FIRST_LOAD_LIMIT = 60 * 1024
 WORKERS = 2
 BROWSER_HEADERS = {"Accept-Encoding": "zstd, br, gzip"}  # pages are measured compressed, as browsers get them
 WRK_THREADS, WRK_CONNECTIONS = 2, 16
+WRK_TIMEOUT = 30  # seconds: a slow page is measured slow, not dropped as timeouts (wrk's default is 2)
 SERVER_ENVIRONMENT = {"DEMO_MODE": "1", "LOGIN_RATE_LIMIT": "10000 per minute", "PREVIEW_FETCH_ENABLED": "0"}
 
 
@@ -266,6 +267,7 @@ def measure(base_url: str, cookies: dict, measured: list[Page], options) -> dict
             cookie = cookies[page.viewer]
             runs[page.name]["trivial"].append(wrk(base_url + TRIVIAL_PATH, cookie, {}, options.seconds))
             runs[page.name]["page"].append(wrk(base_url + page.path, cookie, page.headers, options.seconds))
+            wait_until_idle(base_url)
     return {
         name: {
             "requests_per_second": statistics.median(run["page"]),
@@ -276,8 +278,22 @@ def measure(base_url: str, cookies: dict, measured: list[Page], options) -> dict
     }
 
 
+def wait_until_idle(base_url: str) -> None:
+    """Until the server has answered the requests wrk left queued when it stopped: a slow page
+    must not eat into the next run's time."""
+    with urllib.request.urlopen(base_url + TRIVIAL_PATH, timeout=120):
+        return
+
+
 def wrk(url: str, cookie: str, headers: dict, seconds: int) -> float:
-    command = ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "-H", f"Cookie: {cookie}"]
+    command = [
+        "wrk",
+        f"-t{WRK_THREADS}",
+        f"-c{WRK_CONNECTIONS}",
+        f"-d{seconds}s",
+        f"--timeout={WRK_TIMEOUT}s",
+    ]
+    command += ["-H", f"Cookie: {cookie}"]
     for name, value in {**BROWSER_HEADERS, **headers}.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout

@@ -312,6 +312,33 @@ def test_the_console_lists_upcoming_soonest_first_then_past_latest_first(client,
     assert '<span class="status status--published">Under way</span>' in page
 
 
+def test_the_console_pages_each_list_in_the_same_queries_whatever_the_number_of_events(
+    client, signed_in, make_event, count_queries
+):
+    now = utcnow()
+    for day in range(1, 28):
+        make_event(title=f"Soon {day:02}", starts_at=now + timedelta(days=day))
+    for day in range(1, 4):
+        make_event(title=f"Past {day:02}", starts_at=now - timedelta(days=day))
+    signed_in(Role.COMMS, language="en")
+    client.get("/admin/events")  # the first page after sign-in also notes "last seen"
+    with count_queries() as first_page:
+        page = text(client.get("/admin/events"))
+    titles = re.findall(r'<a href="/admin/events/\d+"[^>]*>([^<]+)</a>', page)
+    assert titles == [f"Soon {day:02}" for day in range(1, 26)] + ["Past 01", "Past 02", "Past 03"]
+    assert '<nav class="pagination" aria-label="Pages of upcoming events">' in page
+    assert "Pages of past events" not in page  # one page only: no navigation
+    assert 'href="/admin/events?upcoming=2&past=1" rel="next"' in page
+    with count_queries() as second_page:
+        page = text(client.get("/admin/events?upcoming=2&past=1"))
+    titles = re.findall(r'<a href="/admin/events/\d+"[^>]*>([^<]+)</a>', page)
+    assert titles == ["Soon 26", "Soon 27", "Past 01", "Past 02", "Past 03"]
+    assert 'href="/admin/events?upcoming=1&past=1" rel="prev"' in page and "Page 2 of 2" in page
+    assert second_page.count == first_page.count
+    beyond = text(client.get("/admin/events?upcoming=9&past=abc"))  # past the end: the last page
+    assert "Soon 27" in beyond and "Soon 01" not in beyond and "Past 01" in beyond
+
+
 # 8. A person who joins the waiting list is told their place.
 
 

@@ -19,6 +19,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from base.cache import cache
 from base.database import begin_locked_transaction, db, locked_row, unit_of_work, utcnow
 from base.registry import registry
 from blueprints.accounts.models import Department, Site, User
@@ -34,6 +35,7 @@ from blueprints.challenges.models import (
     Participation,
     RewardKind,
 )
+from blueprints.challenges.scoring import board_subject
 from blueprints.notifications.services import notify
 from blueprints.quiz.models import PersonaScore, QuizResult
 from blueprints.quiz.personae import PERSONA_KEYS
@@ -415,13 +417,49 @@ def _challenges(condition, order, limit: int | None = None) -> list[Challenge]:
 
 
 def _fill_figures(figures: dict[int, ChallengeFigures]) -> None:
-    ids = list(figures)
+    """Each challenge's counts, kept in the cache under its board (which every entry, join and
+    leave makes stale) and its rules; those missing are counted together (five queries)."""
+    keys = {
+        challenge_id: cache.key(board_subject(challenge_id), _counts_variant(row.challenge))
+        for challenge_id, row in figures.items()
+    }
+    counts = {challenge_id: cache.get(key) for challenge_id, key in keys.items()}
+    missing = [challenge_id for challenge_id, found in counts.items() if found is None]
+    if missing:
+        for challenge_id, counted in _counted(missing).items():
+            cache.set(keys[challenge_id], counted)
+            counts[challenge_id] = counted
+    names = _group_names() if any(found["groups"] for found in counts.values()) else {}
+    for challenge_id, found in counts.items():
+        _apply_counts(figures[challenge_id], found, names)
+    _fill_audiences(figures)
+
+
+def _counts_variant(challenge: Challenge) -> str:
+    """What the counts depend on besides the entries: the rules that decide targets and groups,
+    and the closing that names the winners."""
+    closed = challenge.closed_at.isoformat() if challenge.closed_at else ""
+    return f"console-counts:{challenge.mode}:{challenge.target}:{challenge.group_by}:{closed}"
+
+
+def _counted(ids: list[int]) -> dict[int, dict]:
+    counts = {
+        challenge_id: {
+            "participants": 0,
+            "counted": 0,
+            "total": 0,
+            "reached_target": 0,
+            "winners": 0,
+            "groups": [],
+        }
+        for challenge_id in ids
+    }
     for challenge_id, count in db.session.execute(
         sa.select(Participation.challenge_id, sa.func.count(Participation.id))
         .where(Participation.challenge_id.in_(ids), Participation.left_at.is_(None))
         .group_by(Participation.challenge_id)
     ):
-        figures[challenge_id].participants = count
+        counts[challenge_id]["participants"] = count
     for challenge_id, counted, total in db.session.execute(
         sa.select(
             ChallengeEntry.challenge_id,
@@ -431,19 +469,22 @@ def _fill_figures(figures: dict[int, ChallengeFigures]) -> None:
         .where(ChallengeEntry.challenge_id.in_(ids))
         .group_by(ChallengeEntry.challenge_id)
     ):
-        figures[challenge_id].counted, figures[challenge_id].total = counted, int(total)
-    _fill_reached_target(figures, ids)
+        counts[challenge_id].update(counted=counted, total=int(total))
+    for challenge_id, count in _reached_target(ids):
+        counts[challenge_id]["reached_target"] = count
     for challenge_id, count in db.session.execute(
         sa.select(ChallengeWinner.challenge_id, sa.func.count(ChallengeWinner.id))
         .where(ChallengeWinner.challenge_id.in_(ids), ChallengeWinner.user_id.is_not(None))
         .group_by(ChallengeWinner.challenge_id)
     ):
-        figures[challenge_id].winners = count
-    _fill_groups(figures, ids)
-    _fill_audiences(figures)
+        counts[challenge_id]["winners"] = count
+    for challenge_id, group, total, active in _group_totals(ids):
+        counts[challenge_id]["groups"].append([group, int(total or 0), active])
+    return counts
 
 
-def _fill_reached_target(figures: dict[int, ChallengeFigures], ids: list[int]) -> None:
+def _reached_target(ids: list[int]):
+    """(challenge id, participants at or above the target) of the personal challenges with one."""
     scores = (
         sa.select(
             ChallengeEntry.challenge_id.label("challenge_id"),
@@ -453,23 +494,22 @@ def _fill_reached_target(figures: dict[int, ChallengeFigures], ids: list[int]) -
         .group_by(ChallengeEntry.challenge_id, ChallengeEntry.user_id)
         .subquery()
     )
-    rows = db.session.execute(
+    return db.session.execute(
         sa.select(scores.c.challenge_id, sa.func.count())
         .join(Challenge, Challenge.id == scores.c.challenge_id)
         .where(
             Challenge.mode == Mode.PERSONAL, Challenge.target.is_not(None), scores.c.score >= Challenge.target
         )
         .group_by(scores.c.challenge_id)
-    )
-    for challenge_id, count in rows:
-        figures[challenge_id].reached_target = count
+    ).all()
 
 
-def _fill_groups(figures: dict[int, ChallengeFigures], ids: list[int]) -> None:
+def _group_totals(ids: list[int]):
+    """(challenge id, group id, total, members who counted something) of the collective ones."""
     group_id = sa.case(
         (Challenge.group_by == GroupBy.DEPARTMENT, ChallengeEntry.department_id), else_=ChallengeEntry.site_id
     ).label("group_id")
-    rows = db.session.execute(
+    return db.session.execute(
         sa.select(
             ChallengeEntry.challenge_id,
             group_id,
@@ -480,17 +520,22 @@ def _fill_groups(figures: dict[int, ChallengeFigures], ids: list[int]) -> None:
         .where(ChallengeEntry.challenge_id.in_(ids), Challenge.mode == Mode.COLLECTIVE, group_id.is_not(None))
         .group_by(ChallengeEntry.challenge_id, group_id)
     ).all()
-    if not rows:
-        return
-    names = {
+
+
+def _group_names() -> dict[GroupBy, dict[int, str]]:
+    return {
         GroupBy.DEPARTMENT: {d.id: d.label for d in db.session.scalars(sa.select(Department))},
         GroupBy.SITE: {s.id: s.label for s in db.session.scalars(sa.select(Site))},
     }
-    for challenge_id, group, total, active in rows:
-        challenge = figures[challenge_id].challenge
-        total = int(total or 0)
-        target = challenge.target
-        figures[challenge_id].groups.append(
+
+
+def _apply_counts(row: ChallengeFigures, counts: dict, names: dict[GroupBy, dict[int, str]]) -> None:
+    row.participants, row.counted, row.total = counts["participants"], counts["counted"], counts["total"]
+    row.reached_target, row.winners = counts["reached_target"], counts["winners"]
+    challenge = row.challenge
+    target = challenge.target
+    row.groups = sorted(
+        (
             GroupFigures(
                 group,
                 names[challenge.group_by].get(group, "?"),
@@ -499,9 +544,10 @@ def _fill_groups(figures: dict[int, ChallengeFigures], ids: list[int]) -> None:
                 total / active if active else 0.0,
                 total / target if target else None,
             )
-        )
-    for row in figures.values():
-        row.groups.sort(key=lambda g: (-g.average, -g.total, g.name))
+            for group, total, active in counts["groups"]
+        ),
+        key=lambda g: (-g.average, -g.total, g.name),
+    )
 
 
 def _fill_audiences(figures: dict[int, ChallengeFigures]) -> None:

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from base.database import utcnow
 from base.exports import csv_download
-from base.web import wants_fragment
+from base.web import int_arg, wants_fragment
 from blueprints.events import listing, services
 from blueprints.events.catalogue import KINDS
 from blueprints.events.forms import EventForm
@@ -19,12 +19,12 @@ bp = Blueprint("events", __name__)
 @bp.route("/events")
 def index():
     now = utcnow()
-    upcoming, past = listing.console_events(now)
+    upcoming, past = listing.console_events(now, int_arg("upcoming"), int_arg("past"))
     return render_template(
         "events_console/index.html",
         upcoming=upcoming,
         past=past,
-        seats=services.seats_of(upcoming + past),
+        seats=services.seats_of(upcoming.items + past.items),
         kinds=KINDS,
         now=now,
     )

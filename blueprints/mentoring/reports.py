@@ -5,7 +5,6 @@ the people's overview, the wishes of the mentees whose proposals a mentor answer
 Read-only: every function here runs a fixed number of queries, whatever the data size.
 """
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,6 +15,7 @@ from flask_babel import format_date
 from sqlalchemy.orm import aliased, joinedload
 
 from base.database import db, utcnow
+from base.paging import Page
 from blueprints.accounts.models import Department, User
 from blueprints.mentoring import topics
 from blueprints.mentoring.catalogue import ORIGIN_LABELS, STATUS_LABELS
@@ -149,42 +149,12 @@ def _median_days_to_start(since: datetime, count: int) -> float | None:
 # --- pages of a list ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Page:
-    """A page of a list, with what the pagination macro reads."""
-
-    items: list
-    page: int
-    total: int
-    per_page: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(math.ceil(self.total / self.per_page), 1)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int:
-        return min(self.page - 1, self.pages)
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
 def _page_of(query, page: int, shape) -> Page:
     """One page of ``query`` (its rows turned into items by ``shape``) and the total."""
     page = min(max(page, 1), MAX_PAGE)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).unique().all()
-    return Page(shape(rows), page, total or 0)
+    return Page(shape(rows), page, total or 0, PAGE_SIZE)
 
 
 def departments() -> list[Department]:

@@ -8,18 +8,20 @@ second confirmation), so comms confirm exactly what they saw.
 """
 
 import hashlib
-from dataclasses import dataclass
+import json
+from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from base.cache import cache
 from base.database import begin_locked_transaction, db, unit_of_work, utcnow
 from blueprints.accounts.models import User
 from blueprints.activity.services import record
 from blueprints.mentoring import matching, topics, verbs
-from blueprints.mentoring.matching import Fit, Unmatched
+from blueprints.mentoring.matching import Fit, Pairing, Unmatched
 from blueprints.mentoring.models import MenteeWish, MentoringPair, MentorOffer, PairOrigin, PairStatus
 from blueprints.mentoring.services import (
     PROPOSED_TO_MENTEE_NOTICE,
@@ -83,7 +85,7 @@ def preview() -> RoundPreview:
     mentors = mentors_of(offers)
     mentees = [as_mentee(wish) for wish in wishes]
     excluded = exclusions([m.user_id for m in mentees], [m.user_id for m in mentors])
-    solved = matching.solve(mentees, mentors, excluded, topics.complements())
+    solved = _solved(mentees, mentors, excluded, topics.complements())
     wish_of = {wish.user_id: wish for wish in wishes}
     user_of = {offer.user_id: offer.user for offer in offers} | {wish.user_id: wish.user for wish in wishes}
     pairs = [
@@ -92,6 +94,48 @@ def preview() -> RoundPreview:
     ]
     unmatched = [LeftOut(user_of[mentee_id], reason) for mentee_id, reason in solved.unmatched]
     return RoundPreview(pairs, unmatched, sum(m.free for m in mentors), _fingerprint(solved))
+
+
+ROUND_SUBJECT = "mentoring-round"
+
+
+def _solved(mentees, mentors, excluded, complements) -> matching.Round:
+    """The round's solution, remembered by its inputs (the same people, places, exclusions and
+    topics give the same pairs): a preview opened again, or confirmed, is not solved again."""
+    inputs = json.dumps(
+        [
+            sorted(astuple(mentee) for mentee in mentees),
+            sorted(
+                (*astuple(mentor)[:3], sorted(mentor.personae), mentor.capacity, mentor.taken)
+                for mentor in mentors
+            ),
+            sorted((mentee, sorted(refusals.items())) for mentee, refusals in excluded.items()),
+            sorted((key, sorted(personae)) for key, personae in complements.items()),
+        ]
+    )
+    solved = cache.remember(
+        ROUND_SUBJECT,
+        hashlib.sha256(inputs.encode()).hexdigest(),
+        lambda: _round_as_json(matching.solve(mentees, mentors, excluded, complements)),
+    )
+    return _round_from_json(solved)
+
+
+def _round_as_json(solved: matching.Round) -> dict:
+    return {
+        "pairs": [[pair.mentee_id, pair.mentor_id, *astuple(pair.fit)] for pair in solved.pairs],
+        "unmatched": [[mentee_id, str(reason)] for mentee_id, reason in solved.unmatched],
+    }
+
+
+def _round_from_json(solved: dict) -> matching.Round:
+    return matching.Round(
+        tuple(
+            Pairing(mentee_id, mentor_id, Fit(score, *(tuple(part) for part in parts), free))
+            for mentee_id, mentor_id, score, *parts, free in solved["pairs"]
+        ),
+        tuple((mentee_id, Unmatched(reason)) for mentee_id, reason in solved["unmatched"]),
+    )
 
 
 def _fingerprint(solved: matching.Round) -> str:
