@@ -40,7 +40,7 @@ from blueprints.mentoring.models import MentoringPair, PairStatus
 from blueprints.quiz.models import PersonaScore, QuizResult
 from blueprints.recognition.models import PointsEntry
 from blueprints.rewards.models import Redemption, Reward, RewardKind
-from tests.conftest import plain, text
+from tests.conftest import plain, post, text
 
 PAGE = "/admin/analytics"
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -397,6 +397,21 @@ def test_dates_and_numbers_follow_the_reader_language(client, signed_in, world, 
     assert re.search(decimal, page) and not re.search(other, page)
     for week in (week_monday(4), week_monday(1)):
         assert format_date(week, "medium", locale=language) in page
+
+
+def test_the_drawn_page_is_kept_for_each_language_and_redrawn_with_new_figures(app, client, signed_in, world):
+    signed_in(Role.COMMS, language="fr")
+    french = text(client.get(PAGE + "?period=4"))
+    post(client, "/language", {"language": "en"})
+    english = text(client.get(PAGE + "?period=4"))
+    assert "Chiffres clés" in french and "Key figures" not in french
+    assert "Key figures" in english and "Chiffres clés" not in english
+    shares = csv_of(client, "reach-weeks", "?period=4")
+    with app.app_context():
+        share(world.ben, db.session.scalar(sa.select(ContentItem.id).limit(1)), "facebook", at(1))
+        rollups.refresh()
+    assert csv_of(client, "reach-weeks", "?period=4") != shares
+    assert text(client.get(PAGE + "?period=4")) != english
 
 
 # --- Query budget ---------------------------------------------------------------------------

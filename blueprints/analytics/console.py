@@ -8,11 +8,17 @@ as the console's other filters do.
 from datetime import timedelta
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import get_locale
+from markupsafe import Markup
 
+from base.cache import cache
+from base.database import utcnow
 from base.exports import csv_download
 from base.web import int_arg
 from blueprints.analytics import figures, presenters
 from blueprints.analytics.figures import PERIODS
+from blueprints.analytics.rollups import SUBJECT
+from blueprints.recognition.periods import week_of
 
 bp = Blueprint("analytics", __name__)
 
@@ -37,13 +43,28 @@ def index():
         periods=presenters.period_choices(),
         choices=choices,
         chosen=chosen,
-        args={"period": period, "segment": chosen.value},
-        key_figures=presenters.key_figures(period, chosen.segment),
-        sections=presenters.sections(period, chosen.segment),
+        body=_body(period, chosen),
         first_day=span.weeks[0],
         last_day=span.weeks[-1] + timedelta(days=6),
         refreshed_at=figures.refreshed_at(),
     )
+
+
+def _body(period: int, chosen: presenters.SegmentChoice) -> Markup:
+    """The figures, charts and tables, drawn (most of the page's work) once per language, period
+    and people, and kept as long as the figures they show."""
+
+    def draw() -> str:
+        return render_template(
+            "analytics_console/_body.html",
+            chosen=chosen,
+            args={"period": period, "segment": chosen.value},
+            key_figures=presenters.key_figures(period, chosen.segment),
+            sections=presenters.sections(period, chosen.segment),
+        )
+
+    variant = f"page:{period}:{chosen.value}:{get_locale()}:{week_of(utcnow()).isoformat()}"
+    return Markup(cache.remember(SUBJECT, variant, draw, figures.CACHED_FOR))
 
 
 @bp.route("/analytics/<name>.csv")
