@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from base.cache import cache
 from base.exports import csv_download
 from base.urls import local_or
 from base.web import int_arg
@@ -18,13 +19,14 @@ from blueprints.quiz.personae import PERSONAE
 from blueprints.quiz.services import distribution_rows, persona_distribution
 
 bp = Blueprint("admin", __name__)
+PULSE_KEPT = 300  # seconds: the week's active people, counted over the log, at most this old
 
 
 @bp.route("/")
 def index():
     return render_template(
         "admin/index.html",
-        pulse=programme_pulse(),
+        pulse=cache.remember("programme-pulse", "this-week", programme_pulse, PULSE_KEPT),
         role_counts=services.role_counts(),
         role_labels=ROLE_LABELS,
         audit=services.audit_trail(),
