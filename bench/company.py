@@ -1972,7 +1972,8 @@ def plan_mentoring(world: World) -> None:
 def plan_offer(world: World, setup: MentoringSetup, person: Person) -> OfferPlan:
     rng = world.rng
     created = world.between(max(person.start, world.anchor - HISTORY), world.anchor - 20 * DAY)
-    closed = world.between(created + 30 * DAY, world.anchor - HOUR) if rng.random() < OFFER_CLOSED else None
+    closes = rng.random() < OFFER_CLOSED and created + 30 * DAY < world.anchor - HOUR  # never in the future
+    closed = world.between(created + 30 * DAY, world.anchor - HOUR) if closes else None
     other = "en" if person.language == "fr" else "fr"
     languages = tuple(dict.fromkeys([*person.reads, *([other] if rng.random() < 0.2 else [])]))
     offer = OfferPlan(
