@@ -394,6 +394,12 @@ def derive(connection: psycopg.Connection, rules: Rules, first: dict[str, int], 
         "anchor": anchor,
         "first_challenge": first_challenge,
     }
+    with step("share counts"):
+        connection.execute(
+            "UPDATE content_items SET share_count = counted.shares"
+            " FROM (SELECT item_id, count(*) AS shares FROM shares GROUP BY item_id) AS counted"
+            " WHERE counted.item_id = content_items.id AND content_items.share_count <> counted.shares"
+        )
     with step("points"), bulk_loading(connection, ("points_entries",)):
         award_points(connection, rules, values)
     with step("undone points, balances"):

@@ -233,6 +233,26 @@ def test_the_feed_runs_as_many_queries_with_500_items_as_with_10(
     assert large.count <= 14
 
 
+def test_the_feed_counts_the_shares_made_up_to_its_moment(app, make_user, make_item):
+    """An item's engagement counts the shares made by the ranking's moment, not those after it
+    (a "load more" ranks as the first page did)."""
+    person = make_user()
+    item = make_item(publish_at=hours_ago(48))
+    moment = utcnow()
+    with app.app_context():
+        for n in range(5):
+            created = moment - timedelta(hours=n + 1) if n < 3 else moment + timedelta(minutes=n)
+            db.session.add(
+                Share(user_id=make_user().id, item_id=item, network="x", token=f"m{n}", created_at=created)
+            )
+        db.session.commit()
+        reader = db.session.get(User, person.id)
+        assert db.session.get(ContentItem, item).share_count == 5
+        assert feed._candidates(reader, Filters(), moment)[1] == {item: 3}
+        assert feed._candidates(reader, Filters(), moment + timedelta(hours=1))[1] == {item: 5}
+        assert feed._candidates(reader, Filters(), moment - timedelta(days=1))[1] == {}  # live, none yet
+
+
 def walk_the_feed(app, user_id: int, pages: int) -> list[int]:
     """The item ids of the first pages of the person's feed, following "load more"."""
     with app.app_context():

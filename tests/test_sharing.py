@@ -13,7 +13,7 @@ from blueprints.activity.models import Activity
 from blueprints.content import services
 from blueprints.content import verbs as content_verbs
 from blueprints.content.catalogue import Status
-from blueprints.content.models import Share
+from blueprints.content.models import ContentItem, Share
 from blueprints.quiz.models import QuizResult
 from tests.conftest import post, text
 
@@ -282,6 +282,29 @@ def test_variants_can_be_picked_and_linkedin_says_to_paste_the_text(client, sign
     assert "LinkedIn ne reprend que le lien : copiez d'abord votre texte" in text(page)
 
 
+def test_the_item_counts_each_of_simultaneous_shares_by_different_people(app, make_user, make_item):
+    """The feed reads an item's stored share count: every share adds one, even at the same moment."""
+    people = [make_user().id for _ in range(8)]
+    item = make_item()
+    barrier = threading.Barrier(len(people))
+
+    def click(person_id: int):
+        with app.app_context():
+            user = db.session.get(User, person_id)
+            barrier.wait()
+            services.share(user, item, "linkedin", "")
+            db.session.remove()
+
+    threads = [threading.Thread(target=click, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Share.id))) == 8
+        assert db.session.get(ContentItem, item).share_count == 8
+
+
 def test_simultaneous_clicks_record_one_share(app, make_user, make_item):
     """A burst of identical share requests (double clicks, several tabs) stores one share."""
     person = make_user()
@@ -304,6 +327,7 @@ def test_simultaneous_clicks_record_one_share(app, make_user, make_item):
     assert len(tokens) == 8 and len(set(tokens)) == 1
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Share.id))) == 1
+        assert db.session.get(ContentItem, item).share_count == 1  # the refused duplicates count nothing
         assert (
             db.session.scalar(sa.select(sa.func.count()).where(Activity.verb == content_verbs.CONTENT_SHARED))
             == 1

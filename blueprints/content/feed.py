@@ -134,7 +134,7 @@ def _beyond_reach(ordered: list[Ranked], recent: list[Candidate], as_of: datetim
     the best score an older item can have, and the theme variation found what it needed (a
     theme filter leaves nothing to vary)."""
     oldest = min((candidate.publish_at for candidate in recent if not candidate.pinned), default=as_of)
-    reach = score_ceiling(_people_count()) * freshness(
+    reach = score_ceiling(_people_bound()) * freshness(
         oldest, as_of, current_app.config["FEED_HALF_LIFE_DAYS"]
     )
     unpinned = [ranked for ranked in ordered if not ranked.candidate.pinned]
@@ -143,9 +143,10 @@ def _beyond_reach(ordered: list[Ranked], recent: list[Candidate], as_of: datetim
     )
 
 
-def _people_count() -> int:
-    """Everyone who could have shared an item: it bounds how popular an item can be."""
-    return db.session.scalar(sa.select(sa.func.count(User.id)))
+def _people_bound() -> int:
+    """At least everyone who could have shared an item (it bounds how popular an item can be):
+    the highest account id, one index read, never below the number of accounts."""
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(User.id), 0)))
 
 
 def _after(ranking, cursor: Cursor):
@@ -172,15 +173,15 @@ def _candidates(
     user: User, filters: Filters, as_of: datetime, limit: int | None = None
 ) -> tuple[list[Candidate], dict[int, int]]:
     """The live items the person may see, all of them or the ``limit`` newest (pinned ones always),
-    with their shares by everyone for the mild engagement factor (read from the (item, moment)
-    index alone)."""
-    shares = (
+    with their shares by everyone up to ``as_of`` for the mild engagement factor: the item's
+    stored count less the shares made since (few, and read from the (item, moment) index)."""
+    since = (
         sa.select(sa.func.count())
-        .where(Share.item_id == ContentItem.id, Share.created_at <= as_of)
+        .where(Share.item_id == ContentItem.id, Share.created_at > as_of)
         .correlate(ContentItem)
         .scalar_subquery()
-        .label("shares")
     )
+    shares = (ContentItem.share_count - since).label("shares")
     query = sa.select(
         ContentItem.id,
         ContentItem.theme,
