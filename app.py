@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from base import assets, security
 from base.cache import cache
-from base.config import Defaults, derived_settings, environment_settings, instance_secret_key
+from base.config import Defaults, derived_settings, engine_options, environment_settings, instance_secret_key
 from base.database import db
 from base.extensions import babel, csrf, htmx, limiter, login_manager, migrate, shared_counters
 from base.i18n import LANGUAGE_NAMES, init_babel
@@ -92,6 +92,7 @@ def load_configuration(app: Flask, overrides: dict) -> None:
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     for name, value in derived_settings(app.config).items():
         app.config.setdefault(name, value)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
 
 
 def init_extensions(app: Flask) -> None:

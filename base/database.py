@@ -113,4 +113,6 @@ class UTCDateTime(sa.TypeDecorator):
             return None
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
+        if value.tzinfo is UTC:  # PostgreSQL sessions are in UTC (``config.engine_options``)
+            return value
         return value.astimezone(UTC)

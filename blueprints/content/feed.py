@@ -7,6 +7,7 @@ figures, one for the page's items.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from itertools import islice
 
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.orm import joinedload, lazyload
 
-from base.database import db
+from base.database import UTCDateTime, db
 from base.i18n import reading_languages
 from blueprints.accounts.models import User
 from blueprints.content.catalogue import Status
@@ -174,14 +175,28 @@ def _candidates(
 ) -> tuple[list[Candidate], dict[int, int]]:
     """The live items the person may see, all of them or the ``limit`` newest (pinned ones always),
     with their shares by everyone up to ``as_of`` for the mild engagement factor: the item's
-    stored count less the shares made since (few, and read from the (item, moment) index)."""
+    stored count less the shares made since (few: one read of the shares' moment index)."""
+    query = _candidates_query(tuple(reading_languages(user)), filters, limit)
+    rows = db.session.execute(query, {"as_of": as_of, "reader_id": user.id}).all()
+    candidates = [
+        Candidate(row.id, row.theme, tuple(row.target_personae or ()), row.publish_at, row.pinned)
+        for row in rows
+    ]
+    return candidates, {row.id: row.shares for row in rows if row.shares}
+
+
+@lru_cache(maxsize=256)
+def _candidates_query(languages: tuple[str, ...], filters: Filters, limit: int | None) -> sa.Select:
+    """The candidates' statement for one shape of feed, the moment and the reader as parameters:
+    built once, it is not put together (and its cache key computed) again on every page."""
+    as_of = sa.bindparam("as_of", type_=UTCDateTime)
     since = (
-        sa.select(sa.func.count())
-        .where(Share.item_id == ContentItem.id, Share.created_at > as_of)
-        .correlate(ContentItem)
-        .scalar_subquery()
+        sa.select(Share.item_id, sa.func.count().label("shares"))
+        .where(Share.created_at > as_of)
+        .group_by(Share.item_id)
+        .subquery()
     )
-    shares = (ContentItem.share_count - since).label("shares")
+    shares = (ContentItem.share_count - sa.func.coalesce(since.c.shares, 0)).label("shares")
     query = sa.select(
         ContentItem.id,
         ContentItem.theme,
@@ -189,25 +204,20 @@ def _candidates(
         ContentItem.publish_at,
         ContentItem.pinned,
         shares,
-    ).where(live_items(as_of), ContentItem.language.in_(reading_languages(user)))
+    ).outerjoin(since, since.c.item_id == ContentItem.id)
+    query = query.where(live_items(as_of), ContentItem.language.in_(languages))
     if filters.theme:
         query = query.where(ContentItem.theme == filters.theme)
     if filters.kind:
         query = query.where(ContentItem.kind == filters.kind)
     if filters.saved:
+        reader = sa.bindparam("reader_id", type_=sa.Integer)
         query = query.where(
             ContentItem.id.in_(
-                sa.select(Reaction.item_id).where(Reaction.user_id == user.id, Reaction.kind == BOOKMARK)
+                sa.select(Reaction.item_id).where(Reaction.user_id == reader, Reaction.kind == BOOKMARK)
             )
         )
-    if limit is not None:
-        query = _pinned_and_newest(query, limit)
-    rows = db.session.execute(query).all()
-    candidates = [
-        Candidate(row.id, row.theme, tuple(row.target_personae or ()), row.publish_at, row.pinned)
-        for row in rows
-    ]
-    return candidates, {row.id: row.shares for row in rows if row.shares}
+    return query if limit is None else _pinned_and_newest(query, limit)
 
 
 def _pinned_and_newest(query: sa.Select, limit: int) -> sa.Select:

@@ -158,6 +158,7 @@ class Share(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("user_id", "item_id", "network", name="uq_shares_user_item_network"),
         sa.Index("ix_shares_item_created", "item_id", "created_at"),  # counts per item, index only
+        sa.Index("ix_shares_created", "created_at"),  # the shares made since a moment (the feed)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

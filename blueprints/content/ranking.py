@@ -9,6 +9,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from base.vocabularies import NETWORKS
 
@@ -20,9 +21,8 @@ ALREADY_SHARED = 0.25  # what is left of the score of an item the person already
 MAX_SAME_THEME_IN_A_ROW = 2
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """What the ranking needs of an item."""
+class Candidate(NamedTuple):
+    """What the ranking needs of an item (a named tuple: hundreds are made for each page)."""
 
     id: int
     theme: str
@@ -40,8 +40,7 @@ class Reader:
     shared_item_ids: frozenset[int]
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):
     candidate: Candidate
     score: float
     affinity: float
