@@ -5,6 +5,7 @@ candidates' ranking columns, a few grouped ones for the reader and the items'
 figures, one for the page's items.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -179,10 +180,17 @@ def _candidates(
     query = _candidates_query(tuple(reading_languages(user)), filters, limit)
     rows = db.session.execute(query, {"as_of": as_of, "reader_id": user.id}).all()
     candidates = [
-        Candidate(row.id, row.theme, tuple(row.target_personae or ()), row.publish_at, row.pinned)
+        Candidate(row.id, row.theme, _personae_of(row.target_personae), row.publish_at, row.pinned)
         for row in rows
     ]
     return candidates, {row.id: row.shares for row in rows if row.shares}
+
+
+@lru_cache(maxsize=1024)
+def _personae_of(stored: str | None) -> tuple[str, ...]:
+    """An item's target personae from their stored JSON text: a library repeats a few lists, so
+    each is read once (the candidates' statement selects the text)."""
+    return tuple(json.loads(stored) or ()) if stored else ()
 
 
 @lru_cache(maxsize=256)
@@ -200,7 +208,7 @@ def _candidates_query(languages: tuple[str, ...], filters: Filters, limit: int |
     query = sa.select(
         ContentItem.id,
         ContentItem.theme,
-        ContentItem.target_personae,
+        sa.cast(ContentItem.target_personae, sa.Text).label("target_personae"),
         ContentItem.publish_at,
         ContentItem.pinned,
         shares,
