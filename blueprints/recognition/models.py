@@ -99,6 +99,13 @@ class FameEntry(db.Model):
     __table_args__ = (
         sa.Index("ix_fame_entries_wall", "hidden", "created_at"),
         sa.Index("ix_fame_entries_created", "created_at", "id"),  # the console's list, newest first
+        sa.Index(  # the wall's featured entries, latest featured first
+            "ix_fame_entries_featured",
+            "featured_at",
+            "id",
+            postgresql_where=sa.text("featured_at IS NOT NULL"),
+            sqlite_where=sa.text("featured_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
