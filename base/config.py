@@ -122,7 +122,9 @@ def engine_options(config) -> dict:
     (not in the server's zone, to be converted value by value: a share of a long list's time)."""
     options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        options["connect_args"] = {"options": "-c TimeZone=UTC", **options.get("connect_args", {})}
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args["options"] = f"{connect_args.get('options', '')} -c TimeZone=UTC".strip()
+        options["connect_args"] = connect_args
     return options
 
 

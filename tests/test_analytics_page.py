@@ -40,7 +40,7 @@ from blueprints.mentoring.models import MentoringPair, PairStatus
 from blueprints.quiz.models import PersonaScore, QuizResult
 from blueprints.recognition.models import PointsEntry
 from blueprints.rewards.models import Redemption, Reward, RewardKind
-from tests.conftest import plain, post, text
+from tests.conftest import Auth, plain, post, text
 
 PAGE = "/admin/analytics"
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -412,6 +412,20 @@ def test_the_drawn_page_is_kept_for_each_language_and_redrawn_with_new_figures(a
         rollups.refresh()
     assert csv_of(client, "reach-weeks", "?period=4") != shares
     assert text(client.get(PAGE + "?period=4")) != english
+
+
+def test_the_drawn_page_shows_each_reader_the_days_of_their_own_time_zone(app, client, make_user, world):
+    """The challenge started on Monday 00:00 in Paris: still Sunday in Toronto."""
+    start = monday(3)
+    pages = {}
+    for zone in ("Europe/Paris", "America/Toronto"):
+        reader = app.test_client()
+        Auth(reader).login(make_user(Role.COMMS, language="en", timezone=zone).email)
+        pages[zone] = text(reader.get(PAGE + "?period=4"))
+    for zone, page in pages.items():
+        day = start.astimezone(ZoneInfo(zone)).date()
+        assert format_date(day, "medium", locale="en") in page
+    assert pages["Europe/Paris"] != pages["America/Toronto"]
 
 
 # --- Query budget ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Configuration sources and their order: defaults, instance/config.py, environment, test overrides."""
 
-from base.config import environment_settings, instance_secret_key, sqlalchemy_url
+from base.config import engine_options, environment_settings, instance_secret_key, sqlalchemy_url
 
 
 def test_environment_values_are_typed():
@@ -54,3 +54,19 @@ def test_redis_url_moves_rate_limits_to_redis(make_app):
 
 def test_remember_cookie_is_secure_when_the_session_cookie_is(make_app):
     assert make_app(SESSION_COOKIE_SECURE=True).config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_postgresql_sessions_are_in_utc_keeping_the_deployers_own_options():
+    postgresql = "postgresql+psycopg://db/porte"
+    mine = {"connect_args": {"options": "-c statement_timeout=5000", "sslmode": "require"}}
+    options = engine_options({"SQLALCHEMY_DATABASE_URI": postgresql, "SQLALCHEMY_ENGINE_OPTIONS": mine})
+    assert options["connect_args"] == {
+        "options": "-c statement_timeout=5000 -c TimeZone=UTC",
+        "sslmode": "require",
+    }
+    assert mine["connect_args"]["options"] == "-c statement_timeout=5000"  # the setting itself is left alone
+    sqlite = {
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///x.db",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+    assert engine_options(sqlite) == {"pool_pre_ping": True}

@@ -8,7 +8,7 @@ as the console's other filters do.
 from datetime import timedelta
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
 from base.cache import cache
@@ -51,8 +51,8 @@ def index():
 
 
 def _body(period: int, chosen: presenters.SegmentChoice) -> Markup:
-    """The figures, charts and tables, drawn (most of the page's work) once per language, period
-    and people, and kept as long as the figures they show."""
+    """The figures, charts and tables, drawn (most of the page's work) once per language, time
+    zone, period and people, and kept as long as the figures they show."""
 
     def draw() -> str:
         return render_template(
@@ -63,7 +63,9 @@ def _body(period: int, chosen: presenters.SegmentChoice) -> Markup:
             sections=presenters.sections(period, chosen.segment),
         )
 
-    variant = f"page:{period}:{chosen.value}:{get_locale()}:{week_of(utcnow()).isoformat()}"
+    # The reader's language and time zone (the challenges' dates are days in it).
+    reader = f"{get_locale()}:{get_timezone()}"
+    variant = f"page:{period}:{chosen.value}:{reader}:{week_of(utcnow()).isoformat()}"
     return Markup(cache.remember(SUBJECT, variant, draw, figures.CACHED_FOR))
 
 

@@ -183,7 +183,8 @@ def _candidates(
         Candidate(row.id, row.theme, _personae_of(row.target_personae), row.publish_at, row.pinned)
         for row in rows
     ]
-    return candidates, {row.id: row.shares for row in rows if row.shares}
+    # (Never below zero: a count is only ever short if shares were written around the listener.)
+    return candidates, {row.id: row.shares for row in rows if row.shares > 0}
 
 
 @lru_cache(maxsize=1024)
