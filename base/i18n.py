@@ -16,6 +16,7 @@ from flask_login import current_user
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 REMEMBERED = "_translations_for_locale"
+BABEL_STATE = "_flask_babel"  # where Flask-Babel keeps its per-context state on ``g``
 
 
 class RememberingDomain(Domain):
@@ -27,7 +28,9 @@ class RememberingDomain(Domain):
     def get_translations(self):
         if not has_app_context():
             return super().get_translations()
-        locale = get_locale()
+        # The locale Flask-Babel settled on for this context (``force_locale`` and ``refresh``
+        # replace or drop it), read without its several lookups; computed once if not yet.
+        locale = getattr(g.get(BABEL_STATE), "babel_locale", None) or get_locale()
         remembered = g.get(REMEMBERED)
         if remembered is None or remembered[0] is not locale:
             remembered = (locale, super().get_translations())
@@ -37,7 +40,19 @@ class RememberingDomain(Domain):
 
 def init_babel(app, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    babel.domain_instance = RememberingDomain(domain=app.extensions["babel"].default_domain)
+    domain = RememberingDomain(domain=app.extensions["babel"].default_domain)
+    babel.domain_instance = domain
+    # Templates translate through the site's one domain directly (Flask-Babel's callables look
+    # the domain up again for every string: a page has a hundred).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: domain.get_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: domain.get_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: domain.get_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: domain.get_translations().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
 
 
 def select_locale() -> str:

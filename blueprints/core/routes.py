@@ -32,12 +32,12 @@ from blueprints.challenges.services import title_of as challenge_title
 from blueprints.content.feed import Cursor, Filters, feed_page
 from blueprints.core import services
 from blueprints.events.listing import home_events
-from blueprints.notifications.services import latest_notifications, message_text, unread_count
+from blueprints.notifications.services import latest_notifications, message_text
 from blueprints.profile.services import profile_complete
 from blueprints.profile.services import set_language as remember_language
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import latest_result
-from blueprints.recognition.services import balance_of, recognition_summary
+from blueprints.recognition.services import recognition_summary
 from blueprints.rewards.catalogue import reward_title
 from blueprints.rewards.services import reward_within_reach
 
@@ -83,9 +83,9 @@ for filter_name, formatter in LOCALE_FILTERS.items():
 def layout_helpers():
     return {
         "navigation": navigation,
-        "unread_notifications": lambda: unread_count(current_user),
+        "unread_notifications": lambda: services.header_figures(current_user.id).unread,
         "notification_text": message_text,
-        "current_points": lambda: balance_of(current_user.id),
+        "current_points": lambda: services.header_figures(current_user.id).balance,
     }
 
 

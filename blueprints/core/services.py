@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from base.database import db, utcnow
+from base.memo import per_request
 from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
 from blueprints.activity.services import Progress, personal_progress
@@ -26,10 +27,28 @@ from blueprints.kudos import verbs as kudos_verbs
 from blueprints.mentoring import verbs as mentoring_verbs
 from blueprints.mentoring.models import MentoringPair, PairStatus
 from blueprints.mentoring.services import TAKING_A_PLACE, must_answer, my_offer, my_wish
+from blueprints.notifications.services import unread_count_of
 from blueprints.quiz import verbs as quiz_verbs
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.recognition import verbs as recognition_verbs
+from blueprints.recognition.services import Balance, balance_parts_of
 from blueprints.rewards import verbs as rewards_verbs
+
+
+@dataclass(frozen=True)
+class HeaderFigures:
+    unread: int
+    balance: Balance
+
+
+@per_request
+def header_figures(user_id: int) -> HeaderFigures:
+    """The figures every page's header shows the person, read in one round trip: their unread
+    notifications and their points."""
+    unread, lifetime, redeemed = db.session.execute(
+        sa.select(unread_count_of(user_id), *balance_parts_of(user_id))
+    ).one()
+    return HeaderFigures(unread, Balance.of(lifetime, redeemed))
 
 
 def database_reachable() -> bool:

@@ -54,10 +54,15 @@ def message_text(notification: Notification) -> str:
 
 @per_request
 def unread_count(user) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
-        )
+    return db.session.scalar(sa.select(unread_count_of(user.id)))
+
+
+def unread_count_of(user_id: int) -> sa.ScalarSelect:
+    """How many notifications the person has not read, as a part of a larger query."""
+    return (
+        sa.select(sa.func.count(Notification.id))
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
     )
 
 

@@ -174,13 +174,27 @@ class Balance:
     lifetime: int
     spendable: int
 
+    @classmethod
+    def of(cls, lifetime: int | None, redeemed: int | None) -> "Balance":
+        """Spendable shows 0 when undone actions took back more than was left after spending
+        (redeeming still compares with the true figure); no row yet is no points."""
+        lifetime, redeemed = lifetime or 0, redeemed or 0
+        return cls(lifetime, max(lifetime - redeemed, 0))
+
 
 @per_request
 def balance_of(user_id: int) -> Balance:
-    """Lifetime and spendable points; spendable shows 0 when undone actions took back more
-    than was left after spending (redeeming still compares with the true figure)."""
+    """Lifetime and spendable points."""
     row = db.session.get(PointsBalance, user_id)
-    return Balance(row.lifetime, max(row.spendable, 0)) if row else Balance(0, 0)
+    return Balance.of(row.lifetime, row.redeemed) if row else Balance(0, 0)
+
+
+def balance_parts_of(user_id: int) -> tuple[sa.ScalarSelect, sa.ScalarSelect]:
+    """The person's lifetime and redeemed points as parts of a larger query (``Balance.of``)."""
+    return tuple(
+        sa.select(column).where(PointsBalance.user_id == user_id).scalar_subquery()
+        for column in (PointsBalance.lifetime, PointsBalance.redeemed)
+    )
 
 
 @dataclass(frozen=True)
