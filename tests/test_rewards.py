@@ -523,6 +523,25 @@ def test_the_console_lists_rewards_and_pending_redemptions_with_a_badge_in_its_m
     assert '>Rewards <span class="count-pill">1<' in home
 
 
+def test_the_console_pages_the_redemptions_waiting_oldest_first(
+    app, client, signed_in, make_user, make_reward, give_points, act
+):
+    signed_in(Role.COMMS, language="en")
+    reward = make_reward(cost=1, stock=None, kind=RewardKind.SYMBOLIC)
+    people = [make_user(display_name=f"Waiting {number:02d}") for number in range(services.CONSOLE_PENDING + 2)]
+    for person in people:
+        give_points(person.id, 10)
+        act(services.redeem, person.id, reward)
+    first, second = text(client.get("/admin/rewards")), text(client.get("/admin/rewards?page=2"))
+    shown = [f"Waiting {number:02d}" for number in range(services.CONSOLE_PENDING)]
+    assert all(name in first for name in shown) and "Waiting 25" not in first
+    assert "Page 1 of 2" in first and 'href="/admin/rewards?page=2" rel="next"' in first
+    assert "Waiting 25" in second and "Waiting 26" in second and "Waiting 24" not in second
+    assert '<span class="count-pill">27<' in first and '<span class="count-pill">27<' in second
+    assert "Waiting 26" in text(client.get("/admin/rewards?page=99"))  # past the last: the last
+    assert "Waiting 00" in text(client.get("/admin/rewards?page=zero"))
+
+
 def test_comms_deliver_and_cancel_from_the_console(
     app, client, signed_in, pending, make_user, act, give_points
 ):

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from base.web import int_arg
 from blueprints.rewards import services
 from blueprints.rewards.catalogue import KIND_HINTS, KINDS, reward_title
 from blueprints.rewards.forms import RewardForm
@@ -17,8 +18,7 @@ def index():
     return render_template(
         "rewards_console/index.html",
         rewards=services.all_rewards(),
-        pending=services.pending_redemptions(),
-        pending_count=services.pending_redemptions_count(),
+        pending=services.pending_redemptions(int_arg("page")),
         handled=services.handled_redemptions(),
         kinds=KINDS,
     )

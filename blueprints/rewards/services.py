@@ -12,6 +12,7 @@ A redemption lowers spendable points only (``redeemed``), never lifetime points;
 it gives the points back, and the item back to the stock.
 """
 
+import math
 from dataclasses import dataclass, fields
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from flask_babel import lazy_ngettext
 from sqlalchemy.orm import joinedload
 
 from base.database import begin_locked_transaction, db, locked_row, unit_of_work, utcnow
+from base.paging import Page
 from blueprints.accounts.models import User
 from blueprints.activity.services import record
 from blueprints.notifications.services import notify
@@ -35,7 +37,7 @@ from blueprints.rewards.models import Redemption, RedemptionStatus, Reward, Rewa
 MAX_COST = 1_000_000
 MAX_STOCK = 100_000
 MY_REDEMPTIONS = 20  # the person's latest redemptions on their page
-CONSOLE_PENDING = 100  # pending redemptions listed at once in the console, oldest first
+CONSOLE_PENDING = 25  # pending redemptions per page of the console, oldest first
 CONSOLE_HANDLED = 20
 DELIVERED, CANCELLED = "redemption_delivered", "redemption_cancelled"  # notification kinds
 FAME_KIND = "reward"
@@ -281,17 +283,19 @@ def redemptions_of(user_id: int, limit: int = MY_REDEMPTIONS) -> list[Redemption
     )
 
 
-def pending_redemptions(limit: int = CONSOLE_PENDING) -> list[Redemption]:
-    """Redemptions waiting for comms, oldest first."""
-    return list(
-        db.session.scalars(
-            sa.select(Redemption)
-            .where(Redemption.status == RedemptionStatus.PENDING)
-            .options(joinedload(Redemption.reward), joinedload(Redemption.user))
-            .order_by(Redemption.created_at, Redemption.id)
-            .limit(limit)
-        )
+def pending_redemptions(page: int = 1) -> Page:
+    """A page of the redemptions waiting for comms, oldest first (a page past the last is the last)."""
+    total = pending_redemptions_count()
+    page = min(page, max(math.ceil(total / CONSOLE_PENDING), 1))
+    redemptions = db.session.scalars(
+        sa.select(Redemption)
+        .where(Redemption.status == RedemptionStatus.PENDING)
+        .options(joinedload(Redemption.reward), joinedload(Redemption.user))
+        .order_by(Redemption.created_at, Redemption.id)
+        .limit(CONSOLE_PENDING)
+        .offset((page - 1) * CONSOLE_PENDING)
     )
+    return Page(list(redemptions), page, total, CONSOLE_PENDING)
 
 
 def handled_redemptions(limit: int = CONSOLE_HANDLED) -> list[Redemption]:
