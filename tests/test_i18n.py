@@ -6,9 +6,10 @@ from pathlib import Path
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from flask_babel import force_locale
 
 from base.database import db
-from blueprints.accounts.models import User
+from blueprints.accounts.models import Department, User
 from tests.conftest import Auth, post
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,17 @@ def test_visitor_language_follows_accept_language(client):
     french = client.get("/login", headers={"Accept-Language": "fr-CA"}).get_data(as_text=True)
     assert '<html lang="en">' in english and "Sign in" in english
     assert '<html lang="fr">' in french and "Se connecter" in french
+
+
+def test_a_department_is_named_in_the_language_of_the_page_or_of_a_forced_locale(app):
+    with app.app_context():
+        department = Department(name="Ventes", name_en="Sales")
+        unnamed = Department(name="Juridique")
+        assert (department.label, unnamed.label) == ("Ventes", "Juridique")  # the default language
+        with force_locale("en"):
+            assert (department.label, unnamed.label) == ("Sales", "Juridique")
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert department.label == "Sales"
 
 
 def test_french_is_the_default(client):

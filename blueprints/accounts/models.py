@@ -4,12 +4,12 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from base.database import UTCDateTime, db, utcnow
-from base.i18n import current_language
 
 
 class Role(enum.StrEnum):
@@ -26,11 +26,12 @@ class Role(enum.StrEnum):
 
 class NamedInTwoLanguages:
     """A name in the site's default language (``name``, unique: new people are filed by it)
-    and optionally in English (``name_en``); ``label`` is the one for the reader."""
+    and optionally in English (``name_en``); ``label`` is the one for the reader: in the
+    language of the page being written (or of ``force_locale``), settled once per request."""
 
     @property
     def label(self) -> str:
-        return self.name_en if self.name_en and current_language() == "en" else self.name
+        return self.name_en if self.name_en and str(get_locale()) == "en" else self.name
 
 
 class Department(NamedInTwoLanguages, db.Model):

@@ -104,10 +104,9 @@ def _solved(mentees, mentors, excluded, complements) -> matching.Round:
     topics give the same pairs): a preview opened again, or confirmed, is not solved again."""
     inputs = json.dumps(
         [
-            sorted(astuple(mentee) for mentee in mentees),
+            sorted((mentee.user_id, mentee.topics, mentee.languages) for mentee in mentees),
             sorted(
-                (*astuple(mentor)[:3], sorted(mentor.personae), mentor.capacity, mentor.taken)
-                for mentor in mentors
+                (m.user_id, m.topics, m.languages, sorted(m.personae), m.capacity, m.taken) for m in mentors
             ),
             sorted((mentee, sorted(refusals.items())) for mentee, refusals in excluded.items()),
             sorted((key, sorted(personae)) for key, personae in complements.items()),

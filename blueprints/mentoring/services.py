@@ -331,13 +331,17 @@ def exclusions(mentee_ids, mentor_ids) -> dict[int, dict[int, Refusal]]:
     """For each mentee, the mentors ruled out: their manager chain either way, previous pairs."""
     chains = manager_chains([*mentee_ids, *mentor_ids])
     previous = _previous_partners(mentee_ids)
-    excluded: dict[int, dict[int, Refusal]] = {}
+    excluded = {
+        mentee_id: dict.fromkeys(previous.get(mentee_id, ()), Refusal.PREVIOUS) for mentee_id in mentee_ids
+    }
+    # Through the chains, not every mentee against every mentor: a round has hundreds of each.
+    mentors = set(mentor_ids)
     for mentee_id in mentee_ids:
-        ruled_out = dict.fromkeys(previous.get(mentee_id, ()), Refusal.PREVIOUS)
-        for mentor_id in mentor_ids:
-            if mentor_id in chains.get(mentee_id, ()) or mentee_id in chains.get(mentor_id, ()):
-                ruled_out[mentor_id] = Refusal.HIERARCHY
-        excluded[mentee_id] = ruled_out
+        for manager_id in chains.get(mentee_id, set()) & mentors:
+            excluded[mentee_id][manager_id] = Refusal.HIERARCHY
+    for mentor_id in mentors:
+        for manager_id in chains.get(mentor_id, set()) & excluded.keys():
+            excluded[manager_id][mentor_id] = Refusal.HIERARCHY
     return excluded
 
 
