@@ -23,10 +23,10 @@ compress = Compress()
 
 
 @cache
-def fingerprint(path: Path) -> str:
+def fingerprint(path: Path | str) -> str:
     """A short hash of the file's content, read once per process (files change with a deploy)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
     except OSError:
         return "missing"
 
@@ -36,7 +36,7 @@ def versioned_static_files(app: Flask) -> None:
 
     def add_version(endpoint: str, values: dict) -> None:
         if endpoint == "static" and "filename" in values and "v" not in values:
-            values["v"] = fingerprint(Path(app.static_folder) / values["filename"])
+            values["v"] = fingerprint(f"{app.static_folder}/{values['filename']}")
 
     app.url_defaults(add_version)
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = ONE_YEAR

@@ -13,6 +13,8 @@ from flask import current_app, g, has_app_context, has_request_context, request,
 from flask_babel import Babel, Domain, format_date, format_time, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 REMEMBERED = "_translations_for_locale"
@@ -42,17 +44,39 @@ def init_babel(app, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     domain = RememberingDomain(domain=app.extensions["babel"].default_domain)
     babel.domain_instance = domain
-    # Templates translate through the site's one domain directly (Flask-Babel's callables look
-    # the domain up again for every string: a page has a hundred).
+    # Templates translate through the site's one domain directly: Flask-Babel's callables look
+    # the domain up again for every string, and Jinja's ``_`` looks ``gettext`` up by name each
+    # time (a page has a hundred strings). Same contract as Jinja's "newstyle" callables.
     app.jinja_env.install_gettext_callables(
         gettext=lambda string: domain.get_translations().ugettext(string),
         ngettext=lambda singular, plural, n: domain.get_translations().ungettext(singular, plural, n),
-        pgettext=lambda context, string: domain.get_translations().upgettext(context, string),
-        npgettext=lambda context, singular, plural, n: domain.get_translations().unpgettext(
-            context, singular, plural, n
-        ),
         newstyle=True,
     )
+    gettext, ngettext = _template_gettext(domain), _template_ngettext(domain)
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
+
+
+def _template_gettext(domain: Domain):
+    @pass_context
+    def gettext(context, string: str, **variables) -> str:
+        translated = domain.get_translations().ugettext(string)
+        if context.eval_ctx.autoescape:
+            translated = Markup(translated)
+        return translated % variables  # always a format string ("%%" is "%"), as Jinja's are
+
+    return gettext
+
+
+def _template_ngettext(domain: Domain):
+    @pass_context
+    def ngettext(context, singular: str, plural: str, n: int, **variables) -> str:
+        variables.setdefault("num", n)
+        translated = domain.get_translations().ungettext(singular, plural, n)
+        if context.eval_ctx.autoescape:
+            translated = Markup(translated)
+        return translated % variables
+
+    return ngettext
 
 
 def select_locale() -> str:
