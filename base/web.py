@@ -4,7 +4,7 @@ read from URLs, query strings and forms."""
 import re
 from collections.abc import Mapping
 
-from flask import Request, current_app, request
+from flask import Request, current_app, g, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
@@ -82,6 +82,14 @@ def is_public_endpoint(endpoint: str | None) -> bool:
     return getattr(current_app.view_functions.get(endpoint), "is_public", False)
 
 
+CSRF_FIELD = "_csrf_field"
+
+
 def csrf_field() -> Markup:
-    """The hidden CSRF input of a plain form (templates: ``{{ csrf_field() }}``)."""
-    return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
+    """The hidden CSRF input of a plain form (templates: ``{{ csrf_field() }}``), written once per
+    request (a page of cards has dozens of forms; the token is the request's anyway)."""
+    field = g.get(CSRF_FIELD)
+    if field is None:
+        field = Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
+        setattr(g, CSRF_FIELD, field)
+    return field

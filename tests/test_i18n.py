@@ -6,10 +6,11 @@ from pathlib import Path
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from flask_babel import force_locale
+from flask_babel import force_locale, format_number
 
 from base.database import db
 from blueprints.accounts.models import Department, User
+from blueprints.core.routes import format_count
 from tests.conftest import Auth, post
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,15 @@ def test_a_department_is_named_in_the_language_of_the_page_or_of_a_forced_locale
             assert (department.label, unnamed.label) == ("Sales", "Juridique")
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         assert department.label == "Sales"
+
+
+def test_small_counts_print_as_babel_prints_them_in_every_language(app):
+    for language in app.config["LANGUAGES"]:
+        with app.app_context(), force_locale(language):
+            for number in [0, 7, 42, 999, 1000, 12345, -3, 2.5]:
+                assert format_count(number) == format_number(number), (language, number)
+    with app.app_context(), force_locale("fr"):
+        assert format_count(12345) == "12\u202f345"  # grouped by Babel, in French
 
 
 def test_french_is_the_default(client):

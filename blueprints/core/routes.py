@@ -64,8 +64,17 @@ def per_reader(formatter):
     return apply
 
 
+def format_count(number) -> str:
+    """A number in the reader's language; a whole number under a thousand is written the same in
+    every language we serve (no grouping, Latin digits: a test checks each), so it skips Babel —
+    pages print dozens of counts."""
+    if type(number) is int and 0 <= number < 1000:
+        return str(number)
+    return flask_babel.format_number(number)
+
+
 LOCALE_FILTERS = {
-    "numberformat": flask_babel.format_number,
+    "numberformat": format_count,
     "decimalformat": flask_babel.format_decimal,
     "percentformat": flask_babel.format_percent,
     "currencyformat": flask_babel.format_currency,
