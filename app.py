@@ -12,7 +12,7 @@ from base.cache import cache
 from base.config import Defaults, derived_settings, engine_options, environment_settings, instance_secret_key
 from base.database import db
 from base.extensions import babel, csrf, htmx, limiter, login_manager, migrate, shared_counters
-from base.i18n import LANGUAGE_NAMES, init_babel
+from base.i18n import LANGUAGE_NAMES, init_babel, lang_attribute
 from base.registry import register_features
 from base.web import BoundedIntConverter, csrf_field, with_bounded_numbers
 from blueprints.admin.feature import feature as admin
@@ -76,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals.update(
         get_locale=get_locale,
         csrf_field=csrf_field,
+        lang_attribute=lang_attribute,
         LANGUAGES=app.config["LANGUAGES"],
         LANGUAGE_NAMES=LANGUAGE_NAMES,
     )

@@ -91,6 +91,14 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["DEFAULT_LANGUAGE"]
 
 
+def lang_attribute(language: str) -> Markup:
+    """`` lang="…"`` for text written in another language than the page's, else nothing: screen
+    readers read it with the right voice (templates: ``<h2{{ lang_attribute(item.language) }}>``)."""
+    if language == str(get_locale()):
+        return Markup("")
+    return Markup(' lang="%s"') % language
+
+
 def current_language() -> str | None:
     """The reader's language as Babel selects it, looked up afresh rather than cached for the
     request (a profile saved in another language is confirmed in that language); None
