@@ -14,6 +14,7 @@ from base.database import db
 from base.extensions import babel, csrf, htmx, limiter, login_manager, migrate, shared_counters
 from base.i18n import LANGUAGE_NAMES, init_babel, lang_attribute
 from base.registry import register_features
+from base.urls import remembered_url_for
 from base.web import BoundedIntConverter, csrf_field, with_bounded_numbers
 from blueprints.admin.feature import feature as admin
 from blueprints.analytics.feature import feature as analytics
@@ -74,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_out_of_range_refusal(app)
     app.after_request(security.add_security_headers)
     app.jinja_env.globals.update(
+        url_for=remembered_url_for(app.url_for),
         get_locale=get_locale,
         csrf_field=csrf_field,
         lang_attribute=lang_attribute,

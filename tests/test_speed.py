@@ -3,11 +3,16 @@ the person's figures once; shared counts cached until they change (issue #14).""
 
 import re
 
+from flask import url_for
+
 from base.database import db, utcnow
 from base.registry import registry
 from blueprints.accounts.models import User
 from blueprints.notifications.models import Notification
+from blueprints.core.services import header_figures
 from blueprints.notifications.services import unread_count
+from blueprints.recognition.models import PointsBalance
+from blueprints.recognition.services import Balance
 from blueprints.recognition.badges import award_badge
 from tests.conftest import text
 
@@ -48,6 +53,45 @@ def test_a_page_reads_the_unread_count_once_and_a_write_forgets_it(app, make_use
         assert unread_count(owner) == 1
         db.session.rollback()
         assert unread_count(owner) == 0
+
+
+def test_the_header_reads_unread_notifications_and_points_in_one_query(app, make_user, count_queries):
+    person = make_user()
+    with app.app_context():
+        db.session.add(Notification(user_id=person.id, kind="welcome", params={}))
+        db.session.add(PointsBalance(user_id=person.id, lifetime=30, redeemed=45))
+        db.session.commit()
+    with app.test_request_context(), count_queries() as counter:
+        counted = counter.count
+        figures = header_figures(person.id)
+        assert header_figures(person.id) is figures and counter.count == counted + 1
+        assert (figures.unread, figures.balance) == (1, Balance(30, 0))  # spendable never below 0
+    nobody = make_user()
+    with app.test_request_context():
+        assert (header_figures(nobody.id).unread, header_figures(nobody.id).balance) == (0, Balance(0, 0))
+
+
+def test_templates_build_each_address_once_and_the_same_as_flask(app):
+    template = app.jinja_env.from_string(
+        "{{ url_for('content.item', item_id=3) }} {{ url_for('.index', page=True) }} "
+        "{{ url_for('.index', page=1) }} {{ url_for('core.home', _anchor='top') }} "
+        "{{ url_for('static', filename='css/app.css') }}"
+    )
+    for path, blueprint_index in [("/admin/rewards", "console.rewards.index"), ("/events", "events.index")]:
+        with app.test_request_context(path):
+            expected = " ".join(
+                [
+                    url_for("content.item", item_id=3),
+                    url_for(blueprint_index, page=True),
+                    url_for(blueprint_index, page=1),
+                    url_for("core.home", _anchor="top"),
+                    url_for("static", filename="css/app.css"),
+                ]
+            )
+            assert template.render() == template.render() == expected
+    mounted = app.jinja_env.from_string("{{ url_for('content.item', item_id=3) }}")
+    with app.test_request_context("/", base_url="http://localhost/porte-voix/"):
+        assert mounted.render() == "/porte-voix/content/3"
 
 
 def test_outside_a_request_nothing_is_remembered(app, make_user, count_queries):
