@@ -528,7 +528,9 @@ def test_the_console_pages_the_redemptions_waiting_oldest_first(
 ):
     signed_in(Role.COMMS, language="en")
     reward = make_reward(cost=1, stock=None, kind=RewardKind.SYMBOLIC)
-    people = [make_user(display_name=f"Waiting {number:02d}") for number in range(services.CONSOLE_PENDING + 2)]
+    people = [
+        make_user(display_name=f"Waiting {number:02d}") for number in range(services.CONSOLE_PENDING + 2)
+    ]
     for person in people:
         give_points(person.id, 10)
         act(services.redeem, person.id, reward)

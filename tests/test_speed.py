@@ -8,12 +8,12 @@ from flask import url_for
 from base.database import db, utcnow
 from base.registry import registry
 from blueprints.accounts.models import User
-from blueprints.notifications.models import Notification
 from blueprints.core.services import header_figures
+from blueprints.notifications.models import Notification
 from blueprints.notifications.services import unread_count
+from blueprints.recognition.badges import award_badge
 from blueprints.recognition.models import PointsBalance
 from blueprints.recognition.services import Balance
-from blueprints.recognition.badges import award_badge
 from tests.conftest import text
 
 BROWSER = {"Accept-Encoding": "zstd, br, gzip"}

@@ -10,6 +10,7 @@ from base.urls import local_or
 from base.vocabularies import SHARE_NETWORKS, THEMES
 from base.web import public, wants_fragment
 from blueprints.content import services
+from blueprints.content.cards import feed_card
 from blueprints.content.catalogue import (
     DEFAULT_OWN_WORDS_TIP,
     KINDS,
@@ -23,6 +24,7 @@ from blueprints.content.models import BOOKMARK, LIKE, REACTION_KINDS
 from blueprints.quiz.services import latest_result
 
 bp = Blueprint("content", __name__)
+bp.add_app_template_global(feed_card, "feed_card")
 
 # Tracked links are opened by people outside the company.
 

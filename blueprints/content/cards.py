@@ -1,0 +1,105 @@
+"""Feed cards drawn once and reused: a card is the same for every reader in the same state.
+
+Drawing a card is half of a feed page's work (issue #14), yet a card depends only on what it
+shows: the item's fields, the reader's state towards it (why, liked, saved, shared), the like
+count, and the reader's language and time zone. Those are the key of a drawn card, kept in the
+process (a pure function of the key: nothing to forget when data changes, since changed data
+is another key). The two parts that belong to the request — the CSRF token and the address a
+reaction returns to without JavaScript — are drawn as marks and put in on the way out.
+
+``card_key`` must name everything ``content/_card.html`` and ``_reactions.html`` read.
+"""
+
+from collections import OrderedDict
+from threading import Lock
+
+from flask import current_app, request
+from flask_babel import get_locale, get_timezone
+from markupsafe import Markup, escape
+
+from base.vocabularies import THEMES
+from base.web import csrf_field
+from blueprints.content.catalogue import KINDS
+from blueprints.content.feed import Card
+
+CARD_TEMPLATE = "content/_card.html"
+CARDS_KEPT = 4096  # drawn cards kept per process (a few kilobytes each)
+# Marks drawn as markup: any text of a card is escaped ("&lt;!--"), so only these can match.
+CSRF_MARK = Markup("<!--csrf-->")
+NEXT_MARK = Markup("<!--next-->")
+
+
+class DrawnCards:
+    """The most recently used drawn cards, up to ``size``."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.drawn: OrderedDict[tuple, str] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: tuple) -> str | None:
+        with self.lock:
+            html = self.drawn.get(key)
+            if html is not None:
+                self.drawn.move_to_end(key)
+            return html
+
+    def keep(self, key: tuple, html: str) -> None:
+        with self.lock:
+            self.drawn[key] = html
+            self.drawn.move_to_end(key)
+            while len(self.drawn) > self.size:
+                self.drawn.popitem(last=False)
+
+
+def card_key(card: Card) -> tuple:
+    item, preview = card.item, card.item.link_preview
+    shown_preview = preview and (
+        preview.has_image,
+        preview.version,
+        preview.image_width,
+        preview.image_height,
+    )
+    return (
+        item.id,
+        item.title,
+        item.summary,
+        item.theme,
+        item.kind,
+        item.language,
+        item.pinned,
+        item.publish_at,
+        item.link_site,
+        shown_preview,
+        card.reason,
+        card.liked,
+        card.bookmarked,
+        card.likes,
+        card.shared,
+        str(get_locale()),
+        str(get_timezone()),
+    )
+
+
+def feed_card(card: Card) -> Markup:
+    """The card as ``content/_card.html`` draws it for this request (templates: ``feed_card``)."""
+    cards = current_app.extensions.setdefault("drawn_cards", DrawnCards(CARDS_KEPT))
+    key = card_key(card)
+    html = cards.get(key)
+    if html is None:
+        html = _draw(card)
+        cards.keep(key, html)
+    back_to = str(escape(request.full_path.rstrip("?")))
+    return Markup(html.replace(CSRF_MARK, str(csrf_field())).replace(NEXT_MARK, back_to))
+
+
+def _draw(card: Card) -> str:
+    template = current_app.jinja_env.get_template(CARD_TEMPLATE)
+    return template.render(
+        card=card,
+        item=card.item,
+        themes=THEMES,
+        kinds=KINDS,
+        csrf_field=lambda: CSRF_MARK,
+        reaction_next=NEXT_MARK,
+    )
