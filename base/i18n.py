@@ -50,6 +50,10 @@ def init_babel(app, babel: Babel) -> None:
     app.jinja_env.install_gettext_callables(
         gettext=lambda string: domain.get_translations().ugettext(string),
         ngettext=lambda singular, plural, n: domain.get_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: domain.get_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: domain.get_translations().unpgettext(
+            context, singular, plural, n
+        ),
         newstyle=True,
     )
     gettext, ngettext = _template_gettext(domain), _template_ngettext(domain)
@@ -58,7 +62,7 @@ def init_babel(app, babel: Babel) -> None:
 
 def _template_gettext(domain: Domain):
     @pass_context
-    def gettext(context, string: str, **variables) -> str:
+    def gettext(context, string: str, /, **variables) -> str:
         translated = domain.get_translations().ugettext(string)
         if context.eval_ctx.autoescape:
             translated = Markup(translated)
@@ -69,7 +73,7 @@ def _template_gettext(domain: Domain):
 
 def _template_ngettext(domain: Domain):
     @pass_context
-    def ngettext(context, singular: str, plural: str, n: int, **variables) -> str:
+    def ngettext(context, singular: str, plural: str, n: int, /, **variables) -> str:
         variables.setdefault("num", n)
         translated = domain.get_translations().ungettext(singular, plural, n)
         if context.eval_ctx.autoescape:

@@ -25,29 +25,34 @@ def local_or(target: str | None, default: str) -> str:
     return target if is_local_path(target) else default
 
 
+PLAIN_VALUES = {int, str, bool, type(None)}
+
+
 def remembered_url_for(url_for):
     """Templates' ``url_for``: a page builds the same addresses over and over (the header's
     dozen, each card's), and Flask builds each afresh. Addresses depend only on the endpoint,
     its values, the blueprint (for ".name") and the path the site is mounted at, so they are
-    remembered per process; anything else (``_external``, ``_anchor``…, values that are not
-    plain) is built as usual."""
+    remembered per process; anything else (``_external``, ``_anchor``…, values other than
+    numbers, words and None: a Decimal or a date may be equal to another yet print differently)
+    is built as usual."""
 
     @lru_cache(maxsize=8192)
     def remembered(script_root: str, blueprint: str | None, endpoint: str, values: tuple) -> str:
         return url_for(endpoint, **{name: value for name, _kind, value in values})
 
     def build(endpoint: str, **values) -> str:
-        if not has_request_context() or any(name.startswith("_") for name in values):
+        if (
+            not has_request_context()
+            or any(name.startswith("_") for name in values)
+            or not all(type(value) in PLAIN_VALUES for value in values.values())
+        ):
             return url_for(endpoint, **values)
-        try:
-            return remembered(
-                request.script_root,
-                request.blueprint if endpoint.startswith(".") else None,
-                endpoint,
-                # the kind too: True == 1 as a key, yet they print differently
-                tuple(sorted((name, type(value).__name__, value) for name, value in values.items())),
-            )
-        except TypeError:  # a value that cannot be a key (a list…)
-            return url_for(endpoint, **values)
+        return remembered(
+            request.script_root,
+            request.blueprint if endpoint.startswith(".") else None,
+            endpoint,
+            # the kind too: True == 1 as a key, yet they print differently
+            tuple(sorted((name, type(value).__name__, value) for name, value in values.items())),
+        )
 
     return build

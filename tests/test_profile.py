@@ -54,6 +54,18 @@ def test_profile_is_saved_and_logged(app, client, signed_in):
     assert "Your profile is saved." in client.get("/me").get_data(as_text=True)
 
 
+def test_a_profile_saved_in_another_language_is_confirmed_in_it(app, client, signed_in):
+    signed_in(language="fr")
+    with app.app_context():
+        department = Department(name="Ventes", name_en="Sales")  # named in the form's list, in French
+        db.session.add(department)
+        db.session.commit()
+        department_id = department.id
+    post(client, "/me", profile_data(department_id=department_id, language="en"))
+    page = client.get("/me").get_data(as_text=True)
+    assert "Your profile is saved." in page and "Sales" in page
+
+
 def test_bad_input_changes_nothing_and_says_why(app, client, signed_in):
     person = signed_in(display_name="Before")
     for data in [

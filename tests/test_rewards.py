@@ -542,6 +542,10 @@ def test_the_console_pages_the_redemptions_waiting_oldest_first(
     assert '<span class="count-pill">27<' in first and '<span class="count-pill">27<' in second
     assert "Waiting 26" in text(client.get("/admin/rewards?page=99"))  # past the last: the last
     assert "Waiting 00" in text(client.get("/admin/rewards?page=zero"))
+    with app.app_context():
+        last = db.session.scalars(sa.select(Redemption.id).order_by(Redemption.id.desc())).first()
+    done = post(client, f"/admin/rewards/redemptions/{last}/deliver", {"page": "2"})
+    assert done.headers["Location"] == "/admin/rewards?page=2"  # back where comms was
 
 
 def test_comms_deliver_and_cancel_from_the_console(

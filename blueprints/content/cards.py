@@ -23,6 +23,7 @@ from blueprints.content.catalogue import KINDS
 from blueprints.content.feed import Card
 
 CARD_TEMPLATE = "content/_card.html"
+DRAWN_CARDS = "drawn_cards"  # the app's kept cards, in app.extensions
 CARDS_KEPT = 4096  # drawn cards kept per process (a few kilobytes each)
 # Marks drawn as markup: any text of a card is escaped ("&lt;!--"), so only these can match.
 CSRF_MARK = Markup("<!--csrf-->")
@@ -78,12 +79,15 @@ def card_key(card: Card) -> tuple:
         card.shared,
         str(get_locale()),
         str(get_timezone()),
+        request.script_root,  # the site's addresses start with it
     )
 
 
 def feed_card(card: Card) -> Markup:
     """The card as ``content/_card.html`` draws it for this request (templates: ``feed_card``)."""
-    cards = current_app.extensions.setdefault("drawn_cards", DrawnCards(CARDS_KEPT))
+    cards = current_app.extensions.get(DRAWN_CARDS)
+    if cards is None:
+        cards = current_app.extensions[DRAWN_CARDS] = DrawnCards(CARDS_KEPT)
     key = card_key(card)
     html = cards.get(key)
     if html is None:

@@ -1,5 +1,6 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 
 from base.extensions import limiter
@@ -75,6 +76,7 @@ def me():
             content_languages=form.content_languages.data,
             anonymous_on_boards=form.anonymous_on_boards.data,
         )
+        refresh()  # the page's language was settled before the save (the lists' names): say it in the new one
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("profile.me"))
     return render_profile(form, PasswordForm(prefix="password"), 422 if form.errors else 200)

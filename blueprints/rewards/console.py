@@ -85,7 +85,8 @@ def _handle_redemption(redemption_id: int, action, done):
         flash(str(refusal), "error")
     else:
         flash(done(reward_title(redemption.reward).text, redemption.user.display_name), "success")
-    return redirect(url_for("console.rewards.index"), 303)
+    page = int_arg("page", values=request.form)  # back to the page of waiting redemptions it was on
+    return redirect(url_for("console.rewards.index", page=page if page > 1 else None), 303)
 
 
 @bp.post("/rewards/redemptions/<int:redemption_id>/deliver")
