@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from sqlalchemy.exc import DataError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from base import assets, security
+from base import assets, security, templating
 from base.cache import cache
 from base.config import Defaults, derived_settings, engine_options, environment_settings, instance_secret_key
 from base.database import db
@@ -60,6 +60,7 @@ FEATURES = (
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; ``config`` (tests) overrides every other source of settings."""
     app = Flask(__name__, instance_relative_config=True)
+    app.jinja_environment = templating.Environment  # before anything draws a template
     os.makedirs(app.instance_path, exist_ok=True)
     load_configuration(app, config or {})
     if app.config["TRUSTED_PROXIES"]:

@@ -2,6 +2,7 @@
 the person's figures once; shared counts cached until they change (issue #14)."""
 
 import re
+from collections import ChainMap
 
 from flask import url_for
 
@@ -92,6 +93,13 @@ def test_templates_build_each_address_once_and_the_same_as_flask(app):
     mounted = app.jinja_env.from_string("{{ url_for('content.item', item_id=3) }}")
     with app.test_request_context("/", base_url="http://localhost/porte-voix/"):
         assert mounted.render() == "/porte-voix/content/3"
+
+
+def test_template_globals_list_the_same_names_and_follow_the_environment(app):
+    template = app.jinja_env.from_string("{{ late_global() }}")
+    assert set(template.globals.keys()) == set(ChainMap(*template.globals.maps).keys())
+    app.jinja_env.globals["late_global"] = lambda: "added after loading"
+    assert "late_global" in set(template.globals.keys()) and template.render() == "added after loading"
 
 
 def test_outside_a_request_nothing_is_remembered(app, make_user, count_queries):
