@@ -160,7 +160,9 @@ def test_the_board_cached_in_redis_is_cleared_by_a_share(make_app, make_user, ch
     test_a_share_changes_the_cached_board_at_once(app, make_user, challenge, items)
 
 
-def test_viewers_rows_are_their_own_and_never_cached(app, make_user, challenge, items, count_queries):
+def test_viewers_rows_are_their_own_and_kept_until_an_entry_changes_the_board(
+    app, make_user, challenge, items, count_queries
+):
     challenge_id = challenge()
     people = [make_user().id for _ in range(8)]
     for person in people:
@@ -179,8 +181,19 @@ def test_viewers_rows_are_their_own_and_never_cached(app, make_user, challenge, 
         theirs = [row.user_id for row in boards.around(challenge_id, boards.Scope(), people[1])]
         with count_queries() as again:
             boards.around(challenge_id, boards.Scope(), people[5])
-    assert mine == people[3:8] and theirs == people[0:4]
-    assert again.count == 1  # computed each time, for that viewer
+    assert mine == people[3:8] and theirs == people[0:4]  # each viewer's own rows
+    assert again.count == 0  # kept for that viewer
+    for n in range(3):  # person 7 climbs above person 5
+        act(
+            app,
+            people[7],
+            content_verbs.CONTENT_SHARED,
+            items[n % len(items)],
+            START + timedelta(days=1, minutes=n),
+        )
+    with app.app_context():
+        moved = [row.user_id for row in boards.around(challenge_id, boards.Scope(), people[5])]
+    assert moved == [people[4], people[7], people[5], people[6]]  # 4 shares, reached after person 4
 
 
 def test_a_board_costs_the_same_with_10_or_1000_participants(app, make_user, challenge, items, count_queries):

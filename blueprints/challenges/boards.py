@@ -3,8 +3,8 @@
 Personal boards use standard competition ranking (1, 2, 2, 4); among equals, who reached the
 score first (the earlier last counted action), then the lower id. The top ten of a (challenge,
 period, segment) is shared by everyone and cached (Redis when configured) until an entry of the
-challenge changes it; the viewer's own row and neighbours are computed for them alone, so one
-person's data never reaches another through the cache.
+challenge changes it; the viewer's own row and neighbours are kept for them alone (their id in
+the key), so one person's view never reaches another through the cache.
 
 Collective boards sum each group's entries by the group the person belonged to at the time of
 the action, and compare groups by the average per active member (members who counted
@@ -103,15 +103,21 @@ def top(challenge_id: int, scope: Scope, size: int = TOP) -> list[Standing]:
 
 
 def around(challenge_id: int, scope: Scope, user_id: int, neighbours: int = NEIGHBOURS) -> list[Standing]:
-    """The viewer's row with their neighbours above and below (never cached: theirs alone)."""
-    ranked = _ranked(challenge_id, scope)
-    mine = sa.select(ranked.c.position).where(ranked.c.user_id == user_id).scalar_subquery()
-    rows = db.session.execute(
-        sa.select(ranked)
-        .where(ranked.c.position.between(mine - neighbours, mine + neighbours))
-        .order_by(ranked.c.position)
-    )
-    return [Standing(row.user_id, int(row.score), row.rank, row.position) for row in rows]
+    """The viewer's row with their neighbours above and below, cached for them alone (their id
+    in the key) until an entry changes the board: finding one's place ranks every participant."""
+
+    def compute():
+        ranked = _ranked(challenge_id, scope)
+        mine = sa.select(ranked.c.position).where(ranked.c.user_id == user_id).scalar_subquery()
+        rows = db.session.execute(
+            sa.select(ranked)
+            .where(ranked.c.position.between(mine - neighbours, mine + neighbours))
+            .order_by(ranked.c.position)
+        )
+        return [[row.user_id, int(row.score), row.rank, row.position] for row in rows]
+
+    variant = f"around:{user_id}:{neighbours}:{scope.key()}"
+    return [Standing(*row) for row in cache.remember(board_subject(challenge_id), variant, compute)]
 
 
 def participants(challenge_id: int) -> int:
