@@ -51,8 +51,9 @@ def remembered_url_for(url_for):
             request.script_root,
             request.blueprint if endpoint.startswith(".") else None,
             endpoint,
-            # the kind too: True == 1 as a key, yet they print differently
-            tuple(sorted((name, type(value).__name__, value) for name, value in values.items())),
+            # in the order given (the query string keeps it); the kind too: True == 1 as a key,
+            # yet they print differently
+            tuple((name, type(value).__name__, value) for name, value in values.items()),
         )
 
     return build
