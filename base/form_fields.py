@@ -4,11 +4,12 @@ import re
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
 from markupsafe import Markup, escape
 from wtforms import DateTimeLocalField, IntegerField, SelectMultipleField, widgets
 from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation, ValidationError
+
+from base.i18n import lazy_gettext as _l
 
 # What browsers send for <input type="datetime-local">; the first is also how a value is shown.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]

@@ -1,17 +1,19 @@
 """Which language and time zone a request is served in."""
 
 import unicodedata
-from datetime import datetime
-from functools import cache
+from datetime import date, datetime, time
+from functools import cache, lru_cache
 from importlib.resources import files
 from zoneinfo import available_timezones
 
 from babel import Locale
+from babel import dates as babel_dates
 from babel.core import get_global
 from babel.dates import get_timezone_location
+from babel.support import NullTranslations
 from flask import current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import Babel, Domain, format_date, format_time, get_locale
-from flask_babel import gettext as _
+from flask_babel import Babel, Domain, get_locale, to_user_timezone
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -19,6 +21,7 @@ from markupsafe import Markup
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 REMEMBERED = "_translations_for_locale"
 BABEL_STATE = "_flask_babel"  # where Flask-Babel keeps its per-context state on ``g``
+NULL_TRANSLATIONS = NullTranslations()  # outside an application: strings as written
 
 
 class RememberingDomain(Domain):
@@ -28,59 +31,84 @@ class RememberingDomain(Domain):
     object, so it gets its own translations."""
 
     def get_translations(self):
-        if not has_app_context():
-            return super().get_translations()
-        # The locale Flask-Babel settled on for this context (``force_locale`` and ``refresh``
-        # replace or drop it), read without its several lookups; computed once if not yet.
-        locale = getattr(g.get(BABEL_STATE), "babel_locale", None) or get_locale()
-        remembered = g.get(REMEMBERED)
-        if remembered is None or remembered[0] is not locale:
-            remembered = (locale, super().get_translations())
-            setattr(g, REMEMBERED, remembered)
-        return remembered[1]
+        return current_translations() if has_app_context() else super().get_translations()
+
+
+def current_translations():
+    """The translations of the locale Flask-Babel settled on for this context
+    (``force_locale`` and ``refresh`` replace or drop it), read without its several lookups;
+    remembered on the context, computed once per locale."""
+    if not has_app_context():
+        return NULL_TRANSLATIONS
+    context_globals = g._get_current_object()
+    locale = getattr(getattr(context_globals, BABEL_STATE, None), "babel_locale", None) or get_locale()
+    remembered = getattr(context_globals, REMEMBERED, None)
+    if remembered is None or remembered[0] is not locale:
+        domain = current_app.extensions["babel"].instance.domain_instance
+        remembered = (locale, Domain.get_translations(domain))
+        setattr(context_globals, REMEMBERED, remembered)
+    return remembered[1]
+
+
+# Python code translates through these rather than Flask-Babel's own: same contract (a string
+# with variables is always %-formatted, ``num`` given to plurals), without looking the domain
+# up through the context for every string (a page's labels, menus and personae are hundreds).
+def gettext(string: str, /, **variables) -> str:
+    translated = current_translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, /, **variables) -> str:
+    variables.setdefault("num", num)
+    return current_translations().ungettext(singular, plural, num) % variables
+
+
+def pgettext(context: str, string: str, /, **variables) -> str:
+    translated = current_translations().upgettext(context, string)
+    return translated % variables if variables else translated
+
+
+def lazy_gettext(string: str, /, **variables) -> LazyString:
+    return LazyString(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, /, **variables) -> LazyString:
+    return LazyString(ngettext, singular, plural, num, **variables)
 
 
 def init_babel(app, babel: Babel) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    domain = RememberingDomain(domain=app.extensions["babel"].default_domain)
-    babel.domain_instance = domain
-    # Templates translate through the site's one domain directly: Flask-Babel's callables look
-    # the domain up again for every string, and Jinja's ``_`` looks ``gettext`` up by name each
-    # time (a page has a hundred strings). Same contract as Jinja's "newstyle" callables.
+    babel.domain_instance = RememberingDomain(domain=app.extensions["babel"].default_domain)
+    # Templates translate through the context's translations directly: Flask-Babel's callables
+    # look the domain up again for every string, and Jinja's ``_`` looks ``gettext`` up by name
+    # each time (a page has a hundred strings). Same contract as Jinja's "newstyle" callables.
     app.jinja_env.install_gettext_callables(
-        gettext=lambda string: domain.get_translations().ugettext(string),
-        ngettext=lambda singular, plural, n: domain.get_translations().ungettext(singular, plural, n),
-        pgettext=lambda context, string: domain.get_translations().upgettext(context, string),
-        npgettext=lambda context, singular, plural, n: domain.get_translations().unpgettext(
+        gettext=lambda string: current_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: current_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: current_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: current_translations().unpgettext(
             context, singular, plural, n
         ),
         newstyle=True,
     )
-    gettext, ngettext = _template_gettext(domain), _template_ngettext(domain)
-    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
 
 
-def _template_gettext(domain: Domain):
-    @pass_context
-    def gettext(context, string: str, /, **variables) -> str:
-        translated = domain.get_translations().ugettext(string)
-        if context.eval_ctx.autoescape:
-            translated = Markup(translated)
-        return translated % variables  # always a format string ("%%" is "%"), as Jinja's are
-
-    return gettext
+@pass_context
+def template_gettext(context, string: str, /, **variables) -> str:
+    translated = current_translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables  # always a format string ("%%" is "%"), as Jinja's are
 
 
-def _template_ngettext(domain: Domain):
-    @pass_context
-    def ngettext(context, singular: str, plural: str, n: int, /, **variables) -> str:
-        variables.setdefault("num", n)
-        translated = domain.get_translations().ungettext(singular, plural, n)
-        if context.eval_ctx.autoescape:
-            translated = Markup(translated)
-        return translated % variables
-
-    return ngettext
+@pass_context
+def template_ngettext(context, singular: str, plural: str, n: int, /, **variables) -> str:
+    variables.setdefault("num", n)
+    translated = current_translations().ungettext(singular, plural, n)
+    if context.eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables
 
 
 def select_locale() -> str:
@@ -186,8 +214,27 @@ def _city(zone: str, older_names: list[str], locale: Locale) -> str:
 
 
 def format_when(moment: datetime) -> str:
-    """Date and time to the minute, in the reader's language and time zone."""
-    return _("%(date)s, %(time)s", date=format_date(moment, "medium"), time=format_time(moment, "short"))
+    """Date and time to the minute, in the reader's language and time zone. The same as
+    Flask-Babel's ``format_date(moment, "medium")`` and ``format_time(moment, "short")``,
+    which pages print by the hundred (a list's dates, an attendance sheet): each day's and each
+    minute's words are remembered per language, the moment only moved to the reader's zone."""
+    local = to_user_timezone(moment)
+    language = str(get_locale())
+    return gettext(
+        "%(date)s, %(time)s",
+        date=_medium_date(local.date(), language),
+        time=_short_time(local.hour, local.minute, language),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _medium_date(day: date, language: str) -> str:
+    return babel_dates.format_date(day, "medium", locale=language)
+
+
+@lru_cache(maxsize=4096)
+def _short_time(hour: int, minute: int, language: str) -> str:
+    return babel_dates.format_time(time(hour, minute), "short", locale=language)
 
 
 def language_of(user) -> str:

@@ -7,7 +7,7 @@ Personae live with the quiz (``blueprints.quiz.personae``), languages in ``base.
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask_babel import lazy_gettext as _l
+from base.i18n import lazy_gettext as _l
 
 THEMES = {
     "company_news": _l("Company news"),

@@ -6,9 +6,11 @@ from pathlib import Path
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
-from flask_babel import force_locale, format_number
+from flask_babel import force_locale, format_date, format_number, format_time
+from flask_babel import gettext as babel_gettext
 
 from base.database import db
+from base.i18n import format_when
 from blueprints.accounts.models import Department, User
 from blueprints.core.routes import format_count
 from tests.conftest import Auth, post
@@ -42,6 +44,32 @@ def test_small_counts_print_as_babel_prints_them_in_every_language(app):
                 assert format_count(number) == format_number(number), (language, number)
     with app.app_context(), force_locale("fr"):
         assert format_count(12345) == "12\u202f345"  # grouped by Babel, in French
+
+
+def test_moments_print_as_babel_prints_them_in_every_language_and_zone(app):
+    moments = [
+        datetime(2026, 3, 29, 0, 59, tzinfo=UTC),  # Paris: 01:59, an hour before summer time
+        datetime(2026, 3, 29, 1, 0, tzinfo=UTC),  # Paris: 03:00
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # Paris: 02:30, the first of the two
+        datetime(2026, 10, 25, 1, 30, tzinfo=UTC),  # Paris: 02:30 again
+        datetime(2026, 12, 31, 23, 45),  # naive: UTC, already the new year in Paris and Kolkata
+        datetime(2027, 1, 1, 12, 5, tzinfo=UTC),
+    ]
+    for zone in ["Europe/Paris", "America/New_York", "Asia/Kolkata"]:
+        app.config["DEFAULT_TIMEZONE"] = zone
+        for language in ["fr", "en"]:
+            with app.test_request_context(), force_locale(language):
+                for moment in moments:
+                    assert format_when(moment) == babel_gettext(
+                        "%(date)s, %(time)s",
+                        date=format_date(moment, "medium"),
+                        time=format_time(moment, "short"),
+                    )
+    with app.test_request_context(), force_locale("en"):
+        app.config["DEFAULT_TIMEZONE"] = "Europe/Paris"
+        assert format_when(moments[-1]) == "Jan 1, 2027, 1:05\u202fPM"
+    with app.test_request_context(), force_locale("fr"):
+        assert format_when(moments[-1]) == "1 janv. 2027 à 13:05"
 
 
 def test_french_is_the_default(client):

@@ -1,7 +1,6 @@
 """Translated names of account values."""
 
-from flask_babel import lazy_gettext as _l
-
+from base.i18n import lazy_gettext as _l
 from blueprints.accounts.models import Role
 
 ROLE_LABELS = {

@@ -1,8 +1,7 @@
 """The comms console's home, ambassador profile distribution and account administration."""
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
+from base.i18n import gettext as _
+from base.i18n import lazy_gettext as _l
 from base.registry import CONSOLE_MENU, Feature, NavEntry
 from blueprints.accounts.labels import ROLE_LABELS
 from blueprints.accounts.models import Role

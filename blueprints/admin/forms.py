@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -6,6 +5,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from base.form_fields import stripped
 from base.i18n import LANGUAGE_NAMES
+from base.i18n import lazy_gettext as _l
 from blueprints.accounts.labels import ROLE_LABELS
 from blueprints.accounts.models import Role
 

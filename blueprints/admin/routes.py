@@ -1,11 +1,11 @@
 """The comms console: its home for comms, account administration for admins."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from base.cache import cache
 from base.exports import csv_download
+from base.i18n import gettext as _
 from base.urls import local_or
 from base.web import int_arg
 from blueprints.accounts.labels import ROLE_LABELS

@@ -6,10 +6,10 @@ from datetime import datetime
 from functools import lru_cache
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from base.database import db
+from base.i18n import lazy_gettext as _l
 from base.registry import registry
 from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity

@@ -2,8 +2,7 @@
 (``rollups``), kept up to date by a job of `flask points sync` and `flask analytics refresh`,
 and the figures read from them (``figures``)."""
 
-from flask_babel import lazy_gettext as _l
-
+from base.i18n import lazy_gettext as _l
 from base.registry import CONSOLE_MENU, Feature, NavEntry
 from blueprints.accounts.models import Role
 from blueprints.analytics import console

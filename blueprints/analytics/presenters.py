@@ -13,11 +13,11 @@ from datetime import date
 
 from babel.dates import format_skeleton
 from babel.numbers import format_percent
-from flask_babel import format_date, format_decimal, get_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_date, format_decimal, get_locale
 from markupsafe import Markup
 
-from base.i18n import reading_order
+from base.i18n import gettext as _
+from base.i18n import ngettext, reading_order
 from base.vocabularies import NETWORKS, THEMES
 from blueprints.analytics import figures
 from blueprints.analytics.charts import Band, Marker, Series, bar_chart, heatmap, line_chart

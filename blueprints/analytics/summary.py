@@ -15,10 +15,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale, format_date, get_locale
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from base.database import db, utcnow
+from base.i18n import gettext as _
 from base.i18n import language_of
 from base.links import site_url
 from base.mail import mail_configured, send_mail

@@ -1,8 +1,7 @@
 """Accounts: sign-in, sign-up, single sign-on and the ``users`` commands."""
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
+from base.i18n import gettext as _
+from base.i18n import lazy_gettext as _l
 from base.registry import AuditTarget, Feature
 from blueprints.accounts.models import User
 from blueprints.auth import verbs

@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from base.form_fields import stripped
+from base.i18n import lazy_gettext as _l
 
 
 class LoginForm(FlaskForm):

@@ -2,13 +2,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from htmx_flask import make_response
 
 from base.database import utcnow
 from base.extensions import limiter, login_manager
+from base.i18n import gettext as _
+from base.i18n import lazy_gettext as _l
 from base.urls import local_or
 from base.web import is_public_endpoint, public
 from blueprints.auth import services

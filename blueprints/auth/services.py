@@ -18,12 +18,12 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import format_timedelta
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from base.database import db, unit_of_work
 from base.extensions import shared_counters
+from base.i18n import lazy_gettext as _l
 from base.web import MAX_INT
 from blueprints.accounts.models import Department, Role, Site, User
 from blueprints.activity.services import record

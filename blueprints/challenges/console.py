@@ -2,11 +2,11 @@
 (what decides the scores is frozen once started), cancel after a confirmation."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from base.database import utcnow
+from base.i18n import gettext as _
+from base.i18n import ngettext
 from base.registry import registry
 from blueprints.challenges import editing
 from blueprints.challenges.forms import GROUPS, MODES, REWARD_KINDS, ChallengeForm

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from base.cache import cache
 from base.database import begin_locked_transaction, db, locked_row, unit_of_work, utcnow
+from base.i18n import lazy_gettext as _l
 from base.registry import registry
 from blueprints.accounts.models import Department, Site, User
 from blueprints.activity.services import record

@@ -1,9 +1,9 @@
 """Challenges: personal or collective, opt-in, with fair and fast leaderboards."""
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from base.i18n import gettext as _
+from base.i18n import lazy_gettext as _l
 from base.registry import CONSOLE_MENU, AuditTarget, Badge, Feature, Metric, NavEntry
 from blueprints.accounts.models import Role
 from blueprints.challenges import console, verbs

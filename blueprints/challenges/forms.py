@@ -3,13 +3,13 @@ time zone (where its days and weeks are counted), the reward and the audience.""
 
 from datetime import UTC, datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from base.form_fields import LocalMomentField, MultiCheckboxField, bounded_integer, stripped
+from base.i18n import lazy_gettext as _l
 from base.registry import registry
 from blueprints.challenges.editing import (
     MAX_DAILY_CAP,

@@ -4,10 +4,8 @@ so each text is written in the reader's language when it is shown."""
 
 from datetime import datetime
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
-from base.i18n import format_when
+from base.i18n import format_when, ngettext
+from base.i18n import gettext as _
 from blueprints.challenges import verbs
 from blueprints.rewards.catalogue import localized, title_from
 

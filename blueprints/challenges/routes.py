@@ -1,11 +1,11 @@
 """Challenges for everyone: the list, a challenge with its board, joining and leaving."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from htmx_flask import make_response
 
 from base.database import utcnow
+from base.i18n import gettext as _
 from base.web import wants_fragment
 from blueprints.challenges import services
 from blueprints.challenges.models import Challenge

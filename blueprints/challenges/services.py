@@ -21,12 +21,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
 from base.cache import cache
 from base.database import db, unit_of_work, utcnow
+from base.i18n import lazy_gettext as _l
 from base.registry import WEEK, registry
 from blueprints.accounts.models import Department, Site, User
 from blueprints.activity.services import record

@@ -5,7 +5,7 @@ Keys are stable identifiers stored in data and URLs; labels are translated when 
 
 import enum
 
-from flask_babel import lazy_gettext as _l
+from base.i18n import lazy_gettext as _l
 
 KINDS = {
     "news": _l("News"),

@@ -3,12 +3,12 @@
 from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from base.database import db, utcnow
+from base.i18n import gettext as _
+from base.i18n import ngettext
 from base.vocabularies import SHARE_NETWORKS, THEMES
 from base.web import wants_fragment
 from blueprints.content import services

@@ -1,9 +1,8 @@
 """The content library: feed, sharing with tracked links, suggestions, moderation, charter."""
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
-
+from base.i18n import gettext as _
+from base.i18n import lazy_gettext as _l
+from base.i18n import ngettext
 from base.registry import (
     CONSOLE_MENU,
     CREATE,

@@ -13,12 +13,11 @@ from itertools import islice
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy.orm import joinedload, lazyload
 
 from base.database import UTCDateTime, db
-from base.i18n import reading_languages
+from base.i18n import gettext as _
+from base.i18n import ngettext, reading_languages
 from blueprints.accounts.models import User
 from blueprints.content.catalogue import Status
 from blueprints.content.models import BOOKMARK, LIKE, ContentItem, Reaction, Share

@@ -2,9 +2,6 @@
 
 from dataclasses import replace
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -29,7 +26,9 @@ from base.form_fields import (
     stripped,
     web_link,
 )
-from base.i18n import LANGUAGE_NAMES
+from base.i18n import LANGUAGE_NAMES, ngettext
+from base.i18n import gettext as _
+from base.i18n import lazy_gettext as _l
 from base.vocabularies import SHARE_NETWORKS, THEMES, Network
 from blueprints.content.catalogue import KINDS, MAX_VARIANTS, STATUS_LABELS, Status
 from blueprints.content.models import ContentItem

@@ -2,10 +2,10 @@
 
 from crawleruseragents import is_crawler
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from base.database import utcnow
+from base.i18n import gettext as _
 from base.urls import local_or
 from base.vocabularies import SHARE_NETWORKS, THEMES
 from base.web import public, wants_fragment

@@ -9,11 +9,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from base.database import begin_locked_transaction, db, unit_of_work, utcnow
+from base.i18n import lazy_gettext as _l
 from base.links import public_url
 from base.vocabularies import SHARE_NETWORKS
 from blueprints.accounts.models import Role, User

@@ -1,7 +1,6 @@
 """Kinds of declared contributions and their statuses; keys are stored, labels translated when shown."""
 
-from flask_babel import lazy_gettext as _l
-
+from base.i18n import lazy_gettext as _l
 from blueprints.contributions.models import ContributionStatus
 
 KINDS = {

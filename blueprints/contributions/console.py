@@ -1,9 +1,9 @@
 """The comms console's contributions: the queue (pending first), validate or decline each one."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
+from base.i18n import gettext as _
 from base.web import int_arg
 from blueprints.contributions import services
 from blueprints.contributions.forms import DeclineForm, ValidateForm

@@ -2,9 +2,8 @@
 declared by the person and validated by comms; validated ones earn points and go on the
 wall of fame."""
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
+from base.i18n import gettext as _
+from base.i18n import lazy_gettext as _l
 from base.registry import (
     CONSOLE_MENU,
     CREATE,

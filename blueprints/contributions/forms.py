@@ -1,6 +1,5 @@
 """Forms of declared contributions: the declaration, and the comms' validation and decline."""
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, URLField
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from base.database import utcnow
 from base.form_fields import stripped, web_link
+from base.i18n import lazy_gettext as _l
 from blueprints.contributions.catalogue import DESCRIPTION_MAX, KINDS, LINK_MAX, REASON_MAX, TITLE_MAX
 from blueprints.contributions.services import NO_PERSONA, SUGGESTED, Declaration, date_refusal
 from blueprints.quiz.personae import PERSONAE

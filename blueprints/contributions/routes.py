@@ -1,9 +1,9 @@
 """Declared contributions for everyone: declare one, follow one's declarations, see one."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
+from base.i18n import gettext as _
 from base.web import int_arg
 from blueprints.contributions import services
 from blueprints.contributions.catalogue import KINDS, STATUS_LABELS, SUGGESTED_PERSONA

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from base.database import begin_locked_transaction, db, unit_of_work, utcnow
+from base.i18n import lazy_gettext as _l
 from blueprints.accounts.models import Role, User
 from blueprints.activity.services import record
 from blueprints.contributions import verbs

@@ -1,7 +1,6 @@
 """Home, language switch, health check, vendored front-end files."""
 
-from flask_babel import lazy_gettext as _l
-
+from base.i18n import lazy_gettext as _l
 from base.registry import Feature, NavEntry
 from blueprints.accounts.models import Role
 from blueprints.core.routes import bp

@@ -15,7 +15,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response
@@ -24,6 +23,7 @@ from jinja2 import pass_context
 from base.assets import ONE_YEAR, fingerprint
 from base.database import utcnow
 from base.i18n import format_when
+from base.i18n import gettext as _
 from base.registry import registry
 from base.urls import local_or
 from base.web import public

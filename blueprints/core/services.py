@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from base.database import db, utcnow
+from base.i18n import lazy_gettext as _l
 from base.memo import per_request
 from blueprints.accounts.models import User
 from blueprints.activity.models import Activity

@@ -1,6 +1,6 @@
 """Kinds of events; keys are stored, labels translated when shown."""
 
-from flask_babel import lazy_gettext as _l
+from base.i18n import lazy_gettext as _l
 
 KINDS = {
     "social_cafe": _l("Social café"),

@@ -1,12 +1,13 @@
 """The comms console's events: create, edit, cancel, capacity, attendance sheet and its export."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_datetime
 from flask_login import current_user
 
 from base.database import utcnow
 from base.exports import csv_download
+from base.i18n import gettext as _
+from base.i18n import ngettext
 from base.web import int_arg, wants_fragment
 from blueprints.events import listing, services
 from blueprints.events.catalogue import KINDS

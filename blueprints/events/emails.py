@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 
 from base.i18n import language_of
+from base.i18n import lazy_gettext as _l
 from base.links import site_url
 from base.mail import mail_configured, send_mail
 from blueprints.accounts.models import User

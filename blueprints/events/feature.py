@@ -2,10 +2,9 @@
 
 from datetime import datetime
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from base.i18n import format_when
+from base.i18n import gettext as _
+from base.i18n import lazy_gettext as _l
 from base.registry import CONSOLE_MENU, REACT, AuditTarget, Badge, Feature, Metric, NavEntry, Points
 from blueprints.accounts.models import Role
 from blueprints.events import console, verbs

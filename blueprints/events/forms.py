@@ -1,6 +1,5 @@
 """The console's event editor; times are entered in the editor's time zone and stored in UTC."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
@@ -14,6 +13,7 @@ from base.form_fields import (
     web_link,
 )
 from base.i18n import LANGUAGE_NAMES
+from base.i18n import lazy_gettext as _l
 from blueprints.events.catalogue import KINDS
 from blueprints.events.services import EventChanges
 from blueprints.quiz.personae import PERSONAE

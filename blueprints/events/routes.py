@@ -1,11 +1,11 @@
 """Events for everyone: the list, an event with sign-up and cancel, calendars."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from base.database import utcnow
 from base.i18n import LANGUAGE_NAMES
+from base.i18n import gettext as _
 from base.web import public, wants_fragment
 from blueprints.events import listing, services
 from blueprints.events.calendars import calendar_of

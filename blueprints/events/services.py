@@ -17,12 +17,12 @@ from datetime import datetime, timedelta
 from operator import attrgetter
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from base.database import begin_locked_transaction, db, locked_row, unit_of_work, utcnow
+from base.i18n import lazy_gettext as _l
+from base.i18n import lazy_ngettext
 from blueprints.accounts.models import User
 from blueprints.activity.services import record
 from blueprints.events import verbs

@@ -4,9 +4,11 @@ Paris, London, Montréal and online, and times are written in the reader's zone,
 from functools import cache
 
 from babel.dates import get_timezone, get_timezone_location
-from flask_babel import get_locale, pgettext
+from flask_babel import get_locale
 from flask_babel import get_timezone as reader_timezone
-from flask_babel import gettext as _
+
+from base.i18n import gettext as _
+from base.i18n import pgettext
 
 # French elides "de" before a vowel: "heure d'Amsterdam" (a context the translation can use).
 VOWELS = tuple("aeiouâàäéèêëîïôöûùüœæ")

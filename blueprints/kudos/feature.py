@@ -1,9 +1,8 @@
 """Kudos: anyone thanks a colleague for something concrete; kudos from comms or from one's
 manager are marked; received kudos earn a few points and go on the wall of fame."""
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
+from base.i18n import gettext as _
+from base.i18n import lazy_gettext as _l
 from base.registry import RECOGNITION_MENU, WEEK, Badge, Feature, NavEntry, Points
 from blueprints.accounts.models import Role
 from blueprints.kudos import verbs

@@ -1,11 +1,11 @@
 """The kudos form: a search for the colleague to thank, the choice among the matches, the message."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SearchField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from base.form_fields import stripped
+from base.i18n import lazy_gettext as _l
 from base.web import MAX_INT
 from blueprints.kudos.services import MESSAGE_MAX, SEARCH_MAX
 

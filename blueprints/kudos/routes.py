@@ -2,9 +2,9 @@
 answers as one types (htmx) or by submitting the search (without JavaScript)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
+from base.i18n import gettext as _
 from base.web import wants_fragment
 from blueprints.kudos import services
 from blueprints.kudos.forms import KudosForm

@@ -10,10 +10,10 @@ kudos sent at the same instant cannot pass the limit together.
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from base.database import begin_locked_transaction, db, locked_row, unit_of_work, utcnow
+from base.i18n import lazy_gettext as _l
 from base.registry import DAY
 from base.web import MAX_INT
 from blueprints.accounts.models import User

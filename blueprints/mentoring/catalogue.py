@@ -1,9 +1,8 @@
 """Labels of mentoring's stored values, translated when shown."""
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
-
+from base.i18n import gettext as _
+from base.i18n import lazy_gettext as _l
+from base.i18n import ngettext
 from blueprints.mentoring import topics
 from blueprints.mentoring.matching import Fit, Unmatched
 from blueprints.mentoring.models import PairOrigin, PairStatus, Rhythm

@@ -1,11 +1,12 @@
 """The comms console's mentoring: offers, wishes and pairs, figures, topics and the matching round."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_decimal
 from flask_login import current_user
 
 from base.exports import csv_download
+from base.i18n import gettext as _
+from base.i18n import ngettext
 from base.vocabularies import THEMES
 from base.web import int_arg
 from blueprints.mentoring import reports, rounds, services, topics

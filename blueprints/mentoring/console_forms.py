@@ -1,11 +1,11 @@
 """The console's topic form: the service checks the values (and says what is wrong)."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from base.form_fields import MultiCheckboxField, stripped
+from base.i18n import lazy_gettext as _l
 from base.vocabularies import THEMES
 from blueprints.mentoring.services import TOPIC_NAME_MAX, TopicInput
 from blueprints.quiz.personae import PERSONAE

@@ -2,10 +2,10 @@
 who fit them best, pairs log their sessions; comms run matching rounds."""
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
+from base.i18n import gettext as _
+from base.i18n import lazy_gettext as _l
+from base.i18n import ngettext
 from base.registry import CONSOLE_MENU, WEEK, AuditTarget, Badge, Feature, NavEntry, Points
 from blueprints.accounts.models import Role, User
 from blueprints.mentoring import console, services, verbs

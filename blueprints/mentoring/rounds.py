@@ -13,11 +13,11 @@ from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from base.cache import cache
 from base.database import begin_locked_transaction, db, unit_of_work, utcnow
+from base.i18n import lazy_gettext as _l
 from blueprints.accounts.models import User
 from blueprints.activity.services import record
 from blueprints.mentoring import matching, topics, verbs

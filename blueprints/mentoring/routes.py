@@ -7,12 +7,11 @@ error beside its field.
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from base.database import utcnow
-from base.i18n import current_language
+from base.i18n import current_language, ngettext
+from base.i18n import gettext as _
 from base.web import int_arg
 from blueprints.contributions.services import today_for
 from blueprints.mentoring import reports, services

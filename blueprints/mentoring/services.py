@@ -18,11 +18,11 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
 from base.database import begin_locked_transaction, db, unit_of_work, utcnow
+from base.i18n import lazy_gettext as _l
 from base.i18n import reading_languages
 from base.vocabularies import THEMES
 from blueprints.accounts.models import User

@@ -4,8 +4,8 @@ from collections.abc import Callable
 
 from flask import render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
+from base.i18n import gettext as _
 from base.i18n import language_of
 from base.links import site_url
 from base.mail import send_mail

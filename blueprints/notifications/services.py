@@ -9,9 +9,9 @@ import logging
 from itertools import groupby
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from base.database import db, utcnow
+from base.i18n import gettext as _
 from base.mail import mail_configured
 from base.memo import per_request
 from base.registry import registry

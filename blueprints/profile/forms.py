@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -6,6 +5,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from base.form_fields import MultiCheckboxField, SharedOptionsSelect
 from base.i18n import LANGUAGE_NAMES, reading_order, timezone_choices
+from base.i18n import lazy_gettext as _l
 
 NOT_SET = 0
 

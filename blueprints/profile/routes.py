@@ -1,9 +1,9 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
 
 from base.extensions import limiter
+from base.i18n import gettext as _
 from base.i18n import reading_languages
 from base.web import wants_fragment
 from blueprints.accounts.labels import ROLE_LABELS

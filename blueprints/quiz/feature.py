@@ -1,7 +1,6 @@
 """The quiz and the ambassador profile pages ("personae" in the code)."""
 
-from flask_babel import lazy_gettext as _l
-
+from base.i18n import lazy_gettext as _l
 from base.registry import EVER, Badge, Feature, NavEntry, Points
 from blueprints.accounts.models import Role
 from blueprints.quiz import verbs

@@ -6,7 +6,7 @@ data and URLs. Texts are translated when shown.
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from base.i18n import lazy_gettext as _l
 
 # Next steps after the quiz: (endpoint, label, personae it fits — None for everyone).
 NEXT_STEPS = (

@@ -7,8 +7,7 @@ re-scored.
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
+from base.i18n import lazy_gettext as _l
 from base.vocabularies import NETWORKS
 
 QUIZ_VERSION = 1

@@ -4,10 +4,10 @@ from collections import defaultdict
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from base.database import db, utcnow
+from base.i18n import lazy_gettext as _l
 from base.memo import per_request
 from blueprints.accounts.models import Department, User
 from blueprints.activity.services import record

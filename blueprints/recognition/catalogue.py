@@ -1,7 +1,6 @@
 """Names of the registered badges and points rules, for texts that store only a key."""
 
-from flask_babel import gettext as _
-
+from base.i18n import gettext as _
 from base.registry import registry
 
 

@@ -2,15 +2,15 @@
 points with it) and the wall of fame (feature an entry at the top, hide one)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from base.form_fields import WholeNumberField
+from base.i18n import gettext as _
+from base.i18n import lazy_gettext as _l
+from base.i18n import ngettext
 from base.registry import DAY, EVER, WEEK, registry
 from base.web import int_arg, wants_fragment
 from blueprints.recognition import fame, points, services

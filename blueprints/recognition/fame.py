@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from base.cache import cache
 from base.database import db, unit_of_work, utcnow
+from base.i18n import gettext as _
 from base.registry import Badge, registry
 from blueprints.accounts.models import User
 from blueprints.activity.services import record

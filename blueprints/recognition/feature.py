@@ -1,9 +1,8 @@
 """Recognition: points from every action, badges, streaks and the wall of fame."""
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
-
+from base.i18n import gettext as _
+from base.i18n import lazy_gettext as _l
+from base.i18n import ngettext
 from base.registry import CONSOLE_MENU, RECOGNITION_MENU, AuditTarget, Badge, Feature, NavEntry
 from blueprints.accounts.models import Role
 from blueprints.recognition import console, verbs

@@ -9,8 +9,8 @@ are written in the reader's language when they are shown.
 from dataclasses import dataclass
 
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
+from base.i18n import lazy_gettext as _l
 from blueprints.rewards.models import Reward, RewardKind
 
 KINDS = {

@@ -2,9 +2,9 @@
 redemptions waiting to be delivered or cancelled."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
+from base.i18n import gettext as _
 from base.web import int_arg
 from blueprints.rewards import services
 from blueprints.rewards.catalogue import KIND_HINTS, KINDS, reward_title

@@ -1,10 +1,10 @@
 """Rewards: a small catalogue, managed by comms, on which people spend their spendable points."""
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
+from base.i18n import gettext as _
+from base.i18n import lazy_gettext as _l
+from base.i18n import ngettext
 from base.registry import CONSOLE_MENU, RECOGNITION_MENU, AuditTarget, Feature, NavEntry
 from blueprints.accounts.models import Role, User
 from blueprints.rewards import console, verbs

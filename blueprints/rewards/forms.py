@@ -1,12 +1,12 @@
 """The console's reward editor: both languages, a cost, a stock for consumable rewards only."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from base.form_fields import bounded_integer, stripped
+from base.i18n import lazy_gettext as _l
 from blueprints.rewards.catalogue import KINDS
 from blueprints.rewards.models import RewardKind
 from blueprints.rewards.services import MAX_COST, MAX_STOCK, RewardChanges

@@ -1,9 +1,9 @@
 """Rewards for everyone: the catalogue with one's points, redeeming (asked first), one's redemptions."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
+from base.i18n import gettext as _
 from base.web import int_arg, wants_fragment
 from blueprints.recognition.services import balance_of
 from blueprints.rewards import services

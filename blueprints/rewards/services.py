@@ -17,11 +17,11 @@ from dataclasses import dataclass, fields
 
 import sqlalchemy as sa
 from flask import g
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy.orm import joinedload
 
 from base.database import begin_locked_transaction, db, locked_row, unit_of_work, utcnow
+from base.i18n import lazy_gettext as _l
+from base.i18n import lazy_ngettext
 from base.paging import Page
 from blueprints.accounts.models import User
 from blueprints.activity.services import record
