@@ -12,7 +12,7 @@ from babel.core import get_global
 from babel.dates import get_timezone_location
 from babel.support import NullTranslations
 from flask import current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import Babel, Domain, get_locale, to_user_timezone
+from flask_babel import Babel, Domain, format_date, get_locale, to_user_timezone
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
@@ -222,14 +222,23 @@ def format_when(moment: datetime) -> str:
     language = str(get_locale())
     return gettext(
         "%(date)s, %(time)s",
-        date=_medium_date(local.date(), language),
+        date=_day_words(local.date(), "medium", language),
         time=_short_time(local.hour, local.minute, language),
     )
 
 
+def format_day(moment: date | datetime, format: str = "medium") -> str:
+    """Flask-Babel's ``format_date`` (a moment is seen in the reader's time zone), each day's
+    words remembered per language and format."""
+    if moment is None:  # Flask-Babel's "today": never remembered
+        return format_date(None, format)
+    day = to_user_timezone(moment).date() if isinstance(moment, datetime) else moment
+    return _day_words(day, format, str(get_locale()))
+
+
 @lru_cache(maxsize=4096)
-def _medium_date(day: date, language: str) -> str:
-    return babel_dates.format_date(day, "medium", locale=language)
+def _day_words(day: date, format: str, language: str) -> str:
+    return babel_dates.format_date(day, format, locale=language)
 
 
 @lru_cache(maxsize=4096)

@@ -10,7 +10,7 @@ from flask_babel import force_locale, format_date, format_number, format_time
 from flask_babel import gettext as babel_gettext
 
 from base.database import db
-from base.i18n import format_when
+from base.i18n import format_day, format_when
 from blueprints.accounts.models import Department, User
 from blueprints.core.routes import format_count
 from tests.conftest import Auth, post
@@ -60,6 +60,9 @@ def test_moments_print_as_babel_prints_them_in_every_language_and_zone(app):
         for language in ["fr", "en"]:
             with app.test_request_context(), force_locale(language):
                 for moment in moments:
+                    for form in ["short", "medium", "long", "full"]:
+                        assert format_day(moment, form) == format_date(moment, form)
+                        assert format_day(moment.date(), form) == format_date(moment.date(), form)
                     assert format_when(moment) == babel_gettext(
                         "%(date)s, %(time)s",
                         date=format_date(moment, "medium"),

@@ -21,7 +21,10 @@ class Role(enum.StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Role).index(self)
+        return ROLE_RANKS[self]  # every page asks, once per menu entry
+
+
+ROLE_RANKS = {role: rank for rank, role in enumerate(Role)}
 
 
 class NamedInTwoLanguages:

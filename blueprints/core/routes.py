@@ -22,7 +22,7 @@ from jinja2 import pass_context
 
 from base.assets import ONE_YEAR, fingerprint
 from base.database import utcnow
-from base.i18n import format_when
+from base.i18n import format_day, format_when
 from base.i18n import gettext as _
 from base.registry import registry
 from base.urls import local_or
@@ -79,7 +79,7 @@ LOCALE_FILTERS = {
     "percentformat": flask_babel.format_percent,
     "currencyformat": flask_babel.format_currency,
     "scientificformat": flask_babel.format_scientific,
-    "dateformat": flask_babel.format_date,
+    "dateformat": format_day,
     "datetimeformat": flask_babel.format_datetime,
     "timeformat": flask_babel.format_time,
     "timedeltaformat": flask_babel.format_timedelta,
