@@ -1,7 +1,8 @@
 """The pages the benchmark measures, each with who opens it and the share of the trivial route it must reach.
 
 Pages with an id take the busiest one of the data (the most shared item, the fullest
-upcoming event, the running challenge with the most participants), so each page is
+upcoming event, the running collective challenge with the most participants: its board ranks
+teams and people, and both sizes have one, so the same page is compared), so each page is
 measured where it costs the most; a mentoring pair's page is the employee's own active pair
 with the most sessions (the demo gives them one).
 """
@@ -15,7 +16,7 @@ import sqlalchemy as sa
 from base.database import db, utcnow
 from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
-from blueprints.challenges.models import Challenge, Participation
+from blueprints.challenges.models import Challenge, Mode, Participation
 from blueprints.content.feed import live_items
 from blueprints.content.models import CharterAcceptance, ContentItem, Share
 from blueprints.demo.seed import DEMO_EMAILS
@@ -89,7 +90,12 @@ def busiest_ids(employee: str) -> dict[str, int]:
     challenge = db.session.scalar(
         sa.select(Challenge.id)
         .join(Participation, Participation.challenge_id == Challenge.id)
-        .where(Challenge.starts_at <= now, Challenge.ends_at > now, Challenge.cancelled_at.is_(None))
+        .where(
+            Challenge.mode == Mode.COLLECTIVE,
+            Challenge.starts_at <= now,
+            Challenge.ends_at > now,
+            Challenge.cancelled_at.is_(None),
+        )
         .group_by(Challenge.id)
         .order_by(sa.func.count().desc(), Challenge.id)
         .limit(1)
