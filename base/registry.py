@@ -29,7 +29,8 @@ RECOGNITION_MENU = "recognition"  # the tabs of the recognition pages (fame, bad
 class NavEntry:
     """An entry of a menu: its page, label, the lowest role that sees it, the endpoint
     prefixes that belong to it (the entry is marked current on those pages), its place,
-    and optionally a count to show beside it (e.g. suggestions waiting)."""
+    and optionally a count to show beside it (e.g. suggestions waiting): ``badge`` gives the
+    statement counting it (a scalar select), so a menu's counts come in one query."""
 
     endpoint: str
     label: Any
@@ -37,7 +38,7 @@ class NavEntry:
     section: tuple[str, ...]
     order: int
     menu: str = MAIN_MENU
-    badge: Callable[[], int] | None = None
+    badge: Callable[[], Any] | None = None
 
 
 @dataclass(frozen=True)

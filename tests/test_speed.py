@@ -9,7 +9,9 @@ from markupsafe import escape
 
 from base.database import db, utcnow
 from base.registry import registry
-from blueprints.accounts.models import User
+from blueprints.accounts.models import Role, User
+from blueprints.content.models import Status
+from blueprints.contributions.models import Contribution
 from blueprints.core.services import header_figures
 from blueprints.notifications.models import Notification
 from blueprints.notifications.services import unread_count
@@ -132,3 +134,28 @@ def test_the_time_zone_list_marks_the_persons_zone_only(client, signed_in):
     zones = re.search(r'<select[^>]*name="profile-timezone".*?</select>', page, re.S).group(0)
     assert re.findall(r"<option selected value=\"([^\"]+)\"", zones) == ["America/Toronto"]
     assert zones.count("<option") > 300
+
+
+def test_the_console_menu_reads_its_waiting_counts_in_one_query(
+    app, client, signed_in, make_user, make_item, count_queries
+):
+    author = make_user()
+    for title in ["First idea", "Second idea"]:
+        make_item(title=title, status=Status.PENDING, suggestion_reason="Worth it", author_id=author.id)
+    with app.app_context():
+        db.session.add(
+            Contribution(
+                user_id=author.id, kind="talk", happened_on=utcnow().date(), title="A talk", description=""
+            )
+        )
+        db.session.commit()
+    signed_in(Role.COMMS, language="en")
+    client.get("/admin/points")
+    with count_queries() as counter:
+        page = client.get("/admin/points")
+    menu = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text(page)))
+    assert "Moderation 2 waiting" in menu and "Contributions 1 waiting" in menu
+    assert "Rewards" in menu and "Rewards 0" not in menu  # nothing waiting: no count
+    counting = [statement for statement in counter.statements if "count(" in statement]
+    assert len(counting) == 1 + 1  # the header's figures, then the menu's three counts
+    assert counting[-1].count("count(") == 3

@@ -21,7 +21,7 @@ from blueprints.content import console, verbs
 from blueprints.content.highlights import TOP_SHARE, celebrate_top_shares
 from blueprints.content.models import ContentItem
 from blueprints.content.routes import bp
-from blueprints.content.services import SUGGESTION_RECEIVED, SUGGESTIONS_WAITING, pending_count
+from blueprints.content.services import SUGGESTION_RECEIVED, SUGGESTIONS_WAITING, pending_count_query
 
 feature = Feature(
     "content",
@@ -134,7 +134,7 @@ feature = Feature(
             ("console.content.queue", "console.content.review"),
             20,
             CONSOLE_MENU,
-            badge=pending_count,
+            badge=pending_count_query,
         ),
         NavEntry(
             "console.content.charter",

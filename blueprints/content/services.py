@@ -374,8 +374,13 @@ def moderation_queue() -> list[ContentItem]:
 
 
 def pending_count() -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(ContentItem.id)).where(ContentItem.status == Status.PENDING)
+    return db.session.scalar(sa.select(pending_count_query()))
+
+
+def pending_count_query() -> sa.ScalarSelect:
+    """How many suggestions wait for moderation (the console menu shows it)."""
+    return (
+        sa.select(sa.func.count(ContentItem.id)).where(ContentItem.status == Status.PENDING).scalar_subquery()
     )
 
 

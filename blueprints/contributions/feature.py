@@ -19,7 +19,7 @@ from blueprints.accounts.models import Role
 from blueprints.contributions import console, verbs
 from blueprints.contributions.models import Contribution
 from blueprints.contributions.routes import bp
-from blueprints.contributions.services import DECLINED_NOTICE, VALIDATED_NOTICE, pending_count
+from blueprints.contributions.services import DECLINED_NOTICE, VALIDATED_NOTICE, pending_count_query
 
 feature = Feature(
     "contributions",
@@ -88,7 +88,7 @@ feature = Feature(
             ("console.contributions.",),
             25,
             CONSOLE_MENU,
-            badge=pending_count,
+            badge=pending_count_query,
         ),
     ],
 )

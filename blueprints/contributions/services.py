@@ -317,9 +317,12 @@ def recently_reviewed(limit: int = RECENTLY_REVIEWED) -> list[Contribution]:
     )
 
 
-def pending_count() -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Contribution.id)).where(Contribution.status == ContributionStatus.PENDING)
+def pending_count_query() -> sa.ScalarSelect:
+    """How many declared contributions wait for review (the console menu shows it)."""
+    return (
+        sa.select(sa.func.count(Contribution.id))
+        .where(Contribution.status == ContributionStatus.PENDING)
+        .scalar_subquery()
     )
 
 

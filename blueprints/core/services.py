@@ -1,6 +1,7 @@
 """Upkeep of the site (whether the database answers, dropping the work of a failed action) and
 what the home page reads: the person's own progress, in words."""
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -49,6 +50,13 @@ def header_figures(user_id: int) -> HeaderFigures:
         sa.select(unread_count_of(user_id), *balance_parts_of(user_id))
     ).one()
     return HeaderFigures(unread, Balance.of(lifetime, redeemed))
+
+
+def menu_counts(count_queries: list[Callable[[], sa.ScalarSelect]]) -> Iterator[int]:
+    """The counts shown beside a menu's entries (suggestions waiting…), in one round trip."""
+    if not count_queries:
+        return iter(())
+    return iter(db.session.execute(sa.select(*[count_query() for count_query in count_queries])).one())
 
 
 def database_reachable() -> bool:

@@ -11,7 +11,7 @@ from blueprints.rewards import console, verbs
 from blueprints.rewards.catalogue import title_from
 from blueprints.rewards.models import Redemption, Reward
 from blueprints.rewards.routes import bp
-from blueprints.rewards.services import CANCELLED, DELIVERED, FAME_KIND, pending_redemptions_count
+from blueprints.rewards.services import CANCELLED, DELIVERED, FAME_KIND, pending_redemptions_query
 
 
 def _title(target: str, payload: dict) -> str:
@@ -80,7 +80,7 @@ feature = Feature(
             ("console.rewards.",),
             57,
             CONSOLE_MENU,
-            badge=pending_redemptions_count,
+            badge=pending_redemptions_query,
         ),
     ],
 )

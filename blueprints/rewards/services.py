@@ -312,8 +312,15 @@ def handled_redemptions(limit: int = CONSOLE_HANDLED) -> list[Redemption]:
 
 
 def pending_redemptions_count() -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Redemption.id)).where(Redemption.status == RedemptionStatus.PENDING)
+    return db.session.scalar(sa.select(pending_redemptions_query()))
+
+
+def pending_redemptions_query() -> sa.ScalarSelect:
+    """How many redemptions wait for delivery (the console menu shows it)."""
+    return (
+        sa.select(sa.func.count(Redemption.id))
+        .where(Redemption.status == RedemptionStatus.PENDING)
+        .scalar_subquery()
     )
 
 
