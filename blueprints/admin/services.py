@@ -17,6 +17,7 @@ from blueprints.activity.services import record
 from blueprints.admin import verbs
 from blueprints.auth.services import NewPerson, create_account
 from blueprints.notifications.services import notify
+from blueprints.quiz.services import forget_distribution
 
 USERS_PER_PAGE = 50
 
@@ -69,6 +70,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if user.active == active:
         return
     user.active = active
+    forget_distribution()  # only active people are counted
     if not active:
         user.end_sessions()
     verb = verbs.ACCOUNT_REACTIVATED if active else verbs.ACCOUNT_DEACTIVATED

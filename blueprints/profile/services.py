@@ -8,6 +8,7 @@ from blueprints.accounts.models import Department, Site, User
 from blueprints.activity.services import record
 from blueprints.notifications.services import settle
 from blueprints.profile import verbs
+from blueprints.quiz.services import forget_distribution
 
 
 def profile_complete(user: User) -> bool:
@@ -38,6 +39,8 @@ def update_profile(
     """Save the profile; 0 for department or site means none, no content language means the
     interface language."""
     user.display_name = display_name.strip()
+    if user.department_id != (department_id or None):
+        forget_distribution()  # counted by department
     user.department_id = department_id or None
     user.site_id = site_id or None
     user.language = language

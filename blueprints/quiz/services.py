@@ -6,6 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from base.cache import cache
 from base.database import db, utcnow
 from base.i18n import lazy_gettext as _l
 from base.memo import per_request
@@ -98,6 +99,7 @@ def save_result(
     )
     db.session.add(result)
     db.session.flush()
+    forget_distribution()
     record(user, verbs.QUIZ_COMPLETED, "quiz_result", result.id, {"primary": result.primary_persona}, at=at)
     return result
 
@@ -154,12 +156,28 @@ def directory(persona: str) -> tuple[list[User], int]:
     return list(db.session.scalars(query.limit(DIRECTORY_LIMIT))), total
 
 
+DISTRIBUTION = "persona-distribution"  # cache subject
+DISTRIBUTION_KEPT = 300  # seconds: the longest a change not announced (an import…) takes to show
+
+
 def persona_distribution() -> dict:
     """Who the programme's ambassador profiles count, by one rule: each active person's latest
     result, with the profiles it presents as theirs (primary, and "also you"), overall and by
     department. ``people`` is how many are counted, the sum of the primary bars: a person is
     counted once, by their primary profile. ``without_profile`` took the quiz too, but no
-    profile of theirs reached the threshold, so they are in no bar."""
+    profile of theirs reached the threshold, so they are in no bar.
+
+    Counted over every result, so kept until a result is added, a person leaves or comes back,
+    or moves to another department (``forget_distribution``)."""
+    return cache.remember(DISTRIBUTION, "counts", _count_distribution, DISTRIBUTION_KEPT)
+
+
+def forget_distribution() -> None:
+    """The distribution is counted again once the current transaction commits."""
+    cache.bump_after_commit(DISTRIBUTION)
+
+
+def _count_distribution() -> dict:
     department = sa.func.coalesce(Department.name, "").label("department")
     is_primary = (PersonaScore.rank == 1).label("is_primary")
     rows = db.session.execute(
