@@ -9,6 +9,8 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache, partial
+from operator import itemgetter
 from typing import NamedTuple
 
 from base.vocabularies import NETWORKS
@@ -108,21 +110,25 @@ def rank(
     Pinned items come first; then higher score, then newer, then higher id; then
     no more than two items in a row share a theme when another theme can follow.
     """
-    ranked = []
+    # The same formulas, each part computed once per distinct input: many items share a theme,
+    # a target list or a share count, and a page ranks hundreds of them.
+    affinity_to = cache(partial(affinity, reader.persona_scores))
+    interest_in = cache(partial(interest, reader.theme_actions))
+    engagement_of = cache(engagement)
+    keyed = []
     for candidate in candidates:
         shared = candidate.id in reader.shared_item_ids
-        parts = {
-            "affinity": affinity(reader.persona_scores, candidate.target_personae),
-            "interest": interest(reader.theme_actions, candidate.theme),
-            "freshness": freshness(candidate.publish_at, as_of, half_life_days),
-            "shares": share_counts.get(candidate.id, 0),
-        }
-        score = parts["affinity"] * parts["interest"] * parts["freshness"] * engagement(parts["shares"])
-        score *= ALREADY_SHARED if shared else 1.0
-        ranked.append(Ranked(candidate, score, already_shared=shared, **parts))
-    ranked.sort(
-        key=lambda r: (not r.candidate.pinned, -r.score, -r.candidate.publish_at.timestamp(), -r.candidate.id)
-    )
+        shares = share_counts.get(candidate.id, 0)
+        parts = (
+            affinity_to(candidate.target_personae),
+            interest_in(candidate.theme),
+            freshness(candidate.publish_at, as_of, half_life_days),
+        )
+        score = parts[0] * parts[1] * parts[2] * engagement_of(shares) * (ALREADY_SHARED if shared else 1.0)
+        order = (not candidate.pinned, -score, -candidate.publish_at.timestamp(), -candidate.id)
+        keyed.append((order, Ranked(candidate, score, *parts, shares, shared)))
+    keyed.sort(key=itemgetter(0))
+    ranked = [entry for _order, entry in keyed]
     pinned = [r for r in ranked if r.candidate.pinned]
     yield from pinned
     yield from vary_themes([r for r in ranked if not r.candidate.pinned])
