@@ -9,6 +9,7 @@ import pytest
 from flask_babel import force_locale
 
 from base.database import db
+from base.drawn import DrawnParts
 from blueprints.accounts.models import Role
 from blueprints.content import cards
 from blueprints.content.feed import Card
@@ -120,8 +121,8 @@ def test_a_cards_key_changes_with_everything_the_card_shows(app, make_item):
             assert cards.card_key(card) != key
 
 
-def test_drawn_cards_are_kept_up_to_their_number_most_recent_first():
-    drawn = cards.DrawnCards(2)
+def test_drawn_parts_are_kept_up_to_their_number_most_recent_first():
+    drawn = DrawnParts(2)
     drawn.keep(("a",), "A")
     drawn.keep(("b",), "B")
     assert drawn.get(("a",)) == "A"  # now the most recent

@@ -2,55 +2,26 @@
 
 Drawing a card is half of a feed page's work (issue #14), yet a card depends only on what it
 shows: the item's fields, the reader's state towards it (why, liked, saved, shared), the like
-count, and the reader's language and time zone. Those are the key of a drawn card, kept in the
-process (a pure function of the key: nothing to forget when data changes, since changed data
-is another key). The two parts that belong to the request — the CSRF token and the address a
+count, and the reader's language and time zone. Those are the key of a drawn card, kept by
+``base.drawn``. The two parts that belong to the request — the CSRF token and the address a
 reaction returns to without JavaScript — are drawn as marks and put in on the way out.
 
 ``card_key`` must name everything ``content/_card.html`` and ``_reactions.html`` read.
 """
 
-from collections import OrderedDict
-from threading import Lock
-
 from flask import current_app, request
-from flask_babel import get_locale, get_timezone
 from markupsafe import Markup, escape
 
+from base.drawn import drawn, reader_key
 from base.vocabularies import THEMES
 from base.web import csrf_field
 from blueprints.content.catalogue import KINDS
 from blueprints.content.feed import Card
 
 CARD_TEMPLATE = "content/_card.html"
-DRAWN_CARDS = "drawn_cards"  # the app's kept cards, in app.extensions
-CARDS_KEPT = 4096  # drawn cards kept per process (a few kilobytes each)
 # Marks drawn as markup: any text of a card is escaped ("&lt;!--"), so only these can match.
 CSRF_MARK = Markup("<!--csrf-->")
 NEXT_MARK = Markup("<!--next-->")
-
-
-class DrawnCards:
-    """The most recently used drawn cards, up to ``size``."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.drawn: OrderedDict[tuple, str] = OrderedDict()
-        self.lock = Lock()
-
-    def get(self, key: tuple) -> str | None:
-        with self.lock:
-            html = self.drawn.get(key)
-            if html is not None:
-                self.drawn.move_to_end(key)
-            return html
-
-    def keep(self, key: tuple, html: str) -> None:
-        with self.lock:
-            self.drawn[key] = html
-            self.drawn.move_to_end(key)
-            while len(self.drawn) > self.size:
-                self.drawn.popitem(last=False)
 
 
 def card_key(card: Card) -> tuple:
@@ -77,22 +48,13 @@ def card_key(card: Card) -> tuple:
         card.bookmarked,
         card.likes,
         card.shared,
-        str(get_locale()),
-        str(get_timezone()),
-        request.script_root,  # the site's addresses start with it
+        *reader_key(),
     )
 
 
 def feed_card(card: Card) -> Markup:
     """The card as ``content/_card.html`` draws it for this request (templates: ``feed_card``)."""
-    cards = current_app.extensions.get(DRAWN_CARDS)
-    if cards is None:
-        cards = current_app.extensions[DRAWN_CARDS] = DrawnCards(CARDS_KEPT)
-    key = card_key(card)
-    html = cards.get(key)
-    if html is None:
-        html = _draw(card)
-        cards.keep(key, html)
+    html = drawn("feed card", card_key(card), lambda: _draw(card))
     back_to = str(escape(request.full_path.rstrip("?")))
     return Markup(html.replace(CSRF_MARK, str(csrf_field())).replace(NEXT_MARK, back_to))
 

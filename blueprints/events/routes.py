@@ -9,12 +9,14 @@ from base.i18n import gettext as _
 from base.web import public, wants_fragment
 from blueprints.events import listing, services
 from blueprints.events.calendars import calendar_of
+from blueprints.events.cards import event_card
 from blueprints.events.catalogue import KINDS
 from blueprints.events.models import Event, RegistrationStatus
 from blueprints.events.zones import zone_label
 
 bp = Blueprint("events", __name__)
 bp.add_app_template_global(zone_label, "zone_label")
+bp.add_app_template_global(event_card, "event_card")
 
 
 @bp.route("/events")

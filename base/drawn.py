@@ -1,0 +1,61 @@
+"""Parts of pages drawn once and reused: a feed card, an event card… is the same HTML for every
+reader in the same state (issue #14: drawing them was most of a list's work).
+
+A part's key names everything it shows (its record's fields, the reader's state towards it,
+the language, time zone and mount path): the HTML is a pure function of the key, so nothing
+has to be forgotten when data changes, since changed data is another key. The most recently
+used parts are kept per process.
+"""
+
+from collections import OrderedDict
+from collections.abc import Callable
+from threading import Lock
+
+from flask import current_app, request
+from flask_babel import get_locale, get_timezone
+
+DRAWN = "drawn_parts"  # the app's kept parts, in app.extensions
+PARTS_KEPT = 8192  # drawn parts kept per process (a few kilobytes each)
+
+
+class DrawnParts:
+    """The most recently used drawn parts, up to ``size``."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.drawn: OrderedDict[tuple, str] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: tuple) -> str | None:
+        with self.lock:
+            html = self.drawn.get(key)
+            if html is not None:
+                self.drawn.move_to_end(key)
+            return html
+
+    def keep(self, key: tuple, html: str) -> None:
+        with self.lock:
+            self.drawn[key] = html
+            self.drawn.move_to_end(key)
+            while len(self.drawn) > self.size:
+                self.drawn.popitem(last=False)
+
+
+def reader_key() -> tuple:
+    """What every drawn part depends on besides its own fields: the reader's language and time
+    zone, and the path the site is mounted at (its addresses start with it)."""
+    return str(get_locale()), str(get_timezone()), request.script_root
+
+
+def drawn(kind: str, key: tuple, draw: Callable[[], str]) -> str:
+    """The HTML of a ``kind`` of part for ``key`` (which must name all it shows, ``reader_key()``
+    included), drawn and kept when not yet kept."""
+    parts = current_app.extensions.get(DRAWN)
+    if parts is None:
+        parts = current_app.extensions[DRAWN] = DrawnParts(PARTS_KEPT)
+    full_key = (kind, *key)
+    html = parts.get(full_key)
+    if html is None:
+        html = draw()
+        parts.keep(full_key, html)
+    return html
