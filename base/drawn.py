@@ -13,9 +13,15 @@ from threading import Lock
 
 from flask import current_app, request
 from flask_babel import get_locale, get_timezone
+from markupsafe import Markup
+
+from base.web import csrf_field
 
 DRAWN = "drawn_parts"  # the app's kept parts, in app.extensions
 PARTS_KEPT = 8192  # drawn parts kept per process (a few kilobytes each)
+# Drawn in place of the request's form token (parts are drawn with ``csrf_field`` giving it).
+# Any text of a part is escaped ("&lt;!--"), so only our markup can hold it.
+CSRF_MARK = Markup("<!--csrf-->")
 
 
 class DrawnParts:
@@ -59,3 +65,8 @@ def drawn(kind: str, key: tuple, draw: Callable[[], str]) -> str:
         html = draw()
         parts.keep(full_key, html)
     return html
+
+
+def with_form_token(html: str) -> Markup:
+    """A drawn part with this request's CSRF field in place of its marks."""
+    return Markup(html.replace(CSRF_MARK, str(csrf_field())))

@@ -25,7 +25,7 @@ from blueprints.events.catalogue import KINDS
 from blueprints.events.models import Event, EventStatus, Registration, RegistrationStatus
 from blueprints.notifications.models import Notification
 from blueprints.notifications.services import message_text
-from tests.conftest import htmx_headers, post, text
+from tests.conftest import Auth, htmx_headers, post, text
 from tests.test_events import (  # noqa: F401 (fixtures)
     act,
     kinds_notified,
@@ -392,6 +392,38 @@ def test_the_sheet_counts_who_is_present(client, signed_in, past_event_with_four
     assert '<p class="present-count">1 present of 4</p>' in page
     assert ">Mark everyone present</button>" in page
     assert f'href="/admin/events/{event}/attendance.csv"' in page
+
+
+def sheet_rows(page: str) -> dict[str, str]:
+    """Each row of the attendance sheet, by the person's name."""
+    rows = re.findall(r'<li id="attendee-\d+">.*?</li>', page, re.S)
+    return {re.search(r"(?:Ada|Grace|Alan|=cmd)[^<\n]*", row).group(0).strip(): row for row in rows}
+
+
+def test_sheet_rows_drawn_once_show_each_tick_and_each_organisers_own_token(
+    app, client, make_user, past_event_with_four
+):
+    event, people = past_event_with_four
+    organisers = []
+    for _ in range(2):
+        browser = app.test_client()
+        Auth(browser).login(make_user(Role.COMMS, language="en").email)
+        organisers.append(browser)
+    first, second = (sheet_rows(text(browser.get(f"/admin/events/{event}"))) for browser in organisers)
+    assert "Present" in first["Ada Lovelace"] and "Present" not in first["Grace Hopper"]
+    tokens = [
+        set(re.findall(r'name="csrf_token" value="([^".]+)', "".join(rows.values())))
+        for rows in (first, second)
+    ]
+    assert len(tokens[0]) == len(tokens[1]) == 1 and tokens[0] != tokens[1]  # each session's own
+    post(
+        organisers[0],
+        f"/admin/events/{event}/attendance/{registration_of(app, people[1])}",
+        {"attended": "1"},
+    )
+    again = sheet_rows(text(organisers[1].get(f"/admin/events/{event}")))
+    assert "Present" in again["Grace Hopper"] and "Present" not in again["Alan Turing"]
+    assert "=cmd Evil" in again  # a name is text, drawn escaped once and for all
 
 
 def test_a_tick_by_htmx_updates_the_count_out_of_band(client, signed_in, past_event_with_four, app):

@@ -12,15 +12,13 @@ reaction returns to without JavaScript — are drawn as marks and put in on the 
 from flask import current_app, request
 from markupsafe import Markup, escape
 
-from base.drawn import drawn, reader_key
+from base.drawn import CSRF_MARK, drawn, reader_key, with_form_token
 from base.vocabularies import THEMES
-from base.web import csrf_field
 from blueprints.content.catalogue import KINDS
 from blueprints.content.feed import Card
 
 CARD_TEMPLATE = "content/_card.html"
-# Marks drawn as markup: any text of a card is escaped ("&lt;!--"), so only these can match.
-CSRF_MARK = Markup("<!--csrf-->")
+# Drawn in place of the request's return address, like base.drawn's CSRF_MARK.
 NEXT_MARK = Markup("<!--next-->")
 
 
@@ -55,8 +53,8 @@ def card_key(card: Card) -> tuple:
 def feed_card(card: Card) -> Markup:
     """The card as ``content/_card.html`` draws it for this request (templates: ``feed_card``)."""
     html = drawn("feed card", card_key(card), lambda: _draw(card))
-    back_to = str(escape(request.full_path.rstrip("?")))
-    return Markup(html.replace(CSRF_MARK, str(csrf_field())).replace(NEXT_MARK, back_to))
+    back_to = escape(request.full_path.rstrip("?"))
+    return with_form_token(html).replace(NEXT_MARK, back_to)
 
 
 def _draw(card: Card) -> str:

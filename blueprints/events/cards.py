@@ -1,19 +1,23 @@
-"""Event cards drawn once per state and reused (``base.drawn``): the list's cards are the same
-for every reader who sees an event with the same seats, the same registration of theirs, in the
-same language and time zone.
+"""Event cards and attendance rows drawn once per state and reused (``base.drawn``): the list's
+cards are the same for every reader who sees an event with the same seats, the same registration
+of theirs, in the same language and time zone; a row of the attendance sheet the same for every
+organiser until the person is marked.
 
-``card_key`` must name everything ``events/_event_card.html`` reads.
+``card_key`` must name everything ``events/_event_card.html`` reads, ``attendee_key`` everything
+``events_console/_attendee.html`` reads.
 """
 
 from flask import current_app
 from markupsafe import Markup
 
-from base.drawn import drawn, reader_key
+from base.drawn import CSRF_MARK, drawn, reader_key, with_form_token
 from base.i18n import LANGUAGE_NAMES
 from blueprints.events.catalogue import KINDS
 from blueprints.events.listing import Listed
+from blueprints.events.models import Event, Registration
 
 CARD_TEMPLATE = "events/_event_card.html"
+ATTENDEE_TEMPLATE = "events_console/_attendee.html"
 
 
 def card_key(entry: Listed, past: bool) -> tuple:
@@ -43,3 +47,29 @@ def event_card(entry: Listed, past: bool) -> Markup:
 def _draw(entry: Listed, past: bool) -> str:
     template = current_app.jinja_env.get_template(CARD_TEMPLATE)
     return template.render(entry=entry, past=past, kinds=KINDS, languages=LANGUAGE_NAMES)
+
+
+def attendee_key(registration: Registration, event: Event, sheet_open: bool) -> tuple:
+    return (
+        registration.id,
+        registration.attended,
+        registration.user.display_name,
+        event.id,
+        sheet_open,
+        *reader_key(),
+    )
+
+
+def attendee_row(registration: Registration, event: Event, sheet_open: bool) -> Markup:
+    """A row of the attendance sheet, with this request's form token (templates: ``attendee_row``)."""
+    key = attendee_key(registration, event, sheet_open)
+    return with_form_token(
+        drawn("attendee row", key, lambda: _draw_attendee(registration, event, sheet_open))
+    )
+
+
+def _draw_attendee(registration: Registration, event: Event, sheet_open: bool) -> str:
+    template = current_app.jinja_env.get_template(ATTENDEE_TEMPLATE)
+    return template.render(
+        registration=registration, event=event, sheet_open=sheet_open, csrf_field=lambda: CSRF_MARK
+    )
