@@ -13,15 +13,17 @@ from threading import Lock
 
 from flask import current_app, request
 from flask_babel import get_locale, get_timezone
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from base.web import csrf_field
 
 DRAWN = "drawn_parts"  # the app's kept parts, in app.extensions
 PARTS_KEPT = 8192  # drawn parts kept per process (a few kilobytes each)
-# Drawn in place of the request's form token (parts are drawn with ``csrf_field`` giving it).
-# Any text of a part is escaped ("&lt;!--"), so only our markup can hold it.
+# Drawn in place of what belongs to the request: its form token (parts are drawn with
+# ``csrf_field`` giving this mark) and its own address (where a part's forms return to). Any
+# text of a part is escaped ("&lt;!--"), so only our markup can hold them.
 CSRF_MARK = Markup("<!--csrf-->")
+HERE_MARK = Markup("<!--here-->")
 
 
 class DrawnParts:
@@ -67,6 +69,9 @@ def drawn(kind: str, key: tuple, draw: Callable[[], str]) -> str:
     return html
 
 
-def with_form_token(html: str) -> Markup:
-    """A drawn part with this request's CSRF field in place of its marks."""
-    return Markup(html.replace(CSRF_MARK, str(csrf_field())))
+def with_request_parts(html: str) -> Markup:
+    """A drawn part with this request's CSRF field and address in place of its marks."""
+    html = html.replace(CSRF_MARK, str(csrf_field()))
+    if HERE_MARK in html:
+        html = html.replace(HERE_MARK, str(escape(request.full_path.rstrip("?"))))
+    return Markup(html)

@@ -247,3 +247,37 @@ def test_a_department_made_for_a_refused_person_is_not_kept(app, make_user):
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Department.id))) == 0
         assert db.session.scalar(sa.select(sa.func.count(Site.id))) == 0
+
+
+def person_row_of(page: str, email: str) -> str:
+    rows = [row for row in re.findall(r"<tr[ >].*?</tr>", page, re.S) if f"<small>{email}</small>" in row]
+    assert len(rows) == 1, email
+    return rows[0]
+
+
+def test_people_rows_drawn_once_carry_each_admins_token_and_page_and_follow_each_change(app, make_user):
+    person = make_user(display_name="Ada Lovelace", email="ada@example.com")
+    admins = []
+    for email in ["first-admin@example.com", "second-admin@example.com"]:
+        make_user(Role.ADMIN, email=email, language="en")
+        browser = app.test_client()
+        Auth(browser).login(email)
+        admins.append(browser)
+    first = person_row_of(text(admins[0].get("/admin/users")), "ada@example.com")
+    second = person_row_of(text(admins[1].get("/admin/users?q=ada")), "ada@example.com")
+    tokens = [set(re.findall(r'name="csrf_token" value="([^".]+)', row)) for row in (first, second)]
+    assert len(tokens[0]) == len(tokens[1]) == 1 and tokens[0] != tokens[1]
+    assert 'name="next" value="/admin/users"' in first and 'name="next" value="/admin/users?q=ada"' in second
+    assert "Deactivate<span" in first and '<option value="employee" selected>' in first
+    post(admins[0], f"/admin/users/{person.id}/role", {"role": "comms", "next": "/admin/users"})
+    post(admins[0], f"/admin/users/{person.id}/active", {"active": "0", "next": "/admin/users"})
+    with app.app_context():
+        db.session.add(Department(name="Ventes", name_en="Sales"))
+        db.session.flush()
+        db.session.get(User, person.id).department_id = db.session.scalar(sa.select(Department.id))
+        db.session.commit()
+    changed = person_row_of(text(admins[1].get("/admin/users")), "ada@example.com")
+    assert '<option value="comms" selected>' in changed and "Reactivate<span" in changed
+    assert "<td>Sales</td>" in changed and 'class="is-inactive"' in changed
+    own = person_row_of(text(admins[0].get("/admin/users")), "first-admin@example.com")
+    assert "<form" not in own and re.search(r">\s*You\s*<", own)  # one's own row: no forms

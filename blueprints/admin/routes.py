@@ -13,12 +13,14 @@ from blueprints.accounts.models import Role, User
 from blueprints.activity.services import programme_pulse
 from blueprints.admin import services
 from blueprints.admin.forms import NewUserForm, RoleForm
+from blueprints.admin.rows import person_row
 from blueprints.auth.guards import role_required
 from blueprints.auth.services import AccountError, NewPerson, user_by_id
 from blueprints.quiz.personae import PERSONAE
 from blueprints.quiz.services import distribution_rows, persona_distribution
 
 bp = Blueprint("admin", __name__)
+bp.add_app_template_global(person_row, "person_row")
 PULSE_KEPT = 300  # seconds: the week's active people, counted over the log, at most this old
 
 
@@ -38,9 +40,7 @@ def index():
 def users():
     search = request.args.get("q", "").strip()
     page = services.users_page(int_arg("page"), search)
-    return render_template(
-        "admin/users.html", page=page, search=search, role_labels=ROLE_LABELS, role_form=RoleForm()
-    )
+    return render_template("admin/users.html", page=page, search=search)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

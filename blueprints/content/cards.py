@@ -9,17 +9,15 @@ reaction returns to without JavaScript — are drawn as marks and put in on the 
 ``card_key`` must name everything ``content/_card.html`` and ``_reactions.html`` read.
 """
 
-from flask import current_app, request
-from markupsafe import Markup, escape
+from flask import current_app
+from markupsafe import Markup
 
-from base.drawn import CSRF_MARK, drawn, reader_key, with_form_token
+from base.drawn import CSRF_MARK, HERE_MARK, drawn, reader_key, with_request_parts
 from base.vocabularies import THEMES
 from blueprints.content.catalogue import KINDS
 from blueprints.content.feed import Card
 
 CARD_TEMPLATE = "content/_card.html"
-# Drawn in place of the request's return address, like base.drawn's CSRF_MARK.
-NEXT_MARK = Markup("<!--next-->")
 
 
 def card_key(card: Card) -> tuple:
@@ -52,9 +50,7 @@ def card_key(card: Card) -> tuple:
 
 def feed_card(card: Card) -> Markup:
     """The card as ``content/_card.html`` draws it for this request (templates: ``feed_card``)."""
-    html = drawn("feed card", card_key(card), lambda: _draw(card))
-    back_to = escape(request.full_path.rstrip("?"))
-    return with_form_token(html).replace(NEXT_MARK, back_to)
+    return with_request_parts(drawn("feed card", card_key(card), lambda: _draw(card)))
 
 
 def _draw(card: Card) -> str:
@@ -65,5 +61,5 @@ def _draw(card: Card) -> str:
         themes=THEMES,
         kinds=KINDS,
         csrf_field=lambda: CSRF_MARK,
-        reaction_next=NEXT_MARK,
+        reaction_next=HERE_MARK,
     )

@@ -10,7 +10,7 @@ organiser until the person is marked.
 from flask import current_app
 from markupsafe import Markup
 
-from base.drawn import CSRF_MARK, drawn, reader_key, with_form_token
+from base.drawn import CSRF_MARK, drawn, reader_key, with_request_parts
 from base.i18n import LANGUAGE_NAMES
 from blueprints.events.catalogue import KINDS
 from blueprints.events.listing import Listed
@@ -63,7 +63,7 @@ def attendee_key(registration: Registration, event: Event, sheet_open: bool) -> 
 def attendee_row(registration: Registration, event: Event, sheet_open: bool) -> Markup:
     """A row of the attendance sheet, with this request's form token (templates: ``attendee_row``)."""
     key = attendee_key(registration, event, sheet_open)
-    return with_form_token(
+    return with_request_parts(
         drawn("attendee row", key, lambda: _draw_attendee(registration, event, sheet_open))
     )
 
