@@ -6,10 +6,12 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from base.database import db
 from blueprints.accounts.models import Department, Role, Site, User
 from blueprints.activity.models import Activity
+from blueprints.admin.rows import person_key
 from blueprints.admin.services import add_person
 from blueprints.auth.services import AccountError, NewPerson
 from blueprints.notifications.models import Notification
@@ -281,3 +283,28 @@ def test_people_rows_drawn_once_carry_each_admins_token_and_page_and_follow_each
     assert "<td>Sales</td>" in changed and 'class="is-inactive"' in changed
     own = person_row_of(text(admins[0].get("/admin/users")), "first-admin@example.com")
     assert "<form" not in own and re.search(r">\s*You\s*<", own)  # one's own row: no forms
+
+
+def test_a_person_rows_key_changes_with_everything_the_row_shows(app, make_user):
+    person_id = make_user(display_name="Ada Lovelace", email="ada@example.com").id
+    with app.test_request_context("/admin/users", headers={"Accept-Language": "en"}):
+        db.session.add_all([Department(name="Ventes", name_en="Sales"), Site(name="Lyon")])
+        db.session.flush()
+        person = db.session.get(User, person_id)
+        key = person_key(person, is_self=False)
+        assert person_key(person, is_self=True) != key
+        for name, value in [
+            ("display_name", "Ada King"),
+            ("email", "ada.king@example.com"),
+            ("active", False),
+            ("role", Role.COMMS),
+            ("department", db.session.scalar(sa.select(Department))),
+            ("site", db.session.scalar(sa.select(Site))),
+        ]:
+            before = getattr(person, name)
+            setattr(person, name, value)
+            assert person_key(person, is_self=False) != key, name
+            setattr(person, name, before)
+        assert person_key(person, is_self=False) == key
+        with force_locale("fr"):
+            assert person_key(person, is_self=False) != key
