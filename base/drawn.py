@@ -8,7 +8,6 @@ used parts are kept per process.
 """
 
 from collections import OrderedDict
-from collections.abc import Callable
 from threading import Lock
 
 from flask import current_app, request
@@ -55,18 +54,20 @@ def reader_key() -> tuple:
     return str(get_locale()), str(get_timezone()), request.script_root
 
 
-def drawn(kind: str, key: tuple, draw: Callable[[], str]) -> str:
-    """The HTML of a ``kind`` of part for ``key`` (which must name all it shows, ``reader_key()``
-    included), drawn and kept when not yet kept."""
+def part(template: str, key: tuple, **context) -> Markup:
+    """``template`` drawn with ``context`` for ``key`` (which must name all the template shows,
+    ``reader_key()`` included), kept and reused, with this request's CSRF field and address put
+    in. The template writes them as usual, ``{{ csrf_field() }}`` and ``{{ here }}``."""
     parts = current_app.extensions.get(DRAWN)
     if parts is None:
         parts = current_app.extensions[DRAWN] = DrawnParts(PARTS_KEPT)
-    full_key = (kind, *key)
+    full_key = (template, *key)
     html = parts.get(full_key)
     if html is None:
-        html = draw()
+        drawing = current_app.jinja_env.get_template(template)
+        html = drawing.render(csrf_field=lambda: CSRF_MARK, here=HERE_MARK, **context)
         parts.keep(full_key, html)
-    return html
+    return with_request_parts(html)
 
 
 def with_request_parts(html: str) -> Markup:

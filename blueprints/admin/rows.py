@@ -4,11 +4,10 @@ for every administrator until the person's name, address, role, place or account
 ``person_key`` must name everything ``admin/_person_row.html`` reads.
 """
 
-from flask import current_app
 from flask_login import current_user
 from markupsafe import Markup
 
-from base.drawn import CSRF_MARK, HERE_MARK, drawn, reader_key, with_request_parts
+from base.drawn import part, reader_key
 from blueprints.accounts.labels import ROLE_LABELS
 from blueprints.accounts.models import User
 from blueprints.admin.forms import role_choices
@@ -33,17 +32,11 @@ def person_key(person: User, is_self: bool) -> tuple:
 def person_row(person: User) -> Markup:
     """The person's row, with this request's form token and address (templates: ``person_row``)."""
     is_self = person.id == current_user.id
-    return with_request_parts(
-        drawn("person row", person_key(person, is_self), lambda: _draw(person, is_self))
-    )
-
-
-def _draw(person: User, is_self: bool) -> str:
-    return current_app.jinja_env.get_template(ROW_TEMPLATE).render(
+    return part(
+        ROW_TEMPLATE,
+        person_key(person, is_self),
         person=person,
         is_self=is_self,
         role_labels=ROLE_LABELS,
         role_choices=role_choices(),
-        csrf_field=lambda: CSRF_MARK,
-        here=HERE_MARK,
     )

@@ -9,10 +9,9 @@ reaction returns to without JavaScript — are drawn as marks and put in on the 
 ``card_key`` must name everything ``content/_card.html`` and ``_reactions.html`` read.
 """
 
-from flask import current_app
 from markupsafe import Markup
 
-from base.drawn import CSRF_MARK, HERE_MARK, drawn, reader_key, with_request_parts
+from base.drawn import part, reader_key
 from base.vocabularies import THEMES
 from blueprints.content.catalogue import KINDS
 from blueprints.content.feed import Card
@@ -50,16 +49,4 @@ def card_key(card: Card) -> tuple:
 
 def feed_card(card: Card) -> Markup:
     """The card as ``content/_card.html`` draws it for this request (templates: ``feed_card``)."""
-    return with_request_parts(drawn("feed card", card_key(card), lambda: _draw(card)))
-
-
-def _draw(card: Card) -> str:
-    template = current_app.jinja_env.get_template(CARD_TEMPLATE)
-    return template.render(
-        card=card,
-        item=card.item,
-        themes=THEMES,
-        kinds=KINDS,
-        csrf_field=lambda: CSRF_MARK,
-        reaction_next=HERE_MARK,
-    )
+    return part(CARD_TEMPLATE, card_key(card), card=card, item=card.item, themes=THEMES, kinds=KINDS)

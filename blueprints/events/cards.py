@@ -7,10 +7,9 @@ organiser until the person is marked.
 ``events_console/_attendee.html`` reads.
 """
 
-from flask import current_app
 from markupsafe import Markup
 
-from base.drawn import CSRF_MARK, drawn, reader_key, with_request_parts
+from base.drawn import part, reader_key
 from base.i18n import LANGUAGE_NAMES
 from blueprints.events.catalogue import KINDS
 from blueprints.events.listing import Listed
@@ -41,12 +40,9 @@ def card_key(entry: Listed, past: bool) -> tuple:
 
 def event_card(entry: Listed, past: bool) -> Markup:
     """The card as ``events/_event_card.html`` draws it (templates: ``event_card``)."""
-    return Markup(drawn("event card", card_key(entry, past), lambda: _draw(entry, past)))
-
-
-def _draw(entry: Listed, past: bool) -> str:
-    template = current_app.jinja_env.get_template(CARD_TEMPLATE)
-    return template.render(entry=entry, past=past, kinds=KINDS, languages=LANGUAGE_NAMES)
+    return part(
+        CARD_TEMPLATE, card_key(entry, past), entry=entry, past=past, kinds=KINDS, languages=LANGUAGE_NAMES
+    )
 
 
 def attendee_key(registration: Registration, event: Event, sheet_open: bool) -> tuple:
@@ -63,13 +59,4 @@ def attendee_key(registration: Registration, event: Event, sheet_open: bool) -> 
 def attendee_row(registration: Registration, event: Event, sheet_open: bool) -> Markup:
     """A row of the attendance sheet, with this request's form token (templates: ``attendee_row``)."""
     key = attendee_key(registration, event, sheet_open)
-    return with_request_parts(
-        drawn("attendee row", key, lambda: _draw_attendee(registration, event, sheet_open))
-    )
-
-
-def _draw_attendee(registration: Registration, event: Event, sheet_open: bool) -> str:
-    template = current_app.jinja_env.get_template(ATTENDEE_TEMPLATE)
-    return template.render(
-        registration=registration, event=event, sheet_open=sheet_open, csrf_field=lambda: CSRF_MARK
-    )
+    return part(ATTENDEE_TEMPLATE, key, registration=registration, event=event, sheet_open=sheet_open)
