@@ -1,6 +1,5 @@
 """Home, language switch, health check, vendored front-end files and error pages."""
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import flask_babel
@@ -24,13 +23,14 @@ from base.assets import ONE_YEAR, fingerprint
 from base.database import utcnow
 from base.i18n import format_day, format_when
 from base.i18n import gettext as _
-from base.registry import registry
 from base.urls import local_or
 from base.web import public
 from blueprints.challenges.services import home_challenges
 from blueprints.challenges.services import title_of as challenge_title
 from blueprints.content.feed import Cursor, Filters, feed_page
 from blueprints.core import services
+from blueprints.core.header import site_header
+from blueprints.core.navigation import drawn_menu
 from blueprints.events.listing import home_events
 from blueprints.notifications.services import latest_notifications, message_text
 from blueprints.profile.services import profile_complete
@@ -91,33 +91,12 @@ for filter_name, formatter in LOCALE_FILTERS.items():
 @bp.app_context_processor
 def layout_helpers():
     return {
-        "navigation": navigation,
+        "drawn_menu": drawn_menu,
+        "site_header": site_header,
         "unread_notifications": lambda: services.header_figures(current_user.id).unread,
         "notification_text": message_text,
         "current_points": lambda: services.header_figures(current_user.id).balance,
     }
-
-
-@dataclass
-class MenuItem:
-    endpoint: str
-    label: str
-    current: bool
-    badge: int | None
-
-
-def navigation(menu: str) -> list[MenuItem]:
-    """A menu's entries that the person may see, as the features registered them, with their
-    counts (all of a menu's in one query)."""
-    here = request.endpoint or ""
-    entries = [
-        entry for entry in registry().navigation if entry.menu == menu and current_user.has_role(entry.role)
-    ]
-    counts = services.menu_counts([entry.badge for entry in entries if entry.badge])
-    return [
-        MenuItem(entry.endpoint, entry.label, here.startswith(entry.section), entry.badge and next(counts))
-        for entry in entries
-    ]
 
 
 @bp.route("/")
