@@ -10,13 +10,14 @@ used parts are kept per process.
 from collections import OrderedDict
 from threading import Lock
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import get_locale, get_timezone
 from markupsafe import Markup, escape
 
 from base.web import csrf_field
 
 DRAWN = "drawn_parts"  # the app's kept parts, in app.extensions
+READER_KEYS = "_reader_keys"  # on flask.g
 PARTS_KEPT = 8192  # drawn parts kept per process (a few kilobytes each)
 # Drawn in place of what belongs to the request: its form token (parts are drawn with
 # ``csrf_field`` giving this mark) and its own address (where a part's forms return to). Any
@@ -50,8 +51,14 @@ class DrawnParts:
 
 def reader_key() -> tuple:
     """What every drawn part depends on besides its own fields: the reader's language and time
-    zone, and the path the site is mounted at (its addresses start with it)."""
-    return str(get_locale()), str(get_timezone()), request.script_root
+    zone, and the path the site is mounted at (its addresses start with it). Read once per
+    request (a list asks it for each of its parts); a language switch answers with a redirect."""
+    language = str(get_locale())
+    keys = g.setdefault(READER_KEYS, {})  # per language: a page may draw a part in another one
+    key = keys.get(language)
+    if key is None:
+        key = keys[language] = (language, str(get_timezone()), request.script_root)
+    return key
 
 
 def part(template: str, key: tuple, **context) -> Markup:

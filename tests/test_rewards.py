@@ -7,6 +7,7 @@ Services are called as jobs call them, in a plain app context (no HTTP).
 """
 
 import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -21,10 +22,12 @@ from blueprints.notifications.models import Notification
 from blueprints.notifications.services import message_text
 from blueprints.recognition.fame import entry_text
 from blueprints.recognition.models import FameEntry, PointsBalance, PointsEntry
+from blueprints.recognition.services import Balance
 from blueprints.rewards import services
+from blueprints.rewards.cards import card_key
 from blueprints.rewards.models import Redemption, RedemptionStatus, Reward, RewardKind
 from blueprints.rewards.verbs import VERBS
-from tests.conftest import htmx_headers, post, queries_before_and_after, text
+from tests.conftest import Auth, htmx_headers, post, queries_before_and_after, text
 
 
 @pytest.fixture
@@ -333,6 +336,54 @@ def test_the_page_shows_points_the_catalogue_in_the_reader_language_and_own_rede
     assert "Waiting for delivery" in body
     assert f'href="/rewards/{mug}/redeem"' in body
     assert '<li><a href="/rewards" aria-current="page">Rewards</a></li>' in body  # the recognition tabs
+
+
+def test_a_reward_card_drawn_once_shows_each_reader_their_own_points_and_question(
+    app, make_user, make_reward, give_points
+):
+    mug = make_reward(cost=40, stock=3)
+    readers = []
+    for points in (10, 100, 80):
+        person = make_user(language="en")
+        give_points(person.id, points)
+        browser = app.test_client()
+        assert Auth(browser).login(person.email).status_code == 302
+        readers.append(browser)
+    assert "30 more points to earn" in text(readers[0].get("/rewards"))
+    questions = [
+        text(browser.get(f"/rewards/{mug}/redeem", headers=htmx_headers(browser))) for browser in readers[1:]
+    ]
+    assert "go from 100 to 60" in questions[0] and "go from 80 to 40" in questions[1]
+    tokens = [set(re.findall(r'name="csrf_token" value="([^".]+)', question)) for question in questions]
+    assert len(tokens[0]) == len(tokens[1]) == 1 and tokens[0] != tokens[1]
+    assert "Spend 40 points" not in text(readers[1].get("/rewards"))  # asked once, not kept asking
+
+
+def test_a_reward_cards_key_changes_with_everything_the_card_shows(app, make_reward):
+    mug_id = make_reward(cost=40, stock=3, description_en="Dishwasher safe.")
+    with app.test_request_context("/rewards", headers={"Accept-Language": "en"}):
+        mug, balance = db.session.get(Reward, mug_id), Balance(lifetime=50, spendable=30)
+        key = card_key(mug, balance, None, None)
+        assert card_key(mug, Balance(lifetime=50, spendable=20), None, None) != key  # misses more
+        assert card_key(mug, Balance(lifetime=90, spendable=30), None, None) == key  # the same card
+        asking = card_key(mug, balance, mug_id, None)
+        assert asking != key and card_key(mug, Balance(lifetime=90, spendable=30), mug_id, None) != asking
+        assert card_key(mug, balance, None, mug_id) != key
+        for name, value in [
+            ("kind", RewardKind.SYMBOLIC),
+            ("stock", 2),
+            ("cost", 45),
+            ("title_en", "Mug"),
+            ("title_fr", "Tasse"),
+            ("description_en", "Sturdy."),
+            ("description_fr", "Solide."),
+        ]:
+            before = getattr(mug, name)
+            setattr(mug, name, value)
+            assert card_key(mug, balance, None, None) != key, name
+            setattr(mug, name, before)
+        with force_locale("fr"):
+            assert card_key(mug, balance, None, None) != key
 
 
 def test_redeeming_by_htmx_asks_first_then_swaps_the_catalogue_in_place(

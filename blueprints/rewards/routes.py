@@ -7,11 +7,13 @@ from base.i18n import gettext as _
 from base.web import int_arg, wants_fragment
 from blueprints.recognition.services import balance_of
 from blueprints.rewards import services
+from blueprints.rewards.cards import reward_card
 from blueprints.rewards.catalogue import KIND_HINTS, KINDS, reward_description, reward_title
 
 bp = Blueprint("rewards", __name__)
 bp.add_app_template_global(reward_title, "reward_title")
 bp.add_app_template_global(reward_description, "reward_description")
+bp.add_app_template_global(reward_card, "reward_card")
 
 
 def page_context(**extra) -> dict:
