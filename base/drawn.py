@@ -8,6 +8,7 @@ used parts are kept per process.
 """
 
 from collections import OrderedDict
+from collections.abc import Callable
 from threading import Lock
 
 from flask import current_app, g, request
@@ -53,24 +54,30 @@ def reader_key() -> tuple:
     """What every drawn part depends on besides its own fields: the reader's language and time
     zone, and the path the site is mounted at (its addresses start with it). Read once per
     request (a list asks it for each of its parts); a language switch answers with a redirect."""
-    language = str(get_locale())
-    keys = g.setdefault(READER_KEYS, {})  # per language: a page may draw a part in another one
-    key = keys.get(language)
-    if key is None:
-        key = keys[language] = (language, str(get_timezone()), request.script_root)
-    return key
+    locale = get_locale()
+    # Per language: a page may draw a part in another one (force_locale). Each entry holds its
+    # locale, so the id it is found by stays that locale's for the request.
+    keys = g.setdefault(READER_KEYS, {})
+    kept = keys.get(id(locale))
+    if kept is None:
+        kept = keys[id(locale)] = (locale, (str(locale), str(get_timezone()), request.script_root))
+    return kept[1]
 
 
-def part(template: str, key: tuple, **context) -> Markup:
+def part(template: str, key: tuple, drawing_context: Callable[[], dict] | None = None, **context) -> Markup:
     """``template`` drawn with ``context`` for ``key`` (which must name all the template shows,
     ``reader_key()`` included), kept and reused, with this request's CSRF field and address put
-    in. The template writes them as usual, ``{{ csrf_field() }}`` and ``{{ here }}``."""
+    in. The template writes them as usual, ``{{ csrf_field() }}`` and ``{{ here }}``.
+    ``drawing_context`` gives what only drawing needs (texts worked out from the key's fields),
+    called only when the part is not kept."""
     parts = current_app.extensions.get(DRAWN)
     if parts is None:
         parts = current_app.extensions[DRAWN] = DrawnParts(PARTS_KEPT)
     full_key = (template, *key)
     html = parts.get(full_key)
     if html is None:
+        if drawing_context is not None:
+            context.update(drawing_context())
         drawing = current_app.jinja_env.get_template(template)
         html = drawing.render(csrf_field=lambda: CSRF_MARK, here=HERE_MARK, **context)
         parts.keep(full_key, html)
@@ -83,3 +90,12 @@ def with_request_parts(html: str) -> Markup:
     if HERE_MARK in html:
         html = html.replace(HERE_MARK, str(escape(request.full_path.rstrip("?"))))
     return Markup(html)
+
+
+def frozen(value):
+    """A JSON value (a record's parameters) as a key can hold it: dicts and lists as tuples."""
+    if isinstance(value, dict):
+        return tuple((name, frozen(item)) for name, item in sorted(value.items()))
+    if isinstance(value, list):
+        return tuple(frozen(item) for item in value)
+    return value

@@ -436,3 +436,23 @@ def test_sync_outcome_counts_the_jobs(app, make_user, clicks):
     clicks(make_user().id, last_week_moments(app, 1))
     with app.app_context():
         assert services.sync().jobs == 1
+
+
+def test_a_drawn_entry_follows_a_new_name_the_choice_to_stay_anonymous_and_featuring(
+    client, app, signed_in, make_user, add_entry
+):
+    person = make_user(display_name="Ada Lovelace")
+    add_entry(person.id)
+    signed_in(language="en")
+    assert fame_texts(text(client.get("/fame"))) == ["Ada Lovelace earned the badge “First share”."]
+    with app.app_context():
+        db.session.get(User, person.id).display_name = "Ada King"
+        db.session.commit()
+    assert fame_texts(text(client.get("/fame"))) == ["Ada King earned the badge “First share”."]
+    with app.app_context():
+        db.session.get(User, person.id).anonymous_on_boards = True
+        db.session.scalar(sa.select(FameEntry)).featured_at = NOON
+        db.session.commit()
+    page = text(client.get("/fame"))
+    assert fame_texts(page) == ["An ambassador earned the badge “First share”."]
+    assert "fame-entry--featured" in page and "Ada" not in page

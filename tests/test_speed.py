@@ -8,6 +8,7 @@ from flask import url_for
 from markupsafe import escape
 
 from base.database import db, utcnow
+from base.drawn import frozen
 from base.registry import registry
 from blueprints.accounts.models import Role, User
 from blueprints.content.models import Status
@@ -159,3 +160,12 @@ def test_the_console_menu_reads_its_waiting_counts_in_one_query(
     counting = [statement for statement in counter.statements if "count(" in statement]
     assert len(counting) == 1 + 1  # the header's figures, then the menu's three counts
     assert counting[-1].count("count(") == 3
+
+
+def test_a_records_parameters_are_frozen_into_a_key_that_tells_every_value_apart():
+    params = {"title": "Mug", "clicks": 3, "tags": ["a", "b"], "by": {"fr": "x"}}
+    key = frozen(params)
+    hash(key)  # a key must be hashable
+    assert frozen({"clicks": 3, "title": "Mug", "by": {"fr": "x"}, "tags": ["a", "b"]}) == key  # any order
+    for changed in [{"tags": ["b", "a"]}, {"clicks": 4}, {"by": {"fr": "y"}}, {"title": "Cup"}]:
+        assert frozen({**params, **changed}) != key

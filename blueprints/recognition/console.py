@@ -14,7 +14,7 @@ from base.i18n import ngettext
 from base.registry import DAY, EVER, WEEK, registry
 from base.web import int_arg, wants_fragment
 from blueprints.recognition import fame, points, services
-from blueprints.recognition.routes import link_of
+from blueprints.recognition.cards import link_of
 
 bp = Blueprint("recognition", __name__)
 

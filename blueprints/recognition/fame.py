@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from base.cache import cache
 from base.database import db, unit_of_work, utcnow
@@ -96,6 +96,8 @@ def _sentence(text: str) -> str:
 
 # --- The wall ---------------------------------------------------------------------------
 
+PLACE_LEFT_OUT = (lazyload(User.department), lazyload(User.site))
+
 
 @dataclass
 class WallPage:
@@ -105,9 +107,15 @@ class WallPage:
 
 
 def _visible():
+    """Visible entries with the names they show (an entry names people, not where they work)."""
     return (
         sa.select(FameEntry)
-        .options(joinedload(FameEntry.user), joinedload(FameEntry.other_user))
+        .options(
+            *[
+                joinedload(person).options(*PLACE_LEFT_OUT)
+                for person in (FameEntry.user, FameEntry.other_user)
+            ]
+        )
         .where(FameEntry.hidden.is_(False))
     )
 

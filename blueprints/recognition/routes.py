@@ -1,16 +1,14 @@
 """Recognition pages: the wall of fame, the badges, and the header's points counter."""
 
-from dataclasses import dataclass
-
-from flask import Blueprint, abort, g, render_template, request, url_for
+from flask import Blueprint, abort, g, render_template, request
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from base.web import int_arg, wants_fragment
 from blueprints.recognition import fame, services
-from blueprints.recognition.models import FameEntry
+from blueprints.recognition.cards import fame_entry
 
 bp = Blueprint("recognition", __name__)
+bp.add_app_template_global(fame_entry, "fame_entry")
 
 
 @bp.route("/points/counter")
@@ -28,36 +26,14 @@ def announce_points(response):
     return response
 
 
-@dataclass
-class FameRow:
-    entry: FameEntry
-    text: str
-    link: str | None
-
-
-def fame_rows(entries: list[FameEntry]) -> list[FameRow]:
-    """Entries as the viewer reads them: the text in their language, the link to what it is about."""
-    return [FameRow(entry, fame.entry_text(entry, current_user), link_of(entry)) for entry in entries]
-
-
-def link_of(entry: FameEntry) -> str | None:
-    """The page an entry is about, if the site still has it."""
-    if not entry.link_endpoint:
-        return None
-    try:
-        return url_for(entry.link_endpoint, **entry.link_values)
-    except BuildError:
-        return None
-
-
 @bp.route("/fame", endpoint="fame")
 def fame_wall():
     """The wall of fame; "load more" brings the next entries (by htmx, the entries alone)."""
     before = int_arg("before", 0, minimum=1) or None
     page = fame.wall(before)
     context = {
-        "featured": fame_rows(page.featured),
-        "rows": fame_rows(page.entries),
+        "featured": page.featured,
+        "entries": page.entries,
         "next_before": page.next_before,
         "continued": before is not None,
     }

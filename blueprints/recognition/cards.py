@@ -1,0 +1,67 @@
+"""Wall of fame entries drawn once per state and reused (``base.drawn``): an entry reads the
+same for every reader who sees the same names in it (their own is "you"), in the same language.
+
+``entry_key`` must name everything ``recognition/_entry.html`` shows: the entry's kind,
+parameters, link and date, the names as this reader sees them, whether it is featured, and the
+reader's language, zone and mount path. Its text and link are worked out only when it is drawn.
+"""
+
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.routing import BuildError
+
+from base.drawn import frozen, part, reader_key
+from blueprints.recognition import fame
+from blueprints.recognition.models import FameEntry
+
+ENTRY_TEMPLATE = "recognition/_entry.html"
+
+
+@dataclass
+class FameRow:
+    entry: FameEntry
+    text: str
+    link: str | None
+
+
+def fame_row(entry: FameEntry) -> FameRow:
+    """An entry as the viewer reads it: the text in their language, the link to what it is about."""
+    return FameRow(entry, fame.entry_text(entry, current_user), link_of(entry))
+
+
+def link_of(entry: FameEntry) -> str | None:
+    """The page an entry is about, if the site still has it."""
+    if not entry.link_endpoint:
+        return None
+    try:
+        return url_for(entry.link_endpoint, **entry.link_values)
+    except BuildError:
+        return None
+
+
+def entry_key(entry: FameEntry, featured: bool) -> tuple:
+    return (
+        entry.id,
+        entry.kind,
+        frozen(entry.params),
+        fame.public_name(entry.user, current_user),
+        fame.public_name(entry.other_user, current_user),
+        entry.link_endpoint,
+        frozen(entry.link_values),
+        entry.created_at,
+        featured,
+        *reader_key(),
+    )
+
+
+def fame_entry(entry: FameEntry, featured: bool = False) -> Markup:
+    """The entry as ``recognition/_entry.html`` draws it (templates: ``fame_entry``)."""
+    return part(
+        ENTRY_TEMPLATE,
+        entry_key(entry, featured),
+        lambda: {"row": fame_row(entry)},
+        is_featured=featured,
+    )
