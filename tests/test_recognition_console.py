@@ -342,3 +342,26 @@ def test_the_console_wall_is_paged(client, app, signed_in, entry):
     shown = re.search(r'id="fame-entry-(\d+)"', second).group(1)
     response = post(client, f"/admin/fame/{shown}/hide", {"hidden": "1", "page": "2"})
     assert response.headers["Location"].endswith(f"/admin/fame?page=2#fame-entry-{shown}")
+
+
+def test_a_drawn_console_entry_follows_hiding_and_featuring_with_each_request_token(client, signed_in, entry):
+    shown = entry("Person Shown")
+    signed_in(Role.COMMS, language="en")
+
+    def console_entry() -> str:
+        page = text(client.get("/admin/fame"))
+        found = re.search(
+            rf'<li class="card console-fame-entry" id="fame-entry-{shown}">.*?</li>', page, re.S
+        )
+        tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', found.group(0)))
+        assert tokens == set(re.findall(r'"X-CSRFToken": "([^"]+)"', page))  # this page's own token
+        return found.group(0)
+
+    before = console_entry()
+    assert "Hide from the wall" in before and "Feature at the top" in before and "Hidden</span>" not in before
+    post(client, f"/admin/fame/{shown}/hide", {"hidden": "1"})
+    hidden = console_entry()
+    assert "Show again" in hidden and "Hidden</span>" in hidden
+    post(client, f"/admin/fame/{shown}/feature", {"featured": "1"})
+    featured = console_entry()
+    assert "Stop featuring" in featured and "Featured</span>" in featured and "Hidden</span>" not in featured

@@ -4,6 +4,8 @@ same for every reader who sees the same names in it (their own is "you"), in the
 ``entry_key`` must name everything ``recognition/_entry.html`` shows: the entry's kind,
 parameters, link and date, the names as this reader sees them, whether it is featured, and the
 reader's language, zone and mount path. Its text and link are worked out only when it is drawn.
+The console's entry (``recognition_console/_fame_entry.html``) adds whether it is hidden and the
+page it is on.
 """
 
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from blueprints.recognition import fame
 from blueprints.recognition.models import FameEntry
 
 ENTRY_TEMPLATE = "recognition/_entry.html"
+CONSOLE_ENTRY_TEMPLATE = "recognition_console/_fame_entry.html"
 
 
 @dataclass
@@ -64,4 +67,18 @@ def fame_entry(entry: FameEntry, featured: bool = False) -> Markup:
         entry_key(entry, featured),
         lambda: {"row": fame_row(entry)},
         is_featured=featured,
+    )
+
+
+def console_fame_entry(entry: FameEntry, page_number: int) -> Markup:
+    """The entry with its feature and hide buttons, as ``recognition_console/_fame_entry.html``
+    draws it on a page of the console (templates: ``console_fame_entry``)."""
+    key = (entry_key(entry, entry.featured_at is not None), entry.hidden, page_number)
+    return part(
+        CONSOLE_ENTRY_TEMPLATE,
+        key,
+        lambda: {"row": fame_row(entry)},
+        page_number=page_number,
+        message=None,
+        acted=None,
     )

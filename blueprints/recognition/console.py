@@ -14,9 +14,10 @@ from base.i18n import ngettext
 from base.registry import DAY, EVER, WEEK, registry
 from base.web import int_arg, wants_fragment
 from blueprints.recognition import fame, points, services
-from blueprints.recognition.cards import link_of
+from blueprints.recognition.cards import console_fame_entry, fame_row
 
 bp = Blueprint("recognition", __name__)
+bp.add_app_template_global(console_fame_entry, "console_fame_entry")
 
 MIN_POINTS, MAX_POINTS = 0, 1000  # never negative: recognition does not punish
 MAX_CAP = 1000
@@ -158,14 +159,7 @@ def recompute():
 @bp.route("/fame")
 def fame_entries():
     page = fame.console_page(int_arg("page"))
-    return render_template("recognition_console/fame.html", page=page, rows=console_rows(page.items))
-
-
-def console_rows(entries) -> list[dict]:
-    return [
-        {"entry": entry, "text": fame.entry_text(entry, current_user), "link": link_of(entry)}
-        for entry in entries
-    ]
+    return render_template("recognition_console/fame.html", page=page)
 
 
 @bp.post("/fame/<int:entry_id>/feature")
@@ -187,8 +181,9 @@ def change_entry(entry_id: int, acted: str, change):
     entry = change()
     message = entry_message(entry, acted)
     if wants_fragment():
-        [row] = console_rows([entry])
-        return render_template("recognition_console/_fame_entry.html", row=row, message=message, acted=acted)
+        return render_template(
+            "recognition_console/_fame_entry.html", row=fame_row(entry), message=message, acted=acted
+        )
     flash(message, "success")
     page = int_arg("page", values=request.form)
     return redirect(

@@ -96,7 +96,11 @@ def _sentence(text: str) -> str:
 
 # --- The wall ---------------------------------------------------------------------------
 
-PLACE_LEFT_OUT = (lazyload(User.department), lazyload(User.site))
+# The people an entry names, without where they work (an entry shows names only).
+WITH_NAMES = [
+    joinedload(person).options(lazyload(User.department), lazyload(User.site))
+    for person in (FameEntry.user, FameEntry.other_user)
+]
 
 
 @dataclass
@@ -107,17 +111,7 @@ class WallPage:
 
 
 def _visible():
-    """Visible entries with the names they show (an entry names people, not where they work)."""
-    return (
-        sa.select(FameEntry)
-        .options(
-            *[
-                joinedload(person).options(*PLACE_LEFT_OUT)
-                for person in (FameEntry.user, FameEntry.other_user)
-            ]
-        )
-        .where(FameEntry.hidden.is_(False))
-    )
+    return sa.select(FameEntry).options(*WITH_NAMES).where(FameEntry.hidden.is_(False))
 
 
 def wall(before: int | None = None, page_size: int = PAGE_SIZE) -> WallPage:
@@ -160,9 +154,7 @@ def _older_than(entry_id: int):
 def console_page(page: int):
     """Every entry, hidden ones included, newest first (the comms console)."""
     query = (
-        sa.select(FameEntry)
-        .options(joinedload(FameEntry.user), joinedload(FameEntry.other_user))
-        .order_by(FameEntry.created_at.desc(), FameEntry.id.desc())
+        sa.select(FameEntry).options(*WITH_NAMES).order_by(FameEntry.created_at.desc(), FameEntry.id.desc())
     )
     return db.paginate(query, page=page, per_page=CONSOLE_PAGE_SIZE, error_out=False)
 
