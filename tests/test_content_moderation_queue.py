@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from base.database import db
 from blueprints.accounts.models import Role, User
 from blueprints.content import services
+from blueprints.content.cards import queue_item_key
 from blueprints.content.catalogue import Status
 from blueprints.content.models import ContentItem
 from blueprints.notifications.models import Notification
@@ -281,3 +282,29 @@ def test_the_suggestion_form_notifies_through_the_page(client, signed_in, app, t
     )
     assert kinds_of(app, person.id) == ["suggestion_received"]
     assert waiting_notices(app) == {team["comms"].id: [(1, True)], team["admin"].id: [(1, True)]}
+
+
+def test_a_drawn_suggestion_carries_the_pages_token_and_its_key_follows_what_it_shows(client, queue, app):
+    _, ids = queue
+    page = client.get("/admin/moderation").get_data(as_text=True)
+    own_token = set(re.findall(r'"X-CSRFToken": "([^"]+)"', page))
+    assert set(re.findall(r'name="csrf_token" value="([^"]+)"', page)) == own_token
+    with app.test_request_context("/admin/moderation", headers={"Accept-Language": "en"}):
+        item = db.session.get(ContentItem, ids[0])
+        key = queue_item_key(item)
+        for name, value in [
+            ("title", "Better idea"),
+            ("language", "en"),
+            ("suggestion_reason", "Even more worth it"),
+            ("url", "https://www.example.org/other"),
+            ("created_at", item.created_at.replace(year=2020)),
+        ]:
+            before = getattr(item, name)
+            setattr(item, name, value)
+            assert queue_item_key(item) != key, name
+            setattr(item, name, before)
+        item.author.display_name = "Sam Renamed"
+        assert queue_item_key(item) != key
+        db.session.rollback()
+        with force_locale("fr"):
+            assert queue_item_key(db.session.get(ContentItem, ids[0])) != key

@@ -6,7 +6,8 @@ count, and the reader's language and time zone. Those are the key of a drawn car
 ``base.drawn``. The two parts that belong to the request — the CSRF token and the address a
 reaction returns to without JavaScript — are drawn as marks and put in on the way out.
 
-``card_key`` must name everything ``content/_card.html`` and ``_reactions.html`` read.
+``card_key`` must name everything ``content/_card.html`` and ``_reactions.html`` read, and
+``queue_item_key`` everything a suggestion of the moderation queue shows.
 """
 
 from markupsafe import Markup
@@ -15,6 +16,7 @@ from base.drawn import part, reader_key
 from base.vocabularies import THEMES
 from blueprints.content.catalogue import KINDS
 from blueprints.content.feed import Card
+from blueprints.content.models import ContentItem
 
 CARD_TEMPLATE = "content/_card.html"
 
@@ -50,3 +52,25 @@ def card_key(card: Card) -> tuple:
 def feed_card(card: Card) -> Markup:
     """The card as ``content/_card.html`` draws it for this request (templates: ``feed_card``)."""
     return part(CARD_TEMPLATE, card_key(card), card=card, item=card.item, themes=THEMES, kinds=KINDS)
+
+
+QUEUE_ITEM_TEMPLATE = "content_console/_queue_item.html"
+
+
+def queue_item_key(item: ContentItem) -> tuple:
+    return (
+        item.id,
+        item.title,
+        item.language,
+        item.author.display_name,
+        item.created_at,
+        item.suggestion_reason,
+        item.url,
+        *reader_key(),
+    )
+
+
+def queue_item(item: ContentItem) -> Markup:
+    """A suggestion of the moderation queue as nobody has touched it yet, as
+    ``content_console/_queue_item.html`` draws it (templates: ``queue_item``)."""
+    return part(QUEUE_ITEM_TEMPLATE, queue_item_key(item), item=item, mine=False, checked=False)

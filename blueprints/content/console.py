@@ -12,12 +12,14 @@ from base.i18n import ngettext
 from base.vocabularies import SHARE_NETWORKS, THEMES
 from base.web import wants_fragment
 from blueprints.content import services
+from blueprints.content.cards import queue_item
 from blueprints.content.catalogue import KINDS, LIBRARY_STATES, STATE_LABELS, STATUS_LABELS, Status
 from blueprints.content.forms import CharterForm, ItemFieldsForm, ItemForm, QueueForm, RejectForm
 from blueprints.content.models import ContentItem
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 
 bp = Blueprint("content", __name__)
+bp.add_app_template_global(queue_item, "queue_item")
 
 
 def labels() -> dict:
