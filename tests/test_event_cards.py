@@ -10,6 +10,7 @@ from base.database import db, utcnow
 from blueprints.accounts.models import Role
 from blueprints.events import cards, listing
 from blueprints.events.models import Event, EventStatus, RegistrationStatus
+from blueprints.events.services import Seats
 from tests.conftest import Auth, post, text
 
 
@@ -85,3 +86,43 @@ def test_a_cards_key_changes_with_everything_the_card_shows(app, make_user, make
             assert cards.card_key(changed, past=False) != key
         with force_locale("fr"):
             assert cards.card_key(entry, past=False) != key
+
+
+def test_a_console_rows_phase_follows_the_clock_and_its_key_everything_it_shows(app, make_user, make_event):
+    event_id = make_event(title="Social café", capacity=3)
+    with app.test_request_context("/admin/events", headers={"Accept-Language": "en"}):
+        event = db.session.get(Event, event_id)
+        seats = Seats(1, 0, 3)
+        assert cards.phase_of(event, event.starts_at - timedelta(minutes=1)) == "to come"
+        assert cards.phase_of(event, event.starts_at) == "under way"
+        assert cards.phase_of(event, event.ends_at) == "over"
+        key = cards.console_event_key(event, seats, "to come")
+        assert cards.console_event_key(event, seats, "over") != key
+        for other in [Seats(2, 0, 3), Seats(1, 1, 3), Seats(1, 0, None)]:
+            assert cards.console_event_key(event, other, "to come") != key
+        for name, value in [
+            ("title", "Lunch"),
+            ("kind", "workshop"),
+            ("language", "en"),
+            ("starts_at", event.starts_at + timedelta(minutes=1)),
+        ]:
+            before = getattr(event, name)
+            setattr(event, name, value)
+            assert cards.console_event_key(event, seats, "to come") != key, name
+            setattr(event, name, before)
+        event.status = EventStatus.CANCELLED
+        assert cards.phase_of(event, event.ends_at) == "cancelled"
+        with force_locale("fr"):
+            assert cards.console_event_key(event, seats, "to come") != key
+
+
+def test_the_console_list_marks_each_event_as_of_now(app, make_user, make_event):
+    make_event(
+        title="Under way", starts_at=utcnow() - timedelta(minutes=5), ends_at=utcnow() + timedelta(hours=1)
+    )
+    make_event(title="Cancelled café", status=EventStatus.CANCELLED)
+    comms = app.test_client()
+    assert Auth(comms).login(make_user(Role.COMMS, language="en").email).status_code == 302
+    page = text(comms.get("/admin/events"))
+    assert re.search(r"Under way</a>\s*<span class=\"status status--published\">Under way</span>", page)
+    assert re.search(r"Cancelled café</a>\s*<span class=\"status status--rejected\">Cancelled</span>", page)

@@ -4,8 +4,11 @@ of theirs, in the same language and time zone; a row of the attendance sheet the
 organiser until the person is marked.
 
 ``card_key`` must name everything ``events/_event_card.html`` reads, ``attendee_key`` everything
-``events_console/_attendee.html`` reads.
+``events_console/_attendee.html`` reads, ``console_event_key`` everything a row of the console's
+lists (``events_console/_event_row.html``) reads.
 """
+
+from datetime import datetime
 
 from markupsafe import Markup
 
@@ -14,9 +17,11 @@ from base.i18n import LANGUAGE_NAMES
 from blueprints.events.catalogue import KINDS
 from blueprints.events.listing import Listed
 from blueprints.events.models import Event, Registration
+from blueprints.events.services import Seats
 
 CARD_TEMPLATE = "events/_event_card.html"
 ATTENDEE_TEMPLATE = "events_console/_attendee.html"
+CONSOLE_EVENT_TEMPLATE = "events_console/_event_row.html"
 
 
 def card_key(entry: Listed, past: bool) -> tuple:
@@ -60,3 +65,35 @@ def attendee_row(registration: Registration, event: Event, sheet_open: bool) -> 
     """A row of the attendance sheet, with this request's form token (templates: ``attendee_row``)."""
     key = attendee_key(registration, event, sheet_open)
     return part(ATTENDEE_TEMPLATE, key, registration=registration, event=event, sheet_open=sheet_open)
+
+
+def phase_of(event: Event, now: datetime) -> str:
+    """Where an event stands as of ``now``, as the console's lists mark it."""
+    if event.is_cancelled:
+        return "cancelled"
+    if event.is_over(now):
+        return "over"
+    return "under way" if event.has_started(now) else "to come"
+
+
+def console_event_key(event: Event, seats: Seats, phase: str) -> tuple:
+    return (
+        event.id,
+        event.title,
+        event.language,
+        event.kind,
+        event.starts_at,
+        phase,
+        seats.confirmed,
+        seats.capacity,
+        seats.waiting,
+        *reader_key(),
+    )
+
+
+def console_event_row(event: Event, seats: Seats, now: datetime) -> Markup:
+    """An event of the console's lists as ``events_console/_event_row.html`` draws it
+    (templates: ``console_event_row``)."""
+    phase = phase_of(event, now)
+    key = console_event_key(event, seats, phase)
+    return part(CONSOLE_EVENT_TEMPLATE, key, event=event, seats=seats, phase=phase, kinds=KINDS)
