@@ -23,7 +23,7 @@ from blueprints.notifications.services import message_text
 from blueprints.recognition.fame import entry_text
 from blueprints.recognition.models import FameEntry, PointsBalance, PointsEntry
 from blueprints.recognition.services import Balance
-from blueprints.rewards import services
+from blueprints.rewards import cards, services
 from blueprints.rewards.cards import card_key
 from blueprints.rewards.models import Redemption, RedemptionStatus, Reward, RewardKind
 from blueprints.rewards.verbs import VERBS
@@ -758,3 +758,56 @@ def test_the_rewards_speak_french_with_its_typography(
             "ses 40 points sont rendus à vos points à dépenser.",
         )
     ]
+
+
+def test_the_console_rows_keys_change_with_everything_they_show(app, pending, act):
+    with app.test_request_context("/admin/rewards", headers={"Accept-Language": "en"}):
+        redemption = db.session.get(Redemption, pending["redemption"])
+        key = cards.pending_key(redemption, 1)
+        assert cards.pending_key(redemption, 2) != key
+        changes = [
+            (redemption.user, "display_name", "Renamed"),
+            (redemption.user, "email", "renamed@example.com"),
+            (redemption.reward, "title_en", "Cup"),
+            (redemption.reward, "title_fr", "Bol"),
+            (redemption, "cost", 41),
+            (redemption, "created_at", utcnow()),
+        ]
+        for record, name, value in changes:
+            before = getattr(record, name)
+            setattr(record, name, value)
+            assert cards.pending_key(redemption, 1) != key, name
+            setattr(record, name, before)
+        handled = cards.handled_key(redemption)
+        for record, name, value in [
+            *changes[:1],
+            *changes[2:5],
+            (redemption, "status", RedemptionStatus.DELIVERED),
+        ]:
+            before = getattr(record, name)
+            setattr(record, name, value)
+            assert cards.handled_key(redemption) != handled, name
+            setattr(record, name, before)
+        reward = redemption.reward
+        row = cards.console_reward_key(reward)
+        for name, value in [
+            ("active", False),
+            ("title_en", "Cup"),
+            ("kind", RewardKind.SYMBOLIC),
+            ("cost", 5),
+            ("stock", 1),
+        ]:
+            before = getattr(reward, name)
+            setattr(reward, name, value)
+            assert cards.console_reward_key(reward) != row, name
+            setattr(reward, name, before)
+        with force_locale("fr"):
+            assert cards.pending_key(redemption, 1) != key and cards.console_reward_key(reward) != row
+
+
+def test_the_console_rows_carry_the_pages_own_token(client, signed_in, pending):
+    signed_in(Role.COMMS, language="en")
+    page = text(client.get("/admin/rewards"))
+    assert "Mark delivered" in page and "Retire" in page
+    tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+    assert tokens == set(re.findall(r'"X-CSRFToken": "([^"]+)"', page))

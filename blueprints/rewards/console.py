@@ -7,10 +7,13 @@ from flask_login import current_user
 from base.i18n import gettext as _
 from base.web import int_arg
 from blueprints.rewards import services
+from blueprints.rewards.cards import console_reward_row, handled_redemption_row, pending_redemption_row
 from blueprints.rewards.catalogue import KIND_HINTS, KINDS, reward_title
 from blueprints.rewards.forms import RewardForm
 
 bp = Blueprint("rewards", __name__)
+for row in (pending_redemption_row, console_reward_row, handled_redemption_row):
+    bp.add_app_template_global(row)
 
 
 @bp.route("/rewards")
