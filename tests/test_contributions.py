@@ -7,12 +7,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_login import login_user
 
 from base.database import db, utcnow
 from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
 from blueprints.admin.services import audit_trail
-from blueprints.contributions import services
+from blueprints.contributions import cards, services
 from blueprints.contributions.models import Contribution, ContributionStatus
 from blueprints.notifications.models import Notification
 from blueprints.notifications.services import message_text
@@ -520,3 +521,47 @@ def test_the_console_queue_runs_the_same_queries_with_10_or_1000(
 
     before, after = queries_before_and_after(client, count_queries, "/admin/contributions", grow)
     assert before == after
+
+
+def test_a_drawn_contribution_tells_its_own_declarer_apart_and_its_keys_follow_what_they_show(
+    app, client, signed_in, make_user, make_contribution
+):
+    author = make_user(display_name="Paul Pending")
+    waiting = make_contribution(author.id, link="https://www.example.org/talk")
+    other_comms = make_user(Role.COMMS, language="en")
+    me = signed_in(Role.COMMS, language="en")
+    mine = make_contribution(me.id, title="My own talk")
+    page = text(client.get("/admin/contributions"))
+    assert page.count("This is your own contribution") == 1 and page.count(">Validate<") == 1
+    with app.test_request_context("/admin/contributions", headers={"Accept-Language": "en"}):
+        login_user(db.session.get(User, me.id))
+        own_key = cards.waiting_key(db.session.get(Contribution, mine))
+        login_user(db.session.get(User, other_comms.id))
+        assert cards.waiting_key(db.session.get(Contribution, mine)) != own_key  # another reviewer's
+        contribution = db.session.get(Contribution, waiting)
+        key = cards.waiting_key(contribution)
+        for name, value in [
+            ("title", "Another talk"),
+            ("kind", "article"),
+            ("happened_on", date(2020, 1, 1)),
+            ("persona", "expert"),
+            ("description", "It went well."),
+            ("link", "https://www.example.org/other"),
+        ]:
+            before = getattr(contribution, name)
+            setattr(contribution, name, value)
+            assert cards.waiting_key(contribution) != key, name
+            setattr(contribution, name, before)
+        reviewed = cards.reviewed_key(contribution, None)
+        assert cards.reviewed_key(contribution, db.session.get(User, other_comms.id)) != reviewed
+        for name, value in [
+            ("status", ContributionStatus.VALIDATED),
+            ("reviewed_at", utcnow()),
+            ("title", "New"),
+        ]:
+            before = getattr(contribution, name)
+            setattr(contribution, name, value)
+            assert cards.reviewed_key(contribution, None) != reviewed, name
+            setattr(contribution, name, before)
+        contribution.user.display_name = "Paul Renamed"
+        assert cards.waiting_key(contribution) != key and cards.reviewed_key(contribution, None) != reviewed

@@ -6,10 +6,13 @@ from flask_login import current_user
 from base.i18n import gettext as _
 from base.web import int_arg
 from blueprints.contributions import services
+from blueprints.contributions.cards import reviewed_contribution_row, waiting_contribution
 from blueprints.contributions.forms import DeclineForm, ValidateForm
 from blueprints.contributions.routes import labels
 
 bp = Blueprint("contributions", __name__)
+bp.add_app_template_global(waiting_contribution)
+bp.add_app_template_global(reviewed_contribution_row)
 
 
 @bp.route("/contributions")
