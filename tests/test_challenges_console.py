@@ -17,7 +17,7 @@ from blueprints.accounts.models import Department, Role, Site, User
 from blueprints.activity.models import Activity
 from blueprints.activity.services import record
 from blueprints.admin.services import audit_trail
-from blueprints.challenges import editing
+from blueprints.challenges import cards, editing
 from blueprints.challenges import services as challenge_services
 from blueprints.challenges.closing import close_challenge
 from blueprints.challenges.editing import ChallengeChanges, ChallengeError
@@ -26,6 +26,7 @@ from blueprints.challenges.scoring import board_subject
 from blueprints.challenges.verbs import CHALLENGE_CANCELLED, CHALLENGE_CREATED, CHALLENGE_UPDATED
 from blueprints.content import verbs as content_verbs
 from blueprints.notifications.models import Notification
+from blueprints.profile.services import update_profile
 from blueprints.rewards.models import Reward
 from blueprints.rewards.models import RewardKind as CatalogueKind
 from tests.conftest import post, text
@@ -604,3 +605,91 @@ def test_an_upcoming_challenge_cannot_be_moved_to_start_in_the_past(app, make_us
         )
     assert refusal.value.field == "starts_at" and "cannot start in the past" in str(refusal.value)
     assert stored(app, challenge_id).starts_at == start
+
+
+def test_an_audience_is_kept_and_counted_again_when_someone_moves_site(
+    app, client, signed_in, make_user, make_challenge
+):
+    with app.app_context():
+        lyon, paris = Site(name="Lyon"), Site(name="Paris")
+        db.session.add_all([lyon, paris])
+        db.session.commit()
+        lyon_id, paris_id = lyon.id, paris.id
+    make_challenge(audience_sites=[lyon_id])
+    for _ in range(2):
+        make_user(site_id=lyon_id)
+    mover = make_user(site_id=paris_id)
+    signed_in(Role.COMMS, language="en")
+
+    def audience() -> str:
+        return re.search(r"of (\d+) people in its audience", words(client.get("/admin/challenges"))).group(1)
+
+    # Upcoming without participants: the figures show once someone joins.
+    with app.app_context():
+        challenge_id = db.session.scalar(sa.select(Challenge.id))
+        db.session.add(Participation(challenge_id=challenge_id, user_id=mover.id, joined_at=NOW))
+        db.session.commit()
+    assert audience() == "2"
+    make_user(site_id=lyon_id)  # an account added without telling: kept until its time to live
+    assert audience() == "2"
+    with app.app_context():
+        person = db.session.get(User, mover.id)
+        update_profile(
+            person,
+            display_name=person.display_name,
+            department_id=0,
+            site_id=lyon_id,
+            language="en",
+            timezone="Europe/Paris",
+            directory_opt_in=False,
+        )
+    assert audience() == "4"
+
+
+def test_a_challenge_cards_key_changes_with_everything_the_card_shows(app, make_challenge):
+    challenge_id = make_challenge(mode=Mode.COLLECTIVE, group_by=GroupBy.DEPARTMENT, target=10)
+    with app.test_request_context("/admin/challenges", headers={"Accept-Language": "en"}):
+        challenge = db.session.get(Challenge, challenge_id)
+        row = editing.ChallengeFigures(challenge, participants=3, audience=10, counted=6, total=6)
+        row.groups = [editing.GroupFigures(1, "Sales", 6, 2, 3.0, 0.6)]
+        key = cards.card_key(row, "upcoming")
+        assert cards.card_key(row, "running") != key
+        for name, value in [
+            ("participants", 4),
+            ("audience", 11),
+            ("counted", 7),
+            ("total", 7),
+            ("reached_target", 1),
+            ("winners", 1),
+        ]:
+            before = getattr(row, name)
+            setattr(row, name, value)
+            assert cards.card_key(row, "upcoming") != key, name
+            setattr(row, name, before)
+        for group in [
+            editing.GroupFigures(1, "Sales", 7, 2, 3.5, 0.7),
+            editing.GroupFigures(1, "Ventes", 6, 2, 3.0, 0.6),
+            editing.GroupFigures(1, "Sales", 6, 3, 2.0, 0.6),
+        ]:
+            row.groups = [group]
+            assert cards.card_key(row, "upcoming") != key
+        row.groups = [editing.GroupFigures(1, "Sales", 6, 2, 3.0, 0.6)]
+        for name, value in [
+            ("title_en", "Other"),
+            ("title_fr", "Autre"),
+            ("mode", Mode.PERSONAL),
+            ("group_by", GroupBy.SITE),
+            ("metric", "points"),
+            ("target", 12),
+            ("daily_cap", 2),
+            ("starts_at", NOW),
+            ("ends_at", NOW + timedelta(days=20)),
+            ("closed_at", NOW),
+        ]:
+            before = getattr(challenge, name)
+            setattr(challenge, name, value)
+            assert cards.card_key(row, "upcoming") != key, name
+            setattr(challenge, name, before)
+        assert cards.card_key(row, "upcoming") == key
+        with force_locale("fr"):
+            assert cards.card_key(row, "upcoming") != key

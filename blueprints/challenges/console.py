@@ -7,22 +7,13 @@ from flask_login import current_user
 from base.database import utcnow
 from base.i18n import gettext as _
 from base.i18n import ngettext
-from base.registry import registry
 from blueprints.challenges import editing
+from blueprints.challenges.cards import challenge_title, console_challenge_card, metric_label
 from blueprints.challenges.forms import GROUPS, MODES, REWARD_KINDS, ChallengeForm
 from blueprints.recognition.periods import programme_zone
-from blueprints.rewards.catalogue import localized
 
 bp = Blueprint("challenges", __name__)
-
-
-def challenge_title(challenge):
-    return localized(challenge.title_fr, challenge.title_en)
-
-
-def metric_label(key: str):
-    metric = registry().metrics.get(key)
-    return metric.label if metric else key
+bp.add_app_template_global(console_challenge_card)
 
 
 @bp.context_processor

@@ -39,6 +39,7 @@ from blueprints.challenges.scoring import board_subject
 from blueprints.notifications.services import notify
 from blueprints.quiz.models import PersonaScore, QuizResult
 from blueprints.quiz.personae import PERSONA_KEYS
+from blueprints.quiz.services import DISTRIBUTION, DISTRIBUTION_KEPT
 from blueprints.rewards.models import Reward
 from blueprints.rewards.models import RewardKind as CatalogueKind
 
@@ -550,16 +551,43 @@ def _apply_counts(row: ChallengeFigures, counts: dict, names: dict[GroupBy, dict
     )
 
 
+Audience = tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]  # departments, sites, profiles
+
+
 def _fill_audiences(figures: dict[int, ChallengeFigures]) -> None:
-    """Each challenge's audience: active people counted by (department, site), and, for the
-    challenges that name ambassador profiles, the people with those profiles (two queries, the
-    second one empty when no challenge names a profile)."""
+    """Each challenge's audience: the active people it is for. Counted once per audience and
+    kept with the persona distribution (``quiz.services``): a new quiz result, a person leaving
+    or coming back, moving department or site counts it again; a change not announced (new
+    accounts) shows within its time to live."""
+    audiences = {challenge_id: _audience_of(row.challenge) for challenge_id, row in figures.items()}
+    keys = {audience: cache.key(DISTRIBUTION, f"audience:{audience}") for audience in set(audiences.values())}
+    counts = {audience: cache.get(key) for audience, key in keys.items()}
+    missing = [audience for audience, count in counts.items() if count is None]
+    if missing:
+        for audience, count in _count_audiences(missing).items():
+            cache.set(keys[audience], count, DISTRIBUTION_KEPT)
+            counts[audience] = count
+    for challenge_id, row in figures.items():
+        row.audience = counts[audiences[challenge_id]]
+
+
+def _audience_of(challenge: Challenge) -> Audience:
+    return (
+        tuple(sorted(challenge.audience_departments)),
+        tuple(sorted(challenge.audience_sites)),
+        tuple(sorted(challenge.audience_personae)),
+    )
+
+
+def _count_audiences(audiences: list[Audience]) -> dict[Audience, int]:
+    """Active people counted by (department, site), and the people holding the profiles these
+    audiences name (two queries, the second one empty when none names a profile)."""
     people = db.session.execute(
         sa.select(User.department_id, User.site_id, sa.func.count(User.id))
         .where(User.active)
         .group_by(User.department_id, User.site_id)
     ).all()
-    wanted = {key for row in figures.values() for key in row.challenge.audience_personae}
+    wanted = {key for audience in audiences for key in audience[2]}
     profiles: dict[int, tuple[int | None, int | None, set[str]]] = {}
     latest = sa.select(sa.func.max(QuizResult.id)).group_by(QuizResult.user_id).scalar_subquery()
     for user_id, department_id, site_id, persona in db.session.execute(
@@ -575,19 +603,19 @@ def _fill_audiences(figures: dict[int, ChallengeFigures]) -> None:
         )
     ):
         profiles.setdefault(user_id, (department_id, site_id, set()))[2].add(persona)
-    for row in figures.values():
-        challenge = row.challenge
-        departments, sites = set(challenge.audience_departments), set(challenge.audience_sites)
-        personae = set(challenge.audience_personae)
+    counts = {}
+    for audience in audiences:
+        departments, sites, personae = (set(part) for part in audience)
         if not (departments or sites or personae):
-            row.audience = sum(count for _department, _site, count in people)
+            counts[audience] = sum(count for _department, _site, count in people)
             continue
 
         def listed(department_id, site_id, departments=departments, sites=sites) -> bool:
             return department_id in departments or site_id in sites
 
-        row.audience = sum(count for department, site, count in people if listed(department, site)) + sum(
+        counts[audience] = sum(count for department, site, count in people if listed(department, site)) + sum(
             1
             for department, site, held in profiles.values()
             if not listed(department, site) and held & personae
         )
+    return counts

@@ -39,8 +39,8 @@ def update_profile(
     """Save the profile; 0 for department or site means none, no content language means the
     interface language."""
     user.display_name = display_name.strip()
-    if user.department_id != (department_id or None):
-        forget_distribution()  # counted by department
+    if (user.department_id, user.site_id) != (department_id or None, site_id or None):
+        forget_distribution()  # counted by department (and challenges' audiences by site)
     user.department_id = department_id or None
     user.site_id = site_id or None
     user.language = language

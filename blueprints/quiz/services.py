@@ -168,7 +168,8 @@ def persona_distribution() -> dict:
     profile of theirs reached the threshold, so they are in no bar.
 
     Counted over every result, so kept until a result is added, a person leaves or comes back,
-    or moves to another department (``forget_distribution``)."""
+    or moves to another department or site (``forget_distribution``; challenges keep their
+    audiences under the same subject)."""
     return cache.remember(DISTRIBUTION, "counts", _count_distribution, DISTRIBUTION_KEPT)
 
 
