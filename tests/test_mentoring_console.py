@@ -21,6 +21,7 @@ from blueprints.accounts.models import Department, Role, User
 from blueprints.activity.models import Activity
 from blueprints.admin.services import audit_trail
 from blueprints.mentoring import reports, rounds, services, verbs
+from blueprints.mentoring.cards import pair_key
 from blueprints.mentoring.console import days_text
 from blueprints.mentoring.models import (
     MenteeWish,
@@ -1047,3 +1048,29 @@ def test_long_names_wrap_in_the_console_tables(app, client, signed_in, mentoring
         page = text(client.get(f"/admin/mentoring?view={view}"))
         table_html = page[page.index(f"table--compact {css}") :]
         assert '<td class="cell--name">' in table_html, view
+
+
+def test_a_pair_rows_key_changes_with_everything_the_row_shows(app, programme, departments):
+    with app.test_request_context("/admin/mentoring", headers={"Accept-Language": "en"}):
+        row = reports.pairs_page(reports.PairFilters(), 1).items[0]
+        pair = row.pair
+        key = pair_key(row)
+        assert pair_key(reports.PairRow(pair, row.sessions + 1)) != key
+        changes = [
+            (pair, "status", PairStatus.ENDED),
+            (pair, "origin", "round"),
+            (pair, "expires_at", utcnow()),
+            (pair, "requested_at", utcnow()),
+            (pair, "started_at", utcnow()),
+            (pair, "ended_at", utcnow()),
+            (pair.mentee, "display_name", "Renamed mentee"),
+            (pair.mentor, "display_name", "Renamed mentor"),
+            (pair.mentee, "department", db.session.get(Department, departments.sales)),
+        ]
+        for record, name, value in changes:
+            before = getattr(record, name)
+            setattr(record, name, value)
+            assert pair_key(row) != key, name
+            setattr(record, name, before)
+        with force_locale("fr"):
+            assert pair_key(row) != key

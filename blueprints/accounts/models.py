@@ -34,7 +34,9 @@ class NamedInTwoLanguages:
 
     @property
     def label(self) -> str:
-        return self.name_en if self.name_en and str(get_locale()) == "en" else self.name
+        if self.name_en and (locale := get_locale()) is not None and locale.language == "en":
+            return self.name_en
+        return self.name
 
 
 class Department(NamedInTwoLanguages, db.Model):

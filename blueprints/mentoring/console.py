@@ -10,6 +10,7 @@ from base.i18n import ngettext
 from base.vocabularies import THEMES
 from base.web import int_arg
 from blueprints.mentoring import reports, rounds, services, topics
+from blueprints.mentoring.cards import console_pair_row
 from blueprints.mentoring.catalogue import (
     LANGUAGE_LABELS,
     ORIGIN_LABELS,
@@ -23,6 +24,7 @@ from blueprints.mentoring.models import MentoringTopic, PairStatus
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 
 bp = Blueprint("mentoring", __name__)
+bp.add_app_template_global(console_pair_row)
 
 VIEWS = ("pairs", "offers", "wishes")
 CHOICES = {"open": True, "closed": False}  # ?state=

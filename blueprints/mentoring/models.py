@@ -109,6 +109,8 @@ class MentoringPair(db.Model):
         sa.Index("ix_mentoring_pairs_mentor_status", "mentor_id", "status"),
         sa.Index("ix_mentoring_pairs_mentee_status", "mentee_id", "status"),
         sa.Index("ix_mentoring_pairs_status_requested", "status", "requested_at"),
+        # The console's list, newest request first: a page is read from here, not sorted.
+        sa.Index("ix_mentoring_pairs_requested", "requested_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
