@@ -1074,3 +1074,15 @@ def test_a_pair_rows_key_changes_with_everything_the_row_shows(app, programme, d
             setattr(record, name, before)
         with force_locale("fr"):
             assert pair_key(row) != key
+
+
+def test_the_blank_topic_form_is_drawn_per_language_with_each_pages_token(client, signed_in):
+    signed_in(Role.COMMS, language="en")
+    for language, heading in (("en", "Add a topic"), ("fr", "Ajouter un sujet")):
+        post(client, "/language", {"language": language, "next": "/admin/mentoring/topics"})
+        page = client.get("/admin/mentoring/topics").get_data(as_text=True)
+        form = re.search(r'<section class="card" id="new-topic".*?</section>', page, re.S).group(0)
+        assert heading in form
+        assert set(re.findall(r'name="csrf_token" value="([^"]+)"', form)) == set(
+            re.findall(r'"X-CSRFToken": "([^"]+)"', page)
+        )

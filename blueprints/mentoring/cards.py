@@ -1,5 +1,6 @@
-"""The console's list of pairs drawn row by row once per state and reused (``base.drawn``): a
-row is the same for every organiser until the pair, its people or its sessions change.
+"""Parts of the mentoring console drawn once per state and reused (``base.drawn``): a row of the
+pairs list is the same for every organiser until the pair, its people or its sessions change;
+the blank form to add a topic and the themes' table are the same in each language.
 
 ``pair_key`` must name everything ``mentoring_console/_pair_row.html`` shows, the reader's
 language, zone and mount path included.
@@ -8,9 +9,12 @@ language, zone and mount path included.
 from markupsafe import Markup
 
 from base.drawn import part, reader_key
+from base.vocabularies import THEMES
 from blueprints.accounts.models import User
+from blueprints.mentoring import topics
 from blueprints.mentoring.catalogue import ORIGIN_LABELS, STATUS_LABELS
 from blueprints.mentoring.reports import PairRow
+from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 
 PAIR_TEMPLATE = "mentoring_console/_pair_row.html"
 
@@ -41,4 +45,21 @@ def console_pair_row(row: PairRow) -> Markup:
     """A pair of the console's list (templates: ``console_pair_row``)."""
     return part(
         PAIR_TEMPLATE, pair_key(row), row=row, status_labels=STATUS_LABELS, origin_labels=ORIGIN_LABELS
+    )
+
+
+BLANK_TOPIC_TEMPLATE = "mentoring_console/_new_topic_and_themes.html"
+
+
+def blank_topic_form_and_themes(form) -> Markup:
+    """The blank form to add a topic and the content themes' table, as
+    ``mentoring_console/_new_topic_and_themes.html`` draws them: the same in each language
+    (templates: ``blank_topic_form_and_themes``)."""
+    return part(
+        BLANK_TOPIC_TEMPLATE,
+        reader_key(),
+        form=form,
+        theme_topics=topics.theme_topics(),
+        personae=PERSONA_BY_KEY,
+        themes=THEMES,
     )

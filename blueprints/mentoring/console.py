@@ -10,7 +10,7 @@ from base.i18n import ngettext
 from base.vocabularies import THEMES
 from base.web import int_arg
 from blueprints.mentoring import reports, rounds, services, topics
-from blueprints.mentoring.cards import console_pair_row
+from blueprints.mentoring.cards import blank_topic_form_and_themes, console_pair_row
 from blueprints.mentoring.catalogue import (
     LANGUAGE_LABELS,
     ORIGIN_LABELS,
@@ -25,6 +25,7 @@ from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 
 bp = Blueprint("mentoring", __name__)
 bp.add_app_template_global(console_pair_row)
+bp.add_app_template_global(blank_topic_form_and_themes)
 
 VIEWS = ("pairs", "offers", "wishes")
 CHOICES = {"open": True, "closed": False}  # ?state=
