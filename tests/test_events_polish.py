@@ -426,6 +426,16 @@ def test_sheet_rows_drawn_once_show_each_tick_and_each_organisers_own_token(
     assert "=cmd Evil" in again  # a name is text, drawn escaped once and for all
 
 
+def test_the_drawn_sheet_follows_a_new_name(client, signed_in, past_event_with_four, app, make_user):
+    event, people = past_event_with_four
+    signed_in(Role.COMMS, language="en")
+    assert "Ada Lovelace" in sheet_rows(text(client.get(f"/admin/events/{event}")))
+    with app.app_context():
+        db.session.get(User, people[0]).display_name = "Ada King"
+        db.session.commit()
+    assert "Ada King" in sheet_rows(text(client.get(f"/admin/events/{event}")))
+
+
 def test_a_tick_by_htmx_updates_the_count_out_of_band(client, signed_in, past_event_with_four, app):
     event, people = past_event_with_four
     signed_in(Role.COMMS, language="en")

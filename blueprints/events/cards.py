@@ -1,11 +1,11 @@
 """Event cards and attendance rows drawn once per state and reused (``base.drawn``): the list's
 cards are the same for every reader who sees an event with the same seats, the same registration
-of theirs, in the same language and time zone; a row of the attendance sheet the same for every
-organiser until the person is marked.
+of theirs, in the same language and time zone; the attendance sheet's rows the same for every
+organiser until someone is marked, registers or leaves.
 
-``card_key`` must name everything ``events/_event_card.html`` reads, ``attendee_key`` everything
-``events_console/_attendee.html`` reads, ``console_event_key`` everything a row of the console's
-lists (``events_console/_event_row.html``) reads.
+``card_key`` must name everything ``events/_event_card.html`` reads, ``attendee_rows``' key
+everything the sheet's rows (``events_console/_attendees.html``) read, ``console_event_key``
+everything a row of the console's lists (``events_console/_event_row.html``) reads.
 """
 
 from datetime import datetime
@@ -15,12 +15,12 @@ from markupsafe import Markup
 from base.drawn import part, reader_key
 from base.i18n import LANGUAGE_NAMES
 from blueprints.events.catalogue import KINDS
-from blueprints.events.listing import Listed
-from blueprints.events.models import Event, Registration
+from blueprints.events.listing import Attendee, Listed
+from blueprints.events.models import Event
 from blueprints.events.services import Seats
 
 CARD_TEMPLATE = "events/_event_card.html"
-ATTENDEE_TEMPLATE = "events_console/_attendee.html"
+ATTENDEES_TEMPLATE = "events_console/_attendees.html"
 CONSOLE_EVENT_TEMPLATE = "events_console/_event_row.html"
 
 
@@ -50,21 +50,17 @@ def event_card(entry: Listed, past: bool) -> Markup:
     )
 
 
-def attendee_key(registration: Registration, event: Event, sheet_open: bool) -> tuple:
-    return (
-        registration.id,
-        registration.attended,
-        registration.user.display_name,
+def attendee_rows(confirmed: list[Attendee], event: Event, sheet_open: bool) -> Markup:
+    """The rows of the attendance sheet, drawn together once per state (each person, whether
+    they are marked, whether the sheet is open), with this request's form token (templates:
+    ``attendee_rows``)."""
+    key = (
         event.id,
         sheet_open,
+        tuple((person.id, person.attended, person.name) for person in confirmed),
         *reader_key(),
     )
-
-
-def attendee_row(registration: Registration, event: Event, sheet_open: bool) -> Markup:
-    """A row of the attendance sheet, with this request's form token (templates: ``attendee_row``)."""
-    key = attendee_key(registration, event, sheet_open)
-    return part(ATTENDEE_TEMPLATE, key, registration=registration, event=event, sheet_open=sheet_open)
+    return part(ATTENDEES_TEMPLATE, key, confirmed=confirmed, event=event, sheet_open=sheet_open)
 
 
 def phase_of(event: Event, now: datetime) -> str:

@@ -10,13 +10,13 @@ from base.i18n import gettext as _
 from base.i18n import ngettext
 from base.web import int_arg, wants_fragment
 from blueprints.events import listing, services
-from blueprints.events.cards import attendee_row, console_event_row
+from blueprints.events.cards import attendee_rows, console_event_row
 from blueprints.events.catalogue import KINDS
 from blueprints.events.forms import EventForm
 from blueprints.events.zones import zone_label
 
 bp = Blueprint("events", __name__)
-bp.add_app_template_global(attendee_row, "attendee_row")
+bp.add_app_template_global(attendee_rows, "attendee_rows")
 bp.add_app_template_global(console_event_row, "console_event_row")
 
 
@@ -100,7 +100,7 @@ def attendance(event_id: int):
 
 def sheet_context(event) -> dict:
     now = utcnow()
-    confirmed, waiting = listing.attendees(event.id)
+    confirmed, waiting = listing.attendance_sheet(event.id)
     return {
         "event": event,
         "confirmed": confirmed,
@@ -172,10 +172,10 @@ def mark(event_id: int, registration_id: int):
             return "", 200, {"HX-Refresh": "true"}
     else:
         if request.htmx:  # the row, and the present count out of band
-            confirmed, _waiting = listing.attendees(event_id)
+            confirmed, _waiting = listing.attendance_sheet(event_id)
             return render_template(
                 "events_console/_marked.html",
-                registration=registration,
+                registration=listing.Attendee.of(registration),
                 event=registration.event,
                 sheet_open=True,
                 present=sum(person.attended for person in confirmed),
