@@ -11,6 +11,7 @@ from base import assets, security, templating
 from base.cache import cache
 from base.config import Defaults, derived_settings, engine_options, environment_settings, instance_secret_key
 from base.database import db
+from base.drawn import blank_form
 from base.extensions import babel, csrf, htmx, limiter, login_manager, migrate, shared_counters
 from base.i18n import LANGUAGE_NAMES, init_babel, lang_attribute
 from base.registry import register_features
@@ -79,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
         url_for=remembered_url_for(app.url_for),
         get_locale=get_locale,
         csrf_field=csrf_field,
+        blank_form=blank_form,
         lang_attribute=lang_attribute,
         LANGUAGES=app.config["LANGUAGES"],
         LANGUAGE_NAMES=LANGUAGE_NAMES,

@@ -13,17 +13,17 @@ from threading import Lock
 
 from flask import current_app, g, request
 from flask_babel import get_locale, get_timezone
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
-
-from base.web import csrf_field
+from wtforms.fields.choices import SelectChoice
 
 DRAWN = "drawn_parts"  # the app's kept parts, in app.extensions
 READER_KEYS = "_reader_keys"  # on flask.g
 PARTS_KEPT = 8192  # drawn parts kept per process (a few kilobytes each)
-# Drawn in place of what belongs to the request: its form token (parts are drawn with
-# ``csrf_field`` giving this mark) and its own address (where a part's forms return to). Any
-# text of a part is escaped ("&lt;!--"), so only our markup can hold them.
-CSRF_MARK = Markup("<!--csrf-->")
+# Kept in place of what belongs to the request: its form token (wherever a drawn part wrote it:
+# ``csrf_field()``, a form's ``hidden_tag()``) and its own address (``here``, where a part's forms
+# return to). Any text of a part is escaped ("&lt;!--"), so only our markup can hold them.
+TOKEN_MARK = "<!--token-->"
 HERE_MARK = Markup("<!--here-->")
 
 
@@ -66,8 +66,8 @@ def reader_key() -> tuple:
 
 def part(template: str, key: tuple, drawing_context: Callable[[], dict] | None = None, **context) -> Markup:
     """``template`` drawn with ``context`` for ``key`` (which must name all the template shows,
-    ``reader_key()`` included), kept and reused, with this request's CSRF field and address put
-    in. The template writes them as usual, ``{{ csrf_field() }}`` and ``{{ here }}``.
+    ``reader_key()`` included), kept and reused, with this request's form token and address put
+    in. The template writes them as usual: ``{{ csrf_field() }}`` or a form's fields, ``{{ here }}``.
     ``drawing_context`` gives what only drawing needs (texts worked out from the key's fields),
     called only when the part is not kept."""
     parts = current_app.extensions.get(DRAWN)
@@ -79,14 +79,21 @@ def part(template: str, key: tuple, drawing_context: Callable[[], dict] | None =
         if drawing_context is not None:
             context.update(drawing_context())
         drawing = current_app.jinja_env.get_template(template)
-        html = drawing.render(csrf_field=lambda: CSRF_MARK, here=HERE_MARK, **context)
+        html = without_token(drawing.render(here=HERE_MARK, **context))
         parts.keep(full_key, html)
     return with_request_parts(html)
 
 
+def without_token(html: str) -> str:
+    """A part as drawn, its form token (if drawing wrote this request's) marked instead."""
+    token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])  # where Flask-WTF keeps it
+    return html.replace(token, TOKEN_MARK) if token else html
+
+
 def with_request_parts(html: str) -> Markup:
-    """A drawn part with this request's CSRF field and address in place of its marks."""
-    html = html.replace(CSRF_MARK, str(csrf_field()))
+    """A drawn part with this request's form token and address in place of its marks."""
+    if TOKEN_MARK in html:
+        html = html.replace(TOKEN_MARK, generate_csrf())
     if HERE_MARK in html:
         html = html.replace(HERE_MARK, str(escape(request.full_path.rstrip("?"))))
     return Markup(html)
@@ -99,3 +106,28 @@ def frozen(value):
     if isinstance(value, list):
         return tuple(frozen(item) for item in value)
     return value
+
+
+def blank_form(template: str, form, **context) -> Markup:
+    """``template`` showing ``form`` as first offered (not submitted: its starting values, no
+    error), drawn once per state: the form's values and choices, ``context`` (hashable values)
+    and the reader's language, zone and mount path (templates: ``blank_form``). A refused form
+    holds the person's input: draw it as usual."""
+    key = (form_key(form), tuple(sorted(context.items())), *reader_key())
+    return part(template, key, form=form, **context)
+
+
+def form_key(form) -> tuple:
+    """What a form shows of itself: each field's value and, for a list, its choices."""
+    return tuple(
+        (field.name, frozen(field.data), tuple(map(_shown_choice, getattr(field, "choices", None) or ())))
+        for field in form
+        if field.type != "CSRFTokenField"
+    )
+
+
+def _shown_choice(choice) -> tuple:
+    """A list's option as a key holds it: declared as a pair or as WTForms' ``SelectChoice``."""
+    if isinstance(choice, SelectChoice):
+        return choice.value, str(choice.label)
+    return choice[0], str(choice[1])

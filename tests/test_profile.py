@@ -12,7 +12,7 @@ from base.database import db
 from blueprints.accounts.models import Department, Site, User
 from blueprints.activity.models import Activity
 from blueprints.demo.data_files import load
-from tests.conftest import PASSWORD, post, text
+from tests.conftest import PASSWORD, Auth, post, text
 
 ROOT = Path(__file__).parents[1]
 
@@ -246,3 +246,19 @@ def test_make_run_points_links_at_the_port_it_serves():
         env={key: value for key, value in os.environ.items() if key != "SITE_URL"},
     ).stdout
     assert "SITE_URL=http://127.0.0.1:8123 " in dry_run
+
+
+def test_the_drawn_profile_form_holds_each_persons_values_and_the_pages_token(app, make_user):
+    pages = []
+    for name, zone in (("Ada Lovelace", "Europe/London"), ("Bob Martin", "America/Toronto")):
+        person = make_user(display_name=name, language="en", timezone=zone)
+        browser = app.test_client()
+        Auth(browser).login(person.email)
+        pages.append(browser.get("/me").get_data(as_text=True))
+    for page, name, zone in zip(
+        pages, ("Ada Lovelace", "Bob Martin"), ("Europe/London", "America/Toronto"), strict=True
+    ):
+        form = re.search(r'<form method="post" action="/me" novalidate>.*?</form>', page, re.S).group(0)
+        assert f'value="{name}"' in form and f'<option selected value="{zone}">' in form
+        tokens = set(re.findall(r'name="profile-csrf_token" type="hidden" value="([^"]+)"', form))
+        assert tokens and tokens == set(re.findall(r'"X-CSRFToken": "([^"]+)"', page))

@@ -3,12 +3,15 @@ the person's figures once; shared counts cached until they change (issue #14).""
 
 import re
 from collections import ChainMap
+from datetime import date
 
 from flask import url_for
 from markupsafe import escape
+from wtforms import DateField, Form, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 
 from base.database import db, utcnow
-from base.drawn import frozen
+from base.drawn import form_key, frozen
 from base.registry import registry
 from blueprints.accounts.models import Role, User
 from blueprints.content.models import Status
@@ -169,3 +172,24 @@ def test_a_records_parameters_are_frozen_into_a_key_that_tells_every_value_apart
     assert frozen({"clicks": 3, "title": "Mug", "by": {"fr": "x"}, "tags": ["a", "b"]}) == key  # any order
     for changed in [{"tags": ["b", "a"]}, {"clicks": 4}, {"by": {"fr": "y"}}, {"title": "Cup"}]:
         assert frozen({**params, **changed}) != key
+
+
+def test_a_blank_forms_key_follows_its_values_and_its_choices_labels(app):
+    class Sample(Form):
+        name = StringField()
+        day = DateField()
+        kind = SelectField(choices=[SelectChoice("a", "First"), SelectChoice("b", "Second")])
+        tags = SelectMultipleField(choices=[SelectChoice("x", "Ex"), SelectChoice("y", "Why")])
+
+    key = form_key(Sample(data={"name": "Ada", "day": date(2026, 1, 2), "kind": "a", "tags": ["x"]}))
+    hash(key)
+    for changed in [{"name": "Bob"}, {"day": date(2026, 1, 3)}, {"kind": "b"}, {"tags": ["x", "y"]}]:
+        assert (
+            form_key(
+                Sample(data={"name": "Ada", "day": date(2026, 1, 2), "kind": "a", "tags": ["x"], **changed})
+            )
+            != key
+        )
+    relabelled = Sample(data={"name": "Ada", "day": date(2026, 1, 2), "kind": "a", "tags": ["x"]})
+    relabelled.kind.choices = [SelectChoice("a", "Premier"), SelectChoice("b", "Second")]
+    assert form_key(relabelled) != key
