@@ -24,7 +24,6 @@ def index():
         queue=queue,
         reviewed=reviewed,
         reviewers=services.reviewers_of(reviewed),
-        **labels(),
     )
 
 

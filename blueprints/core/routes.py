@@ -95,7 +95,6 @@ def layout_helpers():
         "site_header": site_header,
         "unread_notifications": lambda: services.header_figures(current_user.id).unread,
         "notification_text": message_text,
-        "current_points": lambda: services.header_figures(current_user.id).balance,
     }
 
 

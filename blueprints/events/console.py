@@ -29,7 +29,6 @@ def index():
         upcoming=upcoming,
         past=past,
         seats=services.seats_of(upcoming.items + past.items),
-        kinds=KINDS,
         now=now,
     )
 

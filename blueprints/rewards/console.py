@@ -8,7 +8,7 @@ from base.i18n import gettext as _
 from base.web import int_arg
 from blueprints.rewards import services
 from blueprints.rewards.cards import console_reward_row, handled_redemption_row, pending_redemption_row
-from blueprints.rewards.catalogue import KIND_HINTS, KINDS, reward_title
+from blueprints.rewards.catalogue import KIND_HINTS, reward_title
 from blueprints.rewards.forms import RewardForm
 
 bp = Blueprint("rewards", __name__)
@@ -23,7 +23,6 @@ def index():
         rewards=services.all_rewards(),
         pending=services.pending_redemptions(int_arg("page")),
         handled=services.handled_redemptions(),
-        kinds=KINDS,
     )
 
 
