@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from base import assets, security, templating
 from base.cache import cache
 from base.config import Defaults, derived_settings, engine_options, environment_settings, instance_secret_key
-from base.database import db
+from base.database import db, end_reading_transaction
 from base.drawn import blank_form
 from base.extensions import babel, csrf, htmx, limiter, login_manager, migrate, shared_counters
 from base.i18n import LANGUAGE_NAMES, init_babel, lang_attribute
@@ -103,6 +103,7 @@ def load_configuration(app: Flask, overrides: dict) -> None:
 
 def init_extensions(app: Flask) -> None:
     db.init_app(app)
+    app.teardown_appcontext(end_reading_transaction)  # runs before Flask-SQLAlchemy closes the session
     migrate.init_app(app, db)
     login_manager.init_app(app)
     init_babel(app, babel)

@@ -41,6 +41,33 @@ def test_admin_changes_a_role_which_is_audited_and_notified(app, client, signed_
     assert "a donné le rôle Équipe comm à Tom Target" in page
 
 
+def role_counts(client) -> dict[str, int]:
+    """The console home's "people by role" table: each role's label and count."""
+    page = text(client.get("/admin/"))
+    table = page[page.index('id="roles-title"') :]
+    rows = re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">(\d+)</td></tr>", table)
+    return {label: int(count) for label, count in rows}
+
+
+def test_people_by_role_follow_every_change_made_in_the_console(client, signed_in, make_user):
+    signed_in(Role.ADMIN)
+    target = make_user()
+    assert role_counts(client) == {"Collaborateur·rice": 1, "Équipe comm": 0, "Administrateur·rice": 1}
+    post(client, f"/admin/users/{target.id}/role", {"role": "comms"})
+    assert role_counts(client) == {"Collaborateur·rice": 0, "Équipe comm": 1, "Administrateur·rice": 1}
+    post(client, f"/admin/users/{target.id}/active", {"active": "0"})
+    assert role_counts(client) == {"Collaborateur·rice": 0, "Équipe comm": 0, "Administrateur·rice": 1}
+    new = {
+        "email": "nina@example.com",
+        "display_name": "Nina Perrin",
+        "role": "employee",
+        "language": "fr",
+        "password": "",
+    }
+    post(client, "/admin/users/new", new)
+    assert role_counts(client) == {"Collaborateur·rice": 1, "Équipe comm": 0, "Administrateur·rice": 1}
+
+
 def test_admin_cannot_demote_or_deactivate_themselves(app, client, signed_in):
     admin = signed_in(Role.ADMIN)
     post(client, f"/admin/users/{admin.id}/role", {"role": "employee"})

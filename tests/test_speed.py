@@ -3,14 +3,17 @@ the person's figures once; shared counts cached until they change (issue #14).""
 
 import re
 from collections import ChainMap
+from contextlib import contextmanager
 from datetime import date
 
+import pytest
+import sqlalchemy as sa
 from flask import url_for
 from markupsafe import escape
 from wtforms import DateField, Form, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from base.database import db, utcnow
+from base.database import db, end_reading_transaction, utcnow
 from base.drawn import form_key, frozen
 from base.registry import registry
 from blueprints.accounts.models import Role, User
@@ -193,3 +196,52 @@ def test_a_blank_forms_key_follows_its_values_and_its_choices_labels(app):
     relabelled = Sample(data={"name": "Ada", "day": date(2026, 1, 2), "kind": "a", "tags": ["x"]})
     relabelled.kind.choices = [SelectChoice("a", "Premier"), SelectChoice("b", "Second")]
     assert form_key(relabelled) != key
+
+
+@contextmanager
+def transaction_ends(app):
+    """How the app's transactions end, in order: "commit" or "rollback"."""
+    ends = []
+    with app.app_context():
+        engine = db.engine
+    listeners = {end: (lambda connection, end=end: ends.append(end)) for end in ("commit", "rollback")}
+    for end, listener in listeners.items():
+        sa.event.listen(engine, end, listener)
+    try:
+        yield ends
+    finally:
+        for end, listener in listeners.items():
+            sa.event.remove(engine, end, listener)
+
+
+def test_a_page_that_only_read_ends_its_transaction_with_a_commit(client, app, signed_in):
+    signed_in()
+    client.get("/badges")
+    with transaction_ends(app) as ends:
+        assert client.get("/badges").status_code == 200
+    assert ends == ["commit"]
+
+
+def test_a_transaction_that_wrote_or_holds_changes_is_not_committed_at_the_end(app, make_user):
+    person = make_user()
+    with app.app_context():
+        db.session.get(User, person.id).display_name = "Pending"  # changed, not flushed
+        end_reading_transaction()
+        db.session.rollback()
+        db.session.execute(sa.update(User).where(User.id == person.id).values(display_name="Written"))
+        end_reading_transaction()
+        db.session.rollback()
+        assert db.session.get(User, person.id).display_name == "Person 1"
+        end_reading_transaction(RuntimeError("the request failed"))  # nothing to end: no error either
+
+
+@pytest.mark.postgres_only
+def test_the_connection_keeps_its_prepared_statements_from_page_to_page(client, app, signed_in):
+    """psycopg prepares a statement run five times on a connection, and forgets them all on a
+    rollback: pages that only read keep them, so PostgreSQL does not plan their queries again."""
+    signed_in()
+    for _ in range(12):
+        client.get("/badges")
+    with app.app_context():
+        prepared = db.session.scalar(sa.text("SELECT count(*) FROM pg_prepared_statements"))
+    assert prepared >= 3

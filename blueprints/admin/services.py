@@ -8,6 +8,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from base.cache import cache
 from base.database import db
 from base.i18n import lazy_gettext as _l
 from base.registry import registry
@@ -20,6 +21,8 @@ from blueprints.notifications.services import notify
 from blueprints.quiz.services import forget_distribution
 
 USERS_PER_PAGE = 50
+ROLE_COUNTS = "people-by-role"  # cache subject: renewed by the changes made here; accounts
+ROLE_COUNTS_KEPT = 300  # opened elsewhere (single sign-on, the command line) show within this
 
 
 class AdminError(Exception):
@@ -35,12 +38,16 @@ def users_page(page: int, search: str = ""):
 
 
 def role_counts() -> dict[Role, int]:
+    """Active people by role (counted over every account, so kept a while: see ROLE_COUNTS)."""
+    counted = cache.remember(ROLE_COUNTS, "active", _count_roles, ROLE_COUNTS_KEPT)
+    return {role: counted.get(role.value, 0) for role in Role}
+
+
+def _count_roles() -> dict[str, int]:
     rows = db.session.execute(
         sa.select(User.role, sa.func.count(User.id)).where(User.active).group_by(User.role)
     )
-    counts = dict.fromkeys(Role, 0)
-    counts.update(dict(rows.all()))
-    return counts
+    return {role.value: count for role, count in rows}
 
 
 def add_person(actor: User, new: NewPerson) -> tuple[User, str | None]:
@@ -49,6 +56,7 @@ def add_person(actor: User, new: NewPerson) -> tuple[User, str | None]:
     AccountError, and nothing created, when the address is taken."""
     generated = None if new.password else secrets.token_urlsafe(9)
     user = create_account(replace(new, password=new.password or generated), created_by=actor)
+    cache.bump(ROLE_COUNTS)
     return user, generated
 
 
@@ -61,6 +69,7 @@ def change_role(actor: User, user: User, role: Role) -> None:
     user.end_sessions()  # signed in again, the person gets the pages of their new role only
     record(actor, verbs.ROLE_CHANGED, "user", user.id, {"from": previous.value, "to": role.value})
     notify(user, "role_changed", {"role": role.value}, link=("core.home", {}))
+    cache.bump_after_commit(ROLE_COUNTS)
     db.session.commit()
 
 
@@ -71,6 +80,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
         return
     user.active = active
     forget_distribution()  # only active people are counted
+    cache.bump_after_commit(ROLE_COUNTS)
     if not active:
         user.end_sessions()
     verb = verbs.ACCOUNT_REACTIVATED if active else verbs.ACCOUNT_DEACTIVATED

@@ -18,7 +18,10 @@ class ContributionStatus(enum.StrEnum):
 
 class Contribution(db.Model):
     __tablename__ = "contributions"
-    __table_args__ = (sa.Index("ix_contributions_status_created", "status", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_contributions_status_created", "status", "created_at"),
+        sa.Index("ix_contributions_reviewed", "reviewed_at", "id"),  # the console's latest reviewed
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)

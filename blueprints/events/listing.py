@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, lazyload
 
 from base.database import db
 from base.paging import Page
@@ -74,19 +75,24 @@ def events_for(user: User, now: datetime, *, kind=None, language=None, past=Fals
     return Listing([e for e in listed if e.suggested], [e for e in listed if not e.suggested])
 
 
-def first_names_coming(event_id: int) -> tuple[list[str], int]:
-    """The first names of the first confirmed people, and how many others."""
+def first_names_coming(event_id: int, confirmed: int) -> tuple[list[str], int]:
+    """The first names of the first confirmed people, and how many others of the ``confirmed``."""
     names = db.session.scalars(
         sa.select(User.display_name)
         .join(Registration, Registration.user_id == User.id)
         .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED)
         .order_by(Registration.confirmed_at, Registration.id)
+        .limit(NAMES_SHOWN)
     ).all()
-    return [name.split()[0] for name in names[:NAMES_SHOWN]], max(len(names) - NAMES_SHOWN, 0)
+    return [name.split()[0] for name in names], max(confirmed - len(names), 0)
+
+
+# The organiser's name comes with the event (not where they work).
+WITH_ORGANISER = joinedload(Event.organiser).options(lazyload(User.department), lazyload(User.site))
 
 
 def find_event(event_id: int) -> Event | None:
-    return db.session.get(Event, event_id)
+    return db.session.get(Event, event_id, options=[WITH_ORGANISER])
 
 
 def console_events(now: datetime, upcoming_page: int = 1, past_page: int = 1) -> tuple[Page, Page]:

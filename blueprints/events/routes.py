@@ -46,14 +46,15 @@ def detail(event_id: int):
 
 def signup_context(event: Event, error: str | None = None, **extra) -> dict:
     mine = services.active_registration(current_user.id, event.id)
+    seats = services.seats(event.id)
     return {
         "event": event,
-        "seats": services.seats(event.id),
+        "seats": seats,
         "mine": mine,
         "position": services.waiting_position(mine)
         if mine and mine.status == RegistrationStatus.WAITLISTED
         else None,
-        "coming": listing.first_names_coming(event.id),
+        "coming": listing.first_names_coming(event.id, seats.confirmed),
         "now": utcnow(),
         "error": error,
         "message": None,

@@ -44,7 +44,10 @@ class Reward(db.Model):
 
 class Redemption(db.Model):
     __tablename__ = "redemptions"
-    __table_args__ = (sa.Index("ix_redemptions_status_created", "status", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_redemptions_status_created", "status", "created_at"),
+        sa.Index("ix_redemptions_handled", "handled_at", "id"),  # the console's latest handled
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reward_id: Mapped[int] = mapped_column(sa.ForeignKey("rewards.id"), index=True)
