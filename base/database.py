@@ -66,6 +66,7 @@ def end_reading_transaction(error: BaseException | None = None) -> None:
         return
     if connection.info.get(WROTE) or session.new or session.dirty or session.deleted:
         return
+    session.expire_on_commit = False  # the session is closed next: what was read stays readable
     try:
         session.commit()
     except SQLAlchemyError:

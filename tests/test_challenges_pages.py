@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from base.cache import cache
-from base.database import db, utcnow
+from base.database import db, unit_of_work, utcnow
 from base.registry import WEEK
 from blueprints.accounts.models import Department, Role, Site, User
 from blueprints.activity.models import Activity
@@ -542,6 +542,29 @@ def test_the_list_shows_each_challenge_with_the_persons_standing(
     assert "Your score: 3 · rank 2 over the whole challenge" in page
     assert "3 of 10 (30 %)" in page or "3 of 10 (30%)" in page
     assert "Team: rank 1 over the whole challenge · your share 2" in page
+
+
+def test_a_card_of_the_list_follows_the_challenge_and_the_persons_standing(
+    app, client, signed_in, make_user, challenge
+):
+    """Cards are drawn once per state (challenges.cards): each change shows at once."""
+    now = utcnow()
+    running = challenge(title_en="Running one", target=10)
+    me = signed_in(language="en")
+    assert "You take part" not in text(client.get("/challenges"))
+    join(app, me.id, running)
+    page = text(client.get("/challenges"))
+    assert "You take part" in page and "Nothing counted yet" in page
+    give_scores(app, running, {me.id: 3}, at=now - DAY)
+    assert "Your score: 3 · rank 1 over the whole challenge" in text(client.get("/challenges"))
+    give_scores(app, running, {make_user().id: 5}, at=now - DAY)
+    assert "Your score: 3 · rank 2 over the whole challenge" in text(client.get("/challenges"))
+    with app.app_context(), unit_of_work():
+        db.session.get(Challenge, running).title_en = "Renamed"
+    page = text(client.get("/challenges"))
+    assert "Renamed" in page and "Running one" not in page
+    post(client, "/language", {"language": "fr"})  # each language has its own cards
+    assert "Votre score : 3 · rang 2 sur tout le défi" in text(client.get("/challenges"))
 
 
 def test_home_shows_my_running_challenges_or_an_invitation_or_nothing(

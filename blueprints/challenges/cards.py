@@ -1,8 +1,10 @@
-"""The console's challenge cards drawn once per state and reused (``base.drawn``): a card is the
-same for every organiser until the challenge's rules, state or figures change.
+"""Challenge cards drawn once per state and reused (``base.drawn``).
 
-``card_key`` must name everything ``challenges_console/_challenge_card.html`` shows: the
-challenge's fields, its state, its figures and groups, and the reader's language, zone and
+The console's card is the same for every organiser until the challenge's rules, state or
+figures change: ``card_key`` must name everything ``challenges_console/_challenge_card.html``
+shows (the challenge's fields, its state, its figures and groups). A card of the list for
+people is the same until the challenge or the person's standing changes: ``list_card_key``
+names everything ``challenges/_card.html`` shows. Both name the reader's language, zone and
 mount path.
 """
 
@@ -12,14 +14,12 @@ from base.drawn import part, reader_key
 from base.registry import registry
 from blueprints.challenges.editing import ChallengeFigures
 from blueprints.challenges.forms import GROUPS
-from blueprints.challenges.models import Challenge
-from blueprints.rewards.catalogue import localized
+from blueprints.challenges.services import Listed, reward_of, title_of
+from blueprints.challenges.services import metric_label as metric_label_of
+from blueprints.rewards.catalogue import KINDS as REWARD_KINDS
 
 CARD_TEMPLATE = "challenges_console/_challenge_card.html"
-
-
-def challenge_title(challenge: Challenge):
-    return localized(challenge.title_fr, challenge.title_en)
+LIST_CARD_TEMPLATE = "challenges/_card.html"
 
 
 def metric_label(key: str):
@@ -60,7 +60,43 @@ def console_challenge_card(row: ChallengeFigures, state: str) -> Markup:
         card_key(row, state),
         row=row,
         state=state,
-        challenge_title=challenge_title,
+        challenge_title=title_of,
         metric_label=metric_label,
         groups=GROUPS,
+    )
+
+
+def list_card_key(entry: Listed) -> tuple:
+    challenge = entry.challenge
+    return (
+        challenge.id,
+        challenge.title_fr,
+        challenge.title_en,
+        challenge.mode,
+        challenge.group_by,
+        challenge.metric,
+        challenge.target,
+        challenge.reward_kind,
+        challenge.reward_fr,
+        challenge.reward_en,
+        challenge.starts_at,
+        challenge.ends_at,
+        challenge.cancelled_at,
+        entry.status,
+        entry.taking_part,
+        entry.standing,
+        *reader_key(),
+    )
+
+
+def challenge_card(entry: Listed) -> Markup:
+    """A challenge in the list for people, with the person's standing (templates: ``challenge_card``)."""
+    return part(
+        LIST_CARD_TEMPLATE,
+        list_card_key(entry),
+        entry=entry,
+        challenge_title=title_of,
+        challenge_reward=reward_of,
+        metric_label=metric_label_of,
+        reward_kinds=REWARD_KINDS,
     )

@@ -8,8 +8,9 @@ from base.database import utcnow
 from base.i18n import gettext as _
 from base.i18n import ngettext
 from blueprints.challenges import editing
-from blueprints.challenges.cards import challenge_title, console_challenge_card, metric_label
+from blueprints.challenges.cards import console_challenge_card, metric_label
 from blueprints.challenges.forms import GROUPS, MODES, REWARD_KINDS, ChallengeForm
+from blueprints.challenges.services import title_of as challenge_title
 from blueprints.recognition.periods import programme_zone
 
 bp = Blueprint("challenges", __name__)

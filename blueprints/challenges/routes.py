@@ -8,10 +8,12 @@ from base.database import utcnow
 from base.i18n import gettext as _
 from base.web import wants_fragment
 from blueprints.challenges import services
+from blueprints.challenges.cards import challenge_card
 from blueprints.challenges.models import Challenge
 from blueprints.rewards.catalogue import KINDS as REWARD_KINDS
 
 bp = Blueprint("challenges", __name__)
+bp.add_app_template_global(challenge_card)
 BOARD_ID = "board"  # the board's element: its own refresh (after joining) takes no focus
 
 

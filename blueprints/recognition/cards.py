@@ -23,19 +23,22 @@ ENTRY_TEMPLATE = "recognition/_entry.html"
 CONSOLE_ENTRY_TEMPLATE = "recognition_console/_fame_entry.html"
 
 
+Entry = FameEntry | fame.WallEntry  # the console reads records, the wall what it keeps
+
+
 @dataclass
 class FameRow:
-    entry: FameEntry
+    entry: Entry
     text: str
     link: str | None
 
 
-def fame_row(entry: FameEntry) -> FameRow:
+def fame_row(entry: Entry) -> FameRow:
     """An entry as the viewer reads it: the text in their language, the link to what it is about."""
     return FameRow(entry, fame.entry_text(entry, current_user), link_of(entry))
 
 
-def link_of(entry: FameEntry) -> str | None:
+def link_of(entry: Entry) -> str | None:
     """The page an entry is about, if the site still has it."""
     if not entry.link_endpoint:
         return None
@@ -45,7 +48,7 @@ def link_of(entry: FameEntry) -> str | None:
         return None
 
 
-def entry_key(entry: FameEntry, featured: bool) -> tuple:
+def entry_key(entry: Entry, featured: bool) -> tuple:
     return (
         entry.id,
         entry.kind,
@@ -60,7 +63,7 @@ def entry_key(entry: FameEntry, featured: bool) -> tuple:
     )
 
 
-def fame_entry(entry: FameEntry, featured: bool = False) -> Markup:
+def fame_entry(entry: Entry, featured: bool = False) -> Markup:
     """The entry as ``recognition/_entry.html`` draws it (templates: ``fame_entry``)."""
     return part(
         ENTRY_TEMPLATE,

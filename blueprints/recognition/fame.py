@@ -23,6 +23,7 @@ from blueprints.recognition.verbs import FAME_FEATURED, FAME_HIDDEN, FAME_UNFEAT
 
 PAGE_SIZE = 20
 HOLDERS = "badge-holders"  # the cache subject of the badge counts
+WALL = "fame-wall"  # the cache subject of the wall's pages
 FEATURED_SHOWN = 10  # the most recently featured entries at the top of the wall
 CONSOLE_PAGE_SIZE = 30
 HOLDERS_SHOWN = 60  # named on a badge's page; the others are counted
@@ -57,7 +58,7 @@ def celebrate(
     return entry
 
 
-def public_name(person: User | None, viewer: User) -> str:
+def public_name(person: "User | Person | None", viewer: User) -> str:
     """A person's name as a viewer sees it on public boards."""
     if person is None:
         return ""
@@ -66,7 +67,7 @@ def public_name(person: User | None, viewer: User) -> str:
     return _("an ambassador") if person.anonymous_on_boards else person.display_name
 
 
-def entry_text(entry: FameEntry, viewer: User) -> str:
+def entry_text(entry: "FameEntry | WallEntry", viewer: User) -> str:
     params = {
         **entry.params,
         "name": public_name(entry.user, viewer),
@@ -103,10 +104,33 @@ WITH_NAMES = [
 ]
 
 
+@dataclass(frozen=True)
+class Person:
+    """Who an entry names, as the wall keeps them: enough to say their name or "an ambassador"."""
+
+    id: int
+    display_name: str
+    anonymous_on_boards: bool
+
+
+@dataclass
+class WallEntry:
+    """An entry as the wall keeps it (in the shared cache): what its text, link and date need."""
+
+    id: int
+    kind: str
+    params: dict
+    user: Person | None
+    other_user: Person | None
+    link_endpoint: str | None
+    link_values: dict
+    created_at: datetime
+
+
 @dataclass
 class WallPage:
-    featured: list[FameEntry]
-    entries: list[FameEntry]
+    featured: list[WallEntry]
+    entries: list[WallEntry]
     next_before: int | None  # the id to continue from ("load more"), None at the end
 
 
@@ -116,7 +140,19 @@ def _visible():
 
 def wall(before: int | None = None, page_size: int = PAGE_SIZE) -> WallPage:
     """Featured entries first (on the first page only), then the others newest first by
-    (created_at, id); ``before`` is the last entry shown, the page continues after it."""
+    (created_at, id); ``before`` is the last entry shown, the page continues after it.
+
+    Every reader sees the same page, so it is kept in the shared cache until an entry is added,
+    featured or hidden, or someone it may name changes their name or anonymity (``WALL``)."""
+    kept = cache.remember(WALL, f"{before or 0}:{page_size}", lambda: _wall_page(before, page_size))
+    return WallPage(
+        [_unkept(entry) for entry in kept["featured"]],
+        [_unkept(entry) for entry in kept["entries"]],
+        kept["next_before"],
+    )
+
+
+def _wall_page(before: int | None, page_size: int) -> dict:
     featured = list(
         db.session.scalars(
             _visible()
@@ -136,7 +172,56 @@ def wall(before: int | None = None, page_size: int = PAGE_SIZE) -> WallPage:
     )
     more = len(entries) > page_size
     entries = entries[:page_size]
-    return WallPage([] if before else featured, entries, entries[-1].id if more else None)
+    return {
+        "featured": [] if before else [_kept(entry) for entry in featured],
+        "entries": [_kept(entry) for entry in entries],
+        "next_before": entries[-1].id if more else None,
+    }
+
+
+def _kept(entry: FameEntry) -> dict:
+    return {
+        "id": entry.id,
+        "kind": entry.kind,
+        "params": entry.params,
+        "user": _kept_person(entry.user),
+        "other_user": _kept_person(entry.other_user),
+        "link_endpoint": entry.link_endpoint,
+        "link_values": entry.link_values,
+        "created_at": entry.created_at.isoformat(),
+    }
+
+
+def _kept_person(person: User | None) -> list | None:
+    return None if person is None else [person.id, person.display_name, person.anonymous_on_boards]
+
+
+def _unkept(kept: dict) -> WallEntry:
+    user, other = kept["user"], kept["other_user"]
+    return WallEntry(
+        **{
+            **kept,
+            "user": user and Person(*user),
+            "other_user": other and Person(*other),
+            "created_at": datetime.fromisoformat(kept["created_at"]),
+        }
+    )
+
+
+@sa.event.listens_for(FameEntry, "after_insert")
+@sa.event.listens_for(FameEntry, "after_update")
+def _entries_changed(mapper, connection, entry: FameEntry) -> None:
+    cache.bump_after_commit(WALL)
+
+
+@sa.event.listens_for(User, "after_update")
+def _names_changed(mapper, connection, person: User) -> None:
+    state = sa.inspect(person)
+    if (
+        state.attrs.display_name.history.has_changes()
+        or state.attrs.anonymous_on_boards.history.has_changes()
+    ):
+        cache.bump_after_commit(WALL)
 
 
 def _older_than(entry_id: int):
