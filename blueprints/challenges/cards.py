@@ -4,8 +4,9 @@ The console's card is the same for every organiser until the challenge's rules, 
 figures change: ``card_key`` must name everything ``challenges_console/_challenge_card.html``
 shows (the challenge's fields, its state, its figures and groups). A card of the list for
 people is the same until the challenge or the person's standing changes: ``list_card_key``
-names everything ``challenges/_card.html`` shows. Both name the reader's language, zone and
-mount path.
+names everything ``challenges/_card.html`` shows. A challenge's board (``board_key``, for
+``challenges/_board.html``) is the same for everyone who sees the same rows. All name the
+reader's language, zone and mount path.
 """
 
 from markupsafe import Markup
@@ -14,12 +15,13 @@ from base.drawn import part, reader_key
 from base.registry import registry
 from blueprints.challenges.editing import ChallengeFigures
 from blueprints.challenges.forms import GROUPS
-from blueprints.challenges.services import Listed, reward_of, title_of
+from blueprints.challenges.services import Board, Listed, reward_of, title_of
 from blueprints.challenges.services import metric_label as metric_label_of
 from blueprints.rewards.catalogue import KINDS as REWARD_KINDS
 
 CARD_TEMPLATE = "challenges_console/_challenge_card.html"
 LIST_CARD_TEMPLATE = "challenges/_card.html"
+BOARD_TEMPLATE = "challenges/_board.html"
 
 
 def metric_label(key: str):
@@ -99,4 +101,45 @@ def challenge_card(entry: Listed) -> Markup:
         challenge_reward=reward_of,
         metric_label=metric_label_of,
         reward_kinds=REWARD_KINDS,
+    )
+
+
+def board_key(board: Board, focus_board: bool) -> tuple:
+    challenge = board.challenge
+    return (
+        challenge.id,
+        challenge.mode,
+        challenge.group_by,
+        challenge.metric,
+        challenge.target,
+        challenge.starts_at,
+        board.status,
+        board.view,
+        board.segment,
+        tuple(board.views),
+        tuple(board.segments),
+        board.period,
+        board.participants,
+        tuple(board.rows),
+        tuple(board.mine),
+        board.viewer_score,
+        tuple(board.groups),
+        board.my_group,
+        board.my_group_listed,
+        board.my_share,
+        tuple(board.winners),
+        focus_board,
+        *reader_key(),
+    )
+
+
+def challenge_board(board: Board, focus_board: bool = False) -> Markup:
+    """A challenge's board as the viewer sees it (templates: ``challenge_board``); by htmx after
+    one of its switches, its heading takes the focus (``focus_board``)."""
+    return part(
+        BOARD_TEMPLATE,
+        board_key(board, focus_board),
+        board=board,
+        focus_board=focus_board,
+        metric_label=metric_label_of,
     )

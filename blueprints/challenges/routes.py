@@ -8,12 +8,13 @@ from base.database import utcnow
 from base.i18n import gettext as _
 from base.web import wants_fragment
 from blueprints.challenges import services
-from blueprints.challenges.cards import challenge_card
+from blueprints.challenges.cards import challenge_board, challenge_card
 from blueprints.challenges.models import Challenge
 from blueprints.rewards.catalogue import KINDS as REWARD_KINDS
 
 bp = Blueprint("challenges", __name__)
 bp.add_app_template_global(challenge_card)
+bp.add_app_template_global(challenge_board)
 BOARD_ID = "board"  # the board's element: its own refresh (after joining) takes no focus
 
 
@@ -43,7 +44,7 @@ def detail(challenge_id: int):
     )
     if wants_fragment():
         focus = request.htmx.trigger != BOARD_ID  # a switch was pressed: the board's heading takes it
-        body = render_template("challenges/_board.html", board=board, focus_board=focus)
+        body = challenge_board(board, focus)
         return body, 200, {"Vary": "HX-Request"}
     return render_template(
         "challenges/detail.html",
