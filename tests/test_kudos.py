@@ -365,7 +365,13 @@ def test_kudos_received_for_the_profile_newest_first_with_their_senders(app, mak
             names = [kudos.sender.display_name for kudos in latest]
         assert counter.count == 1  # senders loaded with the kudos
         assert names == [f"Sender {n}" for n in (6, 5, 4, 3, 2)]
-        assert services.kudos_received_count(me.id) == 7
+        assert services.kudos_counts(me.id) == services.KudosCounts(received=7, sent=0, left_today=5)
+        # Sent a week ago, not today: all five of the day are left.
+        assert services.kudos_counts(senders[0]) == services.KudosCounts(received=0, sent=1, left_today=5)
+    send(app, senders[0], senders[1], "Thanks today")
+    with app.app_context():
+        assert services.kudos_counts(senders[0]) == services.KudosCounts(received=0, sent=2, left_today=4)
+        assert services.kudos_counts(senders[1]) == services.KudosCounts(received=1, sent=1, left_today=5)
 
 
 def add_people(app, count: int, surname: str) -> None:

@@ -46,6 +46,7 @@ def render_page(form: KudosForm) -> str:
         form.recipient.data if isinstance(form.recipient.data, int) and not form.recipient.errors else None
     )
     people, more = services.recipient_choices(current_user.id, search_text(form.q.data), chosen)
+    counts = services.kudos_counts(current_user.id)
     return render_template(
         "kudos/index.html",
         form=form,
@@ -53,12 +54,12 @@ def render_page(form: KudosForm) -> str:
         more=more,
         chosen=chosen,
         q=search_text(form.q.data),
-        left_today=services.left_today(current_user.id),
+        left_today=counts.left_today,
         max_per_day=services.MAX_PER_DAY,
         received=services.kudos_received(current_user.id, LISTED),
-        received_count=services.kudos_received_count(current_user.id),
+        received_count=counts.received,
         sent=services.kudos_sent(current_user.id, LISTED),
-        sent_count=services.kudos_sent_count(current_user.id),
+        sent_count=counts.sent,
     )
 
 

@@ -7,10 +7,11 @@ counted under a lock on the sender (their row on PostgreSQL, the write lock on S
 kudos sent at the same instant cannot pass the limit together.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from base.database import begin_locked_transaction, db, locked_row, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
@@ -107,12 +108,6 @@ def sent_between(sender_id: int, start: datetime, end: datetime) -> int:
     )
 
 
-def left_today(sender_id: int, now: datetime | None = None) -> int:
-    """How many more kudos the person may send this programme day."""
-    start, end = bounds(DAY, now or utcnow())
-    return max(MAX_PER_DAY - sent_between(sender_id, start, end), 0)
-
-
 def send(sender: User, recipient_id: int | None, message: str, now: datetime | None = None) -> Kudos:
     """Thank a colleague: the recipient is told, both get the activity, and it goes on the wall
     of fame. Marked as from comms or from the recipient's manager, as they are at sending time."""
@@ -172,6 +167,8 @@ def send(sender: User, recipient_id: int | None, message: str, now: datetime | N
 
 # --- What pages read --------------------------------------------------------------------
 
+NAME_ONLY = (lazyload(User.department), lazyload(User.site))  # a colleague's name, not where they work
+
 
 def kudos_received(user_id: int, limit: int = 5) -> list[Kudos]:
     """The latest kudos the person received, newest first, with their senders."""
@@ -179,7 +176,7 @@ def kudos_received(user_id: int, limit: int = 5) -> list[Kudos]:
         db.session.scalars(
             sa.select(Kudos)
             .where(Kudos.recipient_id == user_id)
-            .options(joinedload(Kudos.sender))
+            .options(joinedload(Kudos.sender).options(*NAME_ONLY))
             .order_by(Kudos.created_at.desc(), Kudos.id.desc())
             .limit(limit)
         )
@@ -192,16 +189,31 @@ def kudos_sent(user_id: int, limit: int = 5) -> list[Kudos]:
         db.session.scalars(
             sa.select(Kudos)
             .where(Kudos.sender_id == user_id)
-            .options(joinedload(Kudos.recipient))
+            .options(joinedload(Kudos.recipient).options(*NAME_ONLY))
             .order_by(Kudos.created_at.desc(), Kudos.id.desc())
             .limit(limit)
         )
     )
 
 
-def kudos_received_count(user_id: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Kudos.id)).where(Kudos.recipient_id == user_id))
+@dataclass(frozen=True)
+class KudosCounts:
+    received: int
+    sent: int
+    left_today: int  # how many more the person may send this programme day
 
 
-def kudos_sent_count(user_id: int) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Kudos.id)).where(Kudos.sender_id == user_id))
+def kudos_counts(user_id: int, now: datetime | None = None) -> KudosCounts:
+    """The person's kudos received and sent, and how many they may still send today: one query."""
+    start, end = bounds(DAY, now or utcnow())
+    count = sa.select(sa.func.count(Kudos.id))
+    received, sent, sent_today = db.session.execute(
+        sa.select(
+            count.where(Kudos.recipient_id == user_id).scalar_subquery(),
+            count.where(Kudos.sender_id == user_id).scalar_subquery(),
+            count.where(
+                Kudos.sender_id == user_id, Kudos.created_at >= start, Kudos.created_at < end
+            ).scalar_subquery(),
+        )
+    ).one()
+    return KudosCounts(received, sent, max(MAX_PER_DAY - sent_today, 0))
