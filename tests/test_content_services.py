@@ -263,3 +263,28 @@ def test_suggesting_and_reacting_run_without_a_request(app, make_user, make_item
         ]
         assert services.toggle_reaction(person(employee), item, "like") is False
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Reaction)) == 0
+
+
+def test_the_readers_state_towards_an_item_is_theirs_and_read_in_one_query(
+    app, make_user, make_item, count_queries
+):
+    reader, other = make_user(), make_user()
+    item, elsewhere = make_item(url="https://www.example.org/story"), make_item()
+    with app.app_context():
+        author = person(make_user(Role.COMMS))
+        services.accept_charter(person(reader), services.publish_charter(author, "Courtois.", "Kind.").id)
+        services.accept_charter(person(other), services.current_charter().id)
+    with app.app_context():
+        assert services.reader_state(person(reader), item) == services.ReaderState(
+            False, False, 0, frozenset()
+        )
+        services.toggle_reaction(person(reader), item, "bookmark")
+        services.toggle_reaction(person(other), item, "like")
+        services.toggle_reaction(person(reader), elsewhere, "like")
+        services.share(person(reader), item, "linkedin", "")
+        services.share(person(reader), item, "x", "")
+        services.share(person(other), item, "facebook", "")
+    with app.app_context(), count_queries() as counter:
+        state = services.reader_state(person(reader), item)
+        assert counter.count == 2  # the person, then the state
+    assert state == services.ReaderState(False, True, 1, frozenset({"linkedin", "x"}))

@@ -18,9 +18,9 @@ from blueprints.content.catalogue import (
     STATE_LABELS,
     STATUS_LABELS,
 )
-from blueprints.content.feed import Cursor, Filters, feed_page, like_counts
+from blueprints.content.feed import Cursor, Filters, feed_page
 from blueprints.content.forms import ShareForm, SuggestForm
-from blueprints.content.models import BOOKMARK, LIKE, REACTION_KINDS
+from blueprints.content.models import REACTION_KINDS
 from blueprints.quiz.services import latest_result
 
 bp = Blueprint("content", __name__)
@@ -76,7 +76,7 @@ def render_item(found, error: str | None = None, error_network: str | None = Non
     tip = (
         OWN_WORDS_TIPS.get(result.primary_persona, DEFAULT_OWN_WORDS_TIP) if result else DEFAULT_OWN_WORDS_TIP
     )
-    mine = services.own_reactions(current_user, found.id)
+    mine = services.reader_state(current_user, found.id)
     page = render_template(
         "content/item.html",
         item=found,
@@ -85,10 +85,10 @@ def render_item(found, error: str | None = None, error_network: str | None = Non
         texts=texts,
         tip=tip,
         charter=services.must_accept_charter(current_user),
-        shared=services.shared_networks(current_user, found),
-        liked=LIKE in mine,
-        bookmarked=BOOKMARK in mine,
-        likes=like_counts([found.id]).get(found.id, 0),
+        shared=mine.shared,
+        liked=mine.liked,
+        bookmarked=mine.bookmarked,
+        likes=mine.likes,
         error=error,
         error_network=error_network,
         themes=THEMES,
@@ -162,13 +162,13 @@ def react(item_id: int, kind: str):
         abort(404)
     services.toggle_reaction(current_user, found.id, kind)
     if wants_fragment():
-        mine = services.own_reactions(current_user, found.id)
+        mine = services.reader_state(current_user, found.id)
         return render_template(
             "content/_reactions.html",
             item=found,
-            liked=LIKE in mine,
-            bookmarked=BOOKMARK in mine,
-            likes=like_counts([found.id]).get(found.id, 0),
+            liked=mine.liked,
+            bookmarked=mine.bookmarked,
+            likes=mine.likes,
         )
     return redirect(local_or(request.form.get("next"), url_for("content.item", item_id=found.id)), 303)
 

@@ -21,6 +21,7 @@ from blueprints.activity.services import record
 from blueprints.content import verbs
 from blueprints.content.catalogue import EXPIRED, SCHEDULED, Status
 from blueprints.content.models import (
+    BOOKMARK,
     LIKE,
     REACTION_KINDS,
     Charter,
@@ -83,12 +84,12 @@ def current_charter() -> Charter | None:
 
 
 def must_accept_charter(user: User) -> Charter | None:
-    """The current charter if the person has not accepted it yet (None: free to share)."""
-    charter = current_charter()
-    if charter is None:
-        return None
-    accepted = db.session.get(CharterAcceptance, (user.id, charter.id))
-    return None if accepted else charter
+    """The current charter if the person has not accepted it yet (None: free to share); one query."""
+    accepted = sa.exists().where(
+        CharterAcceptance.user_id == user.id, CharterAcceptance.charter_id == Charter.id
+    )
+    found = db.session.execute(sa.select(Charter, accepted).order_by(Charter.version.desc()).limit(1)).first()
+    return found[0] if found is not None and not found[1] else None
 
 
 @unit_of_work()
@@ -186,12 +187,6 @@ def _existing_share(user: User, item: ContentItem, network: str) -> Share | None
     )
 
 
-def shared_networks(user: User, item: ContentItem) -> set[str]:
-    return set(
-        db.session.scalars(sa.select(Share.network).where(Share.user_id == user.id, Share.item_id == item.id))
-    )
-
-
 @unit_of_work()
 def follow_tracked_link(token: str, *, count_visit: bool = True) -> str | None:
     """Count a visit of a tracked link and return where it goes: the item's stored link only.
@@ -239,12 +234,33 @@ def toggle_reaction(user: User, item_id: int, kind: str) -> bool:
     return existing is None
 
 
-def own_reactions(user: User, item_id: int) -> set[str]:
-    return set(
-        db.session.scalars(
-            sa.select(Reaction.kind).where(Reaction.user_id == user.id, Reaction.item_id == item_id)
+@dataclass(frozen=True)
+class ReaderState:
+    """What the reader did with an item (liked, bookmarked, the networks they shared it on) and
+    how many people like it."""
+
+    liked: bool
+    bookmarked: bool
+    likes: int
+    shared: frozenset[str]
+
+
+def reader_state(user: User, item_id: int) -> ReaderState:
+    """The reader's state towards an item, in one query."""
+    theirs = sa.and_(Reaction.user_id == user.id, Reaction.item_id == item_id)
+    liked, bookmarked, likes, shared = db.session.execute(
+        sa.select(
+            sa.exists().where(theirs, Reaction.kind == LIKE),
+            sa.exists().where(theirs, Reaction.kind == BOOKMARK),
+            sa.select(sa.func.count())
+            .where(Reaction.item_id == item_id, Reaction.kind == LIKE)
+            .scalar_subquery(),
+            sa.select(sa.func.aggregate_strings(Share.network, ","))
+            .where(Share.user_id == user.id, Share.item_id == item_id)
+            .scalar_subquery(),
         )
-    )
+    ).one()
+    return ReaderState(liked, bookmarked, likes, frozenset(shared.split(",")) if shared else frozenset())
 
 
 # --- Editing items -------------------------------------------------------------

@@ -5,6 +5,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from base.cache import cache
 from base.database import db, utcnow
@@ -106,8 +107,17 @@ def save_result(
 
 @per_request
 def latest_result(user_id: int) -> QuizResult | None:
-    return db.session.scalar(
-        sa.select(QuizResult).where(QuizResult.user_id == user_id).order_by(QuizResult.id.desc()).limit(1)
+    """The person's latest result with its scores, in one query (many pages read it)."""
+    return (
+        db.session.scalars(
+            sa.select(QuizResult)
+            .options(joinedload(QuizResult.scores))
+            .where(QuizResult.user_id == user_id)
+            .order_by(QuizResult.id.desc())
+            .limit(1)
+        )
+        .unique()
+        .first()
     )
 
 
