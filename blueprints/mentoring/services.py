@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, lazyload
 
 from base.database import begin_locked_transaction, db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
@@ -775,7 +775,10 @@ def visible_pair(person: User, pair_id: int) -> MentoringPair | None:
     """A pair the person is part of (None for anyone else, comms included: the console shows it)."""
     pair = db.session.scalar(
         sa.select(MentoringPair)
-        .options(joinedload(MentoringPair.mentor), joinedload(MentoringPair.mentee))
+        .options(
+            joinedload(MentoringPair.mentor).options(lazyload(User.site)),
+            joinedload(MentoringPair.mentee).options(lazyload(User.site)),
+        )
         .where(MentoringPair.id == pair_id)
     )
     return pair if pair is not None and pair.side_of(person.id) else None
@@ -785,7 +788,9 @@ def sessions_of(pair_id: int) -> list[MentoringSession]:
     return list(
         db.session.scalars(
             sa.select(MentoringSession)
-            .options(joinedload(MentoringSession.logged_by))
+            .options(
+                joinedload(MentoringSession.logged_by).options(lazyload(User.department), lazyload(User.site))
+            )
             .where(MentoringSession.pair_id == pair_id)
             .order_by(MentoringSession.held_on.desc(), MentoringSession.id.desc())
         )
@@ -795,14 +800,15 @@ def sessions_of(pair_id: int) -> list[MentoringSession]:
 FITTING_SHOWN = 3
 
 
-def fitting_content(pair: MentoringPair, reader: User, now: datetime | None = None) -> list[ContentItem]:
-    """The newest live items, in the reader's languages, of the themes that fit the pair's topics."""
+def fitting_content(pair: MentoringPair, reader: User, now: datetime | None = None) -> list[sa.Row]:
+    """The newest live items (id, title, language), in the reader's languages, of the themes
+    that fit the pair's topics."""
     themes = topics.themes_of(pair.topics)
     if not themes:
         return []
     return list(
-        db.session.scalars(
-            sa.select(ContentItem)
+        db.session.execute(
+            sa.select(ContentItem.id, ContentItem.title, ContentItem.language)
             .where(
                 live_items(now or utcnow()),
                 ContentItem.theme.in_(sorted(themes)),
