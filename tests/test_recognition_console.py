@@ -12,6 +12,7 @@ from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
 from blueprints.activity.services import record
 from blueprints.events import verbs as event_verbs
+from blueprints.recognition import fame
 from blueprints.recognition.models import FameEntry, PointsBalance, PointsEntry, PointsRule
 from tests.conftest import htmx_headers, post, text
 
@@ -278,6 +279,16 @@ def test_the_console_lists_every_entry_newest_first_hidden_ones_too(client, sign
         r'<li class="card console-fame-entry".*?Person Hidden.*?</li>', page, flags=re.S
     ).group(0)
     assert "Hidden</span>" in hidden and "Show again" in hidden
+
+
+def test_the_consoles_pages_follow_new_entries_at_once(client, signed_in, entry):
+    entry("Person First")
+    signed_in(Role.COMMS, language="en")
+    assert "Page 1 of" not in text(client.get("/admin/fame"))  # one page: no pagination
+    for number in range(fame.CONSOLE_PAGE_SIZE):
+        entry(f"Person {number}", created_at=NOON + timedelta(minutes=number))
+    assert "Page 1 of 2" in text(client.get("/admin/fame"))
+    assert "Person First earned" in text(client.get("/admin/fame?page=2"))
 
 
 def test_hiding_takes_an_entry_off_the_wall_at_once_and_is_audited(client, app, signed_in, entry):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, lazyload
 from base.cache import cache
 from base.database import db, unit_of_work, utcnow
 from base.i18n import gettext as _
+from base.paging import Page
 from base.registry import Badge, registry
 from blueprints.accounts.models import User
 from blueprints.activity.services import record
@@ -210,6 +211,7 @@ def _unkept(kept: dict) -> WallEntry:
 
 @sa.event.listens_for(FameEntry, "after_insert")
 @sa.event.listens_for(FameEntry, "after_update")
+@sa.event.listens_for(FameEntry, "after_delete")
 def _entries_changed(mapper, connection, entry: FameEntry) -> None:
     cache.bump_after_commit(WALL)
 
@@ -236,12 +238,18 @@ def _older_than(entry_id: int):
 # --- The console: featuring and hiding ----------------------------------------------------
 
 
-def console_page(page: int):
-    """Every entry, hidden ones included, newest first (the comms console)."""
-    query = (
-        sa.select(FameEntry).options(*WITH_NAMES).order_by(FameEntry.created_at.desc(), FameEntry.id.desc())
+def console_page(page: int) -> Page:
+    """Every entry, hidden ones included, newest first (the comms console). How many there are
+    is kept with the wall's pages: counting them all on each view grew with the wall."""
+    total = cache.remember(WALL, "count", lambda: db.session.scalar(sa.select(sa.func.count(FameEntry.id))))
+    entries = db.session.scalars(
+        sa.select(FameEntry)
+        .options(*WITH_NAMES)
+        .order_by(FameEntry.created_at.desc(), FameEntry.id.desc())
+        .limit(CONSOLE_PAGE_SIZE)
+        .offset((page - 1) * CONSOLE_PAGE_SIZE)
     )
-    return db.paginate(query, page=page, per_page=CONSOLE_PAGE_SIZE, error_out=False)
+    return Page(list(entries), page, total, CONSOLE_PAGE_SIZE)
 
 
 def find_entry(entry_id: int) -> FameEntry | None:
