@@ -41,6 +41,14 @@ def test_admin_changes_a_role_which_is_audited_and_notified(app, client, signed_
     assert "a donné le rôle Équipe comm à Tom Target" in page
 
 
+def test_the_audit_trail_shows_a_new_action_at_once(client, signed_in, make_user):
+    signed_in(Role.ADMIN, display_name="Ada Admin")
+    target = make_user(display_name="Tom Target")
+    assert "Tom Target" not in text(client.get("/admin/"))  # the trail is drawn, and kept
+    post(client, f"/admin/users/{target.id}/active", {"active": "0"})
+    assert "Tom Target" in text(client.get("/admin/"))
+
+
 def role_counts(client) -> dict[str, int]:
     """The console home's "people by role" table: each role's label and count."""
     page = text(client.get("/admin/"))

@@ -21,6 +21,7 @@ from blueprints.notifications.services import notify
 from blueprints.quiz.services import forget_distribution
 
 USERS_PER_PAGE = 50
+AUDIT_TRAIL = "audit-trail"  # cache subject: the latest audited entries, renewed by a new one
 ROLE_COUNTS = "people-by-role"  # cache subject: renewed by the changes made here; accounts
 ROLE_COUNTS_KEPT = 300  # opened elsewhere (single sign-on, the command line) show within this
 
@@ -121,6 +122,12 @@ def _latest_ids(verbs: tuple[str, ...], limit: int):
     return sa.select(union.c.id).order_by(union.c.created_at.desc(), union.c.id.desc()).limit(limit)
 
 
+@sa.event.listens_for(Activity, "after_insert")
+def _audited_action_logged(mapper, connection, activity: Activity) -> None:
+    if activity.verb in registry().audit_texts:
+        cache.bump_after_commit(AUDIT_TRAIL)
+
+
 @dataclass
 class AuditEntry:
     when: datetime
@@ -129,15 +136,21 @@ class AuditEntry:
 
 
 def audit_trail(limit: int = 20) -> list[AuditEntry]:
-    """The latest administration actions, described in the reader's language (two queries).
+    """The latest administration actions, described in the reader's language (two queries; the
+    entries' ids are kept in the shared cache until an audited action is logged).
 
     Features register which verbs appear here, with their texts and how their objects are named.
     """
     features = registry()
+    latest = cache.remember(
+        AUDIT_TRAIL,
+        str(limit),
+        lambda: list(db.session.scalars(_latest_ids(tuple(sorted(features.audit_texts)), limit))),
+    )
     entries = list(
         db.session.scalars(
             sa.select(Activity)
-            .where(Activity.id.in_(_latest_ids(tuple(sorted(features.audit_texts)), limit)))
+            .where(Activity.id.in_(latest))
             .options(joinedload(Activity.user))
             .order_by(Activity.created_at.desc(), Activity.id.desc())
         )
