@@ -34,6 +34,13 @@ def per_request(function: Callable[P, R]) -> Callable[P, R]:
     return remembered
 
 
+def remember(function: Callable[P, R], *args: P.args, value: R) -> None:
+    """Give a ``per_request`` function's call its value for the rest of the request: read along
+    with something else, it needs no query of its own (forgotten like any remembered read)."""
+    if has_request_context():
+        g.setdefault(MEMO, {})[(function.__qualname__, args, ())] = value
+
+
 def forget(*_args) -> None:
     if has_request_context():
         g.pop(MEMO, None)

@@ -82,6 +82,21 @@ def test_the_header_reads_unread_notifications_and_points_in_one_query(app, make
         assert (header_figures(nobody.id).unread, header_figures(nobody.id).balance) == (0, Balance(0, 0))
 
 
+def test_a_page_reads_its_header_figures_with_the_person_a_fragment_or_the_health_check_does_not(
+    client, signed_in, count_queries
+):
+    signed_in()
+    client.get("/badges")
+    with count_queries() as page:
+        assert client.get("/badges").status_code == 200
+    with count_queries() as check:
+        client.get("/healthz")
+    with count_queries() as fragment:
+        client.get("/notifications/count", headers={"HX-Request": "true"})
+    assert page.count == 2 and "FROM users" in page.statements[0] and "notifications" in page.statements[0]
+    assert "notifications" not in check.statements[0] and "notifications" not in fragment.statements[0]
+
+
 def test_templates_build_each_address_once_and_the_same_as_flask(app):
     template = app.jinja_env.from_string(
         "{{ url_for('content.item', item_id=3) }} {{ url_for('.index', page=True) }} "

@@ -10,6 +10,7 @@ import math
 import re
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import IO
@@ -24,6 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from base.database import db, unit_of_work
 from base.extensions import shared_counters
 from base.i18n import lazy_gettext as _l
+from base.registry import PersonFigures
 from base.web import MAX_INT
 from blueprints.accounts.models import Department, Role, Site, User
 from blueprints.activity.services import record
@@ -84,13 +86,30 @@ def user_by_id(user_id: int) -> User | None:
     return db.session.get(User, user_id) if 0 < user_id <= MAX_INT else None
 
 
-def user_for_session(session_id: str) -> User | None:
+def user_with_figures(user_id: int, figures: Sequence[PersonFigures]) -> User | None:
+    """The person, and the figures features read with them (kept for the request), in one query."""
+    if not figures or not 0 < user_id <= MAX_INT:
+        return user_by_id(user_id)
+    columns = [list(figure.columns(user_id)) for figure in figures]
+    row = db.session.execute(
+        sa.select(User, *(column for group in columns for column in group)).where(User.id == user_id)
+    ).first()
+    if row is None:
+        return None
+    values = iter(row[1:])
+    for figure, group in zip(figures, columns, strict=True):
+        figure.keep(user_id, tuple(next(values) for _ in group))
+    return row[0]
+
+
+def user_for_session(session_id: str, figures: Sequence[PersonFigures] = ()) -> User | None:
     """The person a session or remember cookie names ("id:session version"), unless a later
-    sign-out, password change, deactivation or role change ended it."""
+    sign-out, password change, deactivation or role change ended it; with ``figures``, those
+    are read with them."""
     found = SESSION_ID.fullmatch(session_id or "")
     if found is None:
         return None
-    user = user_by_id(int(found.group(1)))
+    user = user_with_figures(int(found.group(1)), figures)
     return user if user is not None and user.session_version == int(found.group(2)) else None
 
 

@@ -10,6 +10,8 @@ from flask import current_app, request, session
 from flask_login import COOKIE_NAME, decode_cookie, login_user, logout_user
 
 from base.extensions import login_manager
+from base.registry import registry
+from base.web import is_public_endpoint
 from blueprints.accounts.models import User
 from blueprints.auth import services
 
@@ -46,10 +48,20 @@ def remember_cookie_name() -> str:
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    user = services.user_for_session(session_id)
+    user = services.user_for_session(session_id, registry().person_figures if shows_a_page() else ())
     if user is None:
         forget_ended_session(session_id)
     return user
+
+
+def shows_a_page() -> bool:
+    """Whether the request asks for a whole page (with its header), not a fragment, a file or
+    the health check: only then are the header's figures read with the person."""
+    return (
+        request.method == "GET"
+        and "HX-Request" not in request.headers
+        and not is_public_endpoint(request.endpoint)
+    )
 
 
 def forget_ended_session(session_id: str) -> None:
