@@ -66,8 +66,7 @@ def refuse(form, refusal: MentoringError, default: str | None = None) -> bool:
 
 @bp.route("/mentoring")
 def index():
-    services.expire_overdue(user_id=current_user.id)  # shown expired, whether or not the job ran
-    return render_index()
+    return render_index(view=services.current_overview(current_user))
 
 
 @dataclass(frozen=True)
@@ -84,8 +83,13 @@ def proposed_mentor(pair: MentoringPair) -> ProposedMentor:
     return ProposedMentor(offer, fit if isinstance(fit, Fit) else None)
 
 
-def render_index(answering: AnswerForm | None = None, answering_id: int | None = None, status: int = 200):
-    view = services.overview(current_user)
+def render_index(
+    answering: AnswerForm | None = None,
+    answering_id: int | None = None,
+    status: int = 200,
+    view: services.Overview | None = None,
+):
+    view = view or services.overview(current_user)
     forms = {pair.id: AnswerForm.for_pair(pair.id, formdata=None) for pair in view.to_answer}
     if answering is not None and answering_id in forms:
         forms[answering_id] = answering

@@ -764,6 +764,17 @@ def overview(person: User) -> Overview:
     )
 
 
+def current_overview(person: User, now: datetime | None = None) -> Overview:
+    """The person's overview, their proposals nobody answered in time shown expired whether or
+    not the job has run (read again only when one was overdue)."""
+    now = now or utcnow()
+    view = overview(person)
+    if any(pair.expires_at <= now for pair in (*view.to_answer, *view.waiting)):
+        expire_overdue(now, person.id)
+        view = overview(person)
+    return view
+
+
 def must_answer(pair: MentoringPair, user_id: int) -> bool:
     """A proposal still waiting for this person's yes or no."""
     side = pair.side_of(user_id)
