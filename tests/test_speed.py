@@ -17,6 +17,7 @@ from base.database import db, end_reading_transaction, utcnow
 from base.drawn import form_key, frozen
 from base.registry import registry
 from blueprints.accounts.models import Role, User
+from blueprints.activity.services import object_names
 from blueprints.content.models import Status
 from blueprints.contributions.models import Contribution
 from blueprints.core.services import header_figures
@@ -260,3 +261,19 @@ def test_the_connection_keeps_its_prepared_statements_from_page_to_page(client, 
     with app.app_context():
         prepared = db.session.scalar(sa.text("SELECT count(*) FROM pg_prepared_statements"))
     assert prepared >= 2  # the person with their figures, the badges
+
+
+def test_the_logs_objects_are_named_in_one_query_whatever_their_types(
+    app, make_user, make_item, count_queries
+):
+    person = make_user(display_name="Nina Perrin")
+    item = make_item(title="A story")
+    wanted = [("user", person.id), ("content", item), ("content", 999_999), ("nothing", 1), (None, None)]
+    with app.app_context(), count_queries() as counter:
+        names = object_names(wanted)
+        linked = object_names(wanted, linked_only=True)  # people have no page of their own
+    assert names == {("user", person.id): "Nina Perrin", ("content", item): "A story"}
+    assert linked == {("content", item): "A story"}
+    assert counter.count == 2
+    with app.app_context():
+        assert object_names([("nothing", 1)]) == {}

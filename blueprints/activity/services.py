@@ -5,6 +5,8 @@ declares passive (``registry.Feature.passive_verbs``: signing in, a click on one
 link, a seat given by the waiting list), the same rule for the programme and for a person.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -101,3 +103,28 @@ def personal_progress(user_id: int, now: datetime | None = None, recent: int = R
         sa.select(Activity).where(mine).order_by(Activity.created_at.desc(), Activity.id.desc()).limit(recent)
     )
     return Progress(this_week, total, list(latest))
+
+
+def object_names(
+    objects: Iterable[tuple[str | None, int | None]], linked_only: bool = False
+) -> dict[tuple[str, int], str]:
+    """The names of objects of the log, as (type, id): every type in one query, each named as
+    its feature registered (``registry().audit_targets``); with ``linked_only``, only the types
+    that have a page."""
+    targets = registry().audit_targets
+    wanted = defaultdict(set)
+    for object_type, object_id in objects:
+        target = targets.get(object_type)
+        if target is not None and object_id is not None and (target.endpoint or not linked_only):
+            wanted[object_type].add(object_id)
+    if not wanted:
+        return {}
+    named = [
+        sa.select(
+            sa.literal(object_type).label("object_type"),
+            targets[object_type].model.id.label("id"),
+            sa.cast(targets[object_type].name_column, sa.String).label("name"),
+        ).where(targets[object_type].model.id.in_(sorted(ids)))
+        for object_type, ids in wanted.items()
+    ]
+    return {(row.object_type, row.id): row.name for row in db.session.execute(sa.union_all(*named))}

@@ -14,7 +14,7 @@ from base.i18n import lazy_gettext as _l
 from base.registry import registry
 from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
-from blueprints.activity.services import record
+from blueprints.activity.services import object_names, record
 from blueprints.admin import verbs
 from blueprints.auth.services import NewPerson, create_account
 from blueprints.notifications.services import notify
@@ -89,21 +89,6 @@ def set_active(actor: User, user: User, active: bool) -> None:
     db.session.commit()
 
 
-def _object_names(entries: list[Activity], targets: dict) -> dict[tuple[str, int], str]:
-    """The names of the entries' objects, every kind of object in one query."""
-    if not targets:
-        return {}
-    named = (
-        sa.select(
-            sa.literal(object_type).label("object_type"),
-            target.model.id.label("id"),
-            sa.cast(target.name_column, sa.String).label("name"),
-        ).where(target.model.id.in_({e.object_id for e in entries if e.object_type == object_type}))
-        for object_type, target in targets.items()
-    )
-    return {(row.object_type, row.id): row.name for row in db.session.execute(sa.union_all(*named))}
-
-
 @lru_cache(maxsize=4)
 def _latest_ids(verbs: tuple[str, ...], limit: int):
     """The ids of the latest ``limit`` entries among these verbs, as the union of each verb's
@@ -155,7 +140,7 @@ def audit_trail(limit: int = 20) -> list[AuditEntry]:
             .order_by(Activity.created_at.desc(), Activity.id.desc())
         )
     )
-    names = _object_names(entries, features.audit_targets)
+    names = object_names((entry.object_type, entry.object_id) for entry in entries)
     return [
         AuditEntry(
             entry.created_at,

@@ -11,7 +11,7 @@ from base.memo import per_request
 from base.registry import DAY, EVER, WEEK, Badge, registry
 from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
-from blueprints.activity.services import record
+from blueprints.activity.services import object_names, record
 from blueprints.recognition import badges, points, streaks
 from blueprints.recognition.catalogue import rule_label
 from blueprints.recognition.models import BadgeAward, PointsBalance, PointsEntry, PointsRule, Streak
@@ -217,7 +217,7 @@ class HistoryPage:
 
 
 def points_history(user_id: int, before: int | None = None, limit: int = HISTORY_PAGE) -> HistoryPage:
-    """The person's ledger newest first, a page at a time (a query per kind of object shown);
+    """The person's ledger newest first, a page at a time (with the names of what it was for);
     entries worth nothing by rule (a like, a thank-you sent) are left out, capped ones stay."""
     telling = sa.or_(PointsEntry.points != 0, PointsEntry.reason.in_([points.CAPPED, points.OWN]))
     query = sa.select(PointsEntry).where(PointsEntry.user_id == user_id, telling)
@@ -233,22 +233,9 @@ def points_history(user_id: int, before: int | None = None, limit: int = HISTORY
     entries = list(db.session.scalars(query.order_by(*newest_first).limit(limit + 1)))
     more = len(entries) > limit
     entries = entries[:limit]
-    names = _object_names(entries)
+    names = object_names(((entry.object_type, entry.object_id) for entry in entries), linked_only=True)
     lines = [_history_line(entry, names) for entry in entries]
     return HistoryPage(lines, entries[-1].id if more else None)
-
-
-def _object_names(entries: list[PointsEntry]) -> dict[tuple[str, int], str]:
-    names = {}
-    for object_type in {entry.object_type for entry in entries if entry.object_type}:
-        target = registry().audit_targets.get(object_type)
-        ids = {entry.object_id for entry in entries if entry.object_type == object_type}
-        if target is not None and target.endpoint:
-            rows = db.session.execute(
-                sa.select(target.model.id, target.name_column).where(target.model.id.in_(ids))
-            )
-            names.update({(object_type, row_id): name for row_id, name in rows})
-    return names
 
 
 def _history_line(entry: PointsEntry, names: dict) -> HistoryLine:
