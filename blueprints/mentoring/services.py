@@ -129,6 +129,18 @@ def my_wish(user_id: int) -> MenteeWish | None:
     return db.session.scalar(sa.select(MenteeWish).where(MenteeWish.user_id == user_id))
 
 
+def offer_and_wish(user_id: int) -> tuple[MentorOffer | None, MenteeWish | None]:
+    """The person's offer and wish, in one query."""
+    found = db.session.execute(
+        sa.select(MentorOffer, MenteeWish)
+        .select_from(User)
+        .outerjoin(MentorOffer, MentorOffer.user_id == User.id)
+        .outerjoin(MenteeWish, MenteeWish.user_id == User.id)
+        .where(User.id == user_id)
+    ).first()
+    return (found[0], found[1]) if found is not None else (None, None)
+
+
 def _checked_choices(chosen: list[str], languages: list[str]) -> tuple[list[str], list[str]]:
     offered = [topic.key for topic in topics.offered_topics()]
     picked = [key for key in offered if key in set(chosen)]
@@ -731,7 +743,7 @@ PAST_SHOWN = 10
 
 
 def overview(person: User) -> Overview:
-    """Everything of the person's mentoring: offer, wish, proposals and pairs (four queries)."""
+    """Everything of the person's mentoring: offer, wish, proposals and pairs (three queries)."""
     pairs = list(
         db.session.scalars(
             sa.select(MentoringPair)
@@ -754,9 +766,10 @@ def overview(person: User) -> Overview:
         .limit(PAST_SHOWN)
     )
     proposed = [pair for pair in pairs if pair.status == PairStatus.PROPOSED]
+    offer, wish = offer_and_wish(person.id)
     return Overview(
-        offer=my_offer(person.id),
-        wish=my_wish(person.id),
+        offer=offer,
+        wish=wish,
         to_answer=[pair for pair in proposed if must_answer(pair, person.id)],
         waiting=[pair for pair in proposed if not must_answer(pair, person.id)],
         active=[pair for pair in pairs if pair.status == PairStatus.ACTIVE],
