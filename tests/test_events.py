@@ -184,6 +184,23 @@ def one_seat_two_waiting(make_user, make_event, act):
     return event, holder, first, second
 
 
+def test_an_events_page_reads_its_seats_and_the_persons_registration_in_one_query(
+    app, one_seat_two_waiting, make_user, act, count_queries
+):
+    event, holder, first, _second = one_seat_two_waiting
+    act(services.cancel_registration, first, event)  # cancelled: no longer theirs
+    stranger = make_user().id
+    with app.app_context():
+        found = db.session.get(Event, event)
+        with count_queries() as counter:
+            seats, held = services.seats_and_registration(holder, found)
+        assert counter.count == 1
+        assert (seats.confirmed, seats.waiting, seats.capacity) == (1, 1, 1)
+        assert (held.user_id, held.status) == (holder, RegistrationStatus.CONFIRMED)
+        assert services.seats_and_registration(first, found)[1] is None
+        assert services.seats_and_registration(stranger, found) == (seats, None)
+
+
 def test_cancelling_promotes_the_first_in_line_who_is_told_once(app, one_seat_two_waiting, act):
     event, holder, first, second = one_seat_two_waiting
     act(services.cancel_registration, holder, event, give_up_seat=True)

@@ -45,8 +45,7 @@ def detail(event_id: int):
 
 
 def signup_context(event: Event, error: str | None = None, **extra) -> dict:
-    mine = services.active_registration(current_user.id, event.id)
-    seats = services.seats(event.id)
+    seats, mine = services.seats_and_registration(current_user.id, event)
     return {
         "event": event,
         "seats": seats,

@@ -147,6 +147,28 @@ def seats_of(events: list[Event]) -> dict[int, Seats]:
     }
 
 
+def seats_and_registration(user_id: int, event: Event) -> tuple[Seats, Registration | None]:
+    """The event's seats and the person's active registration, in one query (its page)."""
+
+    def counted(status: RegistrationStatus):
+        return (
+            sa.select(sa.func.count(Registration.id))
+            .where(Registration.event_id == event.id, Registration.status == status)
+            .scalar_subquery()
+        )
+
+    theirs = sa.and_(
+        Registration.event_id == Event.id, Registration.user_id == user_id, Registration.status.in_(ACTIVE)
+    )
+    confirmed, waiting, registration = db.session.execute(
+        sa.select(counted(RegistrationStatus.CONFIRMED), counted(RegistrationStatus.WAITLISTED), Registration)
+        .select_from(Event)
+        .outerjoin(Registration, theirs)
+        .where(Event.id == event.id)
+    ).one()
+    return Seats(confirmed, waiting, event.capacity), registration
+
+
 def active_registration(user_id: int, event_id: int) -> Registration | None:
     return db.session.scalar(
         sa.select(Registration).where(

@@ -102,8 +102,7 @@ def figures(now: datetime | None = None) -> Figures:
         sa.select(
             sa.func.count(MenteeWish.id),
             sa.func.count(sa.case((MenteeWish.user_id.not_in(mentees(PairStatus.PROPOSED)), 1))),
-        )
-        .where(
+        ).where(
             MenteeWish.open,
             _is_active(MenteeWish.user_id),
             MenteeWish.user_id.not_in(mentees(PairStatus.ACTIVE)),
