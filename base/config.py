@@ -28,6 +28,7 @@ BOOLEAN_SETTINGS = (
     "SESSION_COOKIE_SECURE",
     "REMEMBER_COOKIE_SECURE",
     "PREVIEW_FETCH_ENABLED",
+    "DATABASE_PREPARED_STATEMENTS",
 )
 INTEGER_SETTINGS = (
     "SMTP_PORT",
@@ -44,6 +45,9 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 
 class Defaults:
     DATABASE_URL = ""  # empty: SQLite file in instance/
+    # PostgreSQL plans a query a connection ran five times once, not at each page; off behind a
+    # pooler that shares a server connection between transactions (PgBouncer's transaction mode).
+    DATABASE_PREPARED_STATEMENTS = True
     REDIS_URL = ""  # empty: rate limits kept in each process's memory
     DEMO_MODE = False
     ALLOWED_SIGNUP_DOMAINS: list[str] = []
@@ -128,6 +132,8 @@ def engine_options(config) -> dict:
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         connect_args = dict(options.get("connect_args", {}))
         connect_args["options"] = f"{connect_args.get('options', '')} -c TimeZone=UTC".strip()
+        if not config.get("DATABASE_PREPARED_STATEMENTS", True):
+            connect_args["prepare_threshold"] = None  # psycopg never prepares
         options["connect_args"] = connect_args
     return options
 

@@ -70,3 +70,12 @@ def test_postgresql_sessions_are_in_utc_keeping_the_deployers_own_options():
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
     assert engine_options(sqlite) == {"pool_pre_ping": True}
+
+
+def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler(monkeypatch):
+    postgresql = {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/porte", "SQLALCHEMY_ENGINE_OPTIONS": {}}
+    assert "prepare_threshold" not in engine_options(postgresql)["connect_args"]  # psycopg's default: on
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "0")
+    settings = environment_settings()
+    assert settings["DATABASE_PREPARED_STATEMENTS"] is False
+    assert engine_options({**postgresql, **settings})["connect_args"]["prepare_threshold"] is None
