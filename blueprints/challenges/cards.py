@@ -15,6 +15,7 @@ from base.drawn import part, reader_key
 from base.registry import registry
 from blueprints.challenges.editing import ChallengeFigures
 from blueprints.challenges.forms import GROUPS
+from blueprints.challenges.models import Challenge
 from blueprints.challenges.services import Board, Listed, reward_of, title_of
 from blueprints.challenges.services import metric_label as metric_label_of
 from blueprints.rewards.catalogue import KINDS as REWARD_KINDS
@@ -29,8 +30,8 @@ def metric_label(key: str):
     return metric.label if metric else key
 
 
-def card_key(row: ChallengeFigures, state: str) -> tuple:
-    challenge = row.challenge
+def challenge_fields(challenge: Challenge) -> tuple:
+    """What every drawn piece shows of the challenge itself: its names, rules and window."""
     return (
         challenge.id,
         challenge.title_fr,
@@ -39,9 +40,16 @@ def card_key(row: ChallengeFigures, state: str) -> tuple:
         challenge.group_by,
         challenge.metric,
         challenge.target,
-        challenge.daily_cap,
         challenge.starts_at,
         challenge.ends_at,
+    )
+
+
+def card_key(row: ChallengeFigures, state: str) -> tuple:
+    challenge = row.challenge
+    return (
+        *challenge_fields(challenge),
+        challenge.daily_cap,
         challenge.closed_at,
         state,
         row.participants,
@@ -71,18 +79,10 @@ def console_challenge_card(row: ChallengeFigures, state: str) -> Markup:
 def list_card_key(entry: Listed) -> tuple:
     challenge = entry.challenge
     return (
-        challenge.id,
-        challenge.title_fr,
-        challenge.title_en,
-        challenge.mode,
-        challenge.group_by,
-        challenge.metric,
-        challenge.target,
+        *challenge_fields(challenge),
         challenge.reward_kind,
         challenge.reward_fr,
         challenge.reward_en,
-        challenge.starts_at,
-        challenge.ends_at,
         challenge.cancelled_at,
         entry.status,
         entry.taking_part,
@@ -105,14 +105,8 @@ def challenge_card(entry: Listed) -> Markup:
 
 
 def board_key(board: Board, focus_board: bool) -> tuple:
-    challenge = board.challenge
     return (
-        challenge.id,
-        challenge.mode,
-        challenge.group_by,
-        challenge.metric,
-        challenge.target,
-        challenge.starts_at,
+        *challenge_fields(board.challenge),
         board.status,
         board.view,
         board.segment,
