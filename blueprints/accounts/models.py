@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from base.database import UTCDateTime, db, utcnow
@@ -125,3 +125,8 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+# Loading options for a person shown by name only: not where they work (a department and a site
+# joined to every name of a list).
+NAME_ONLY = (lazyload(User.department), lazyload(User.site))

@@ -22,8 +22,7 @@ from blueprints.quiz.services import forget_distribution
 
 USERS_PER_PAGE = 50
 AUDIT_TRAIL = "audit-trail"  # cache subject: the latest audited entries, renewed by a new one
-ROLE_COUNTS = "people-by-role"  # cache subject: renewed by the changes made here; accounts
-ROLE_COUNTS_KEPT = 300  # opened elsewhere (single sign-on, the command line) show within this
+ROLE_COUNTS = "people-by-role"  # cache subject: renewed by an account added, or its role or activity changed
 
 
 class AdminError(Exception):
@@ -39,8 +38,8 @@ def users_page(page: int, search: str = ""):
 
 
 def role_counts() -> dict[Role, int]:
-    """Active people by role (counted over every account, so kept a while: see ROLE_COUNTS)."""
-    counted = cache.remember(ROLE_COUNTS, "active", _count_roles, ROLE_COUNTS_KEPT)
+    """Active people by role (counted over every account, so kept until one changes: ROLE_COUNTS)."""
+    counted = cache.remember(ROLE_COUNTS, "active", _count_roles)
     return {role: counted.get(role.value, 0) for role in Role}
 
 
@@ -51,13 +50,24 @@ def _count_roles() -> dict[str, int]:
     return {role.value: count for role, count in rows}
 
 
+@sa.event.listens_for(User, "after_insert")
+def _person_added(mapper, connection, person: User) -> None:
+    cache.bump_after_commit(ROLE_COUNTS)
+
+
+@sa.event.listens_for(User, "after_update")
+def _person_changed(mapper, connection, person: User) -> None:
+    state = sa.inspect(person)
+    if state.attrs.role.history.has_changes() or state.attrs.active.history.has_changes():
+        cache.bump_after_commit(ROLE_COUNTS)
+
+
 def add_person(actor: User, new: NewPerson) -> tuple[User, str | None]:
     """Create an account for someone, logged for the audit trail. Without a password given, one
     is generated and returned to hand over: it is shown once and stored nowhere in clear.
     AccountError, and nothing created, when the address is taken."""
     generated = None if new.password else secrets.token_urlsafe(9)
     user = create_account(replace(new, password=new.password or generated), created_by=actor)
-    cache.bump(ROLE_COUNTS)
     return user, generated
 
 
@@ -70,7 +80,6 @@ def change_role(actor: User, user: User, role: Role) -> None:
     user.end_sessions()  # signed in again, the person gets the pages of their new role only
     record(actor, verbs.ROLE_CHANGED, "user", user.id, {"from": previous.value, "to": role.value})
     notify(user, "role_changed", {"role": role.value}, link=("core.home", {}))
-    cache.bump_after_commit(ROLE_COUNTS)
     db.session.commit()
 
 
@@ -81,7 +90,6 @@ def set_active(actor: User, user: User, active: bool) -> None:
         return
     user.active = active
     forget_distribution()  # only active people are counted
-    cache.bump_after_commit(ROLE_COUNTS)
     if not active:
         user.end_sessions()
     verb = verbs.ACCOUNT_REACTIVATED if active else verbs.ACCOUNT_DEACTIVATED

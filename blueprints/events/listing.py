@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload
 
 from base.database import db
 from base.paging import Page
-from blueprints.accounts.models import User
+from blueprints.accounts.models import NAME_ONLY, User
 from blueprints.events.models import ACTIVE, Event, EventStatus, Registration, RegistrationStatus
 from blueprints.events.services import Seats, seats_of
 from blueprints.quiz.services import latest_result
@@ -88,7 +88,7 @@ def first_names_coming(event_id: int, confirmed: int) -> tuple[list[str], int]:
 
 
 # The organiser's name comes with the event (not where they work).
-WITH_ORGANISER = joinedload(Event.organiser).options(lazyload(User.department), lazyload(User.site))
+WITH_ORGANISER = joinedload(Event.organiser).options(*NAME_ONLY)
 
 
 def find_event(event_id: int) -> Event | None:

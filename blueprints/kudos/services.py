@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload
 
 from base.database import begin_locked_transaction, db, locked_row, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
 from base.registry import DAY
 from base.web import MAX_INT
-from blueprints.accounts.models import User
+from blueprints.accounts.models import NAME_ONLY, User
 from blueprints.activity.services import record
 from blueprints.kudos import verbs
 from blueprints.kudos.models import Kudos
@@ -166,8 +166,6 @@ def send(sender: User, recipient_id: int | None, message: str, now: datetime | N
 
 
 # --- What pages read --------------------------------------------------------------------
-
-NAME_ONLY = (lazyload(User.department), lazyload(User.site))  # a colleague's name, not where they work
 
 
 def kudos_received(user_id: int, limit: int = 5) -> list[Kudos]:

@@ -25,7 +25,7 @@ from base.database import begin_locked_transaction, db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
 from base.i18n import reading_languages
 from base.vocabularies import THEMES
-from blueprints.accounts.models import User
+from blueprints.accounts.models import NAME_ONLY, User
 from blueprints.activity.services import record
 from blueprints.content.feed import live_items
 from blueprints.content.models import ContentItem
@@ -812,9 +812,7 @@ def sessions_of(pair_id: int) -> list[MentoringSession]:
     return list(
         db.session.scalars(
             sa.select(MentoringSession)
-            .options(
-                joinedload(MentoringSession.logged_by).options(lazyload(User.department), lazyload(User.site))
-            )
+            .options(joinedload(MentoringSession.logged_by).options(*NAME_ONLY))
             .where(MentoringSession.pair_id == pair_id)
             .order_by(MentoringSession.held_on.desc(), MentoringSession.id.desc())
         )

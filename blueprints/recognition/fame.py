@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload
 
 from base.cache import cache
 from base.database import db, unit_of_work, utcnow
 from base.i18n import gettext as _
 from base.paging import Page
 from base.registry import Badge, registry
-from blueprints.accounts.models import User
+from blueprints.accounts.models import NAME_ONLY, User
 from blueprints.activity.services import record
 from blueprints.recognition.models import BadgeAward, FameEntry
 from blueprints.recognition.verbs import FAME_FEATURED, FAME_HIDDEN, FAME_UNFEATURED, FAME_UNHIDDEN
@@ -99,10 +99,7 @@ def _sentence(text: str) -> str:
 # --- The wall ---------------------------------------------------------------------------
 
 # The people an entry names, without where they work (an entry shows names only).
-WITH_NAMES = [
-    joinedload(person).options(lazyload(User.department), lazyload(User.site))
-    for person in (FameEntry.user, FameEntry.other_user)
-]
+WITH_NAMES = [joinedload(person).options(*NAME_ONLY) for person in (FameEntry.user, FameEntry.other_user)]
 
 
 @dataclass(frozen=True)
