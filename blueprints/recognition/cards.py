@@ -20,6 +20,7 @@ from blueprints.recognition import fame
 from blueprints.recognition.models import FameEntry
 
 ENTRY_TEMPLATE = "recognition/_entry.html"
+ENTRY_LIST_TEMPLATE = "recognition/_entry_list.html"
 CONSOLE_ENTRY_TEMPLATE = "recognition_console/_fame_entry.html"
 
 
@@ -71,6 +72,15 @@ def fame_entry(entry: Entry, featured: bool = False) -> Markup:
         lambda: {"row": fame_row(entry)},
         is_featured=featured,
     )
+
+
+def fame_entries(entries: list[fame.WallEntry], state: str, featured: bool = False) -> Markup:
+    """A list of the wall's entries drawn as one part (templates: ``fame_entries``): a kept page of
+    the wall (``state``) reads the same for every reader but the people it names ("you")."""
+    named = {person.id for entry in entries for person in (entry.user, entry.other_user) if person}
+    reader = current_user.id if current_user.id in named else None
+    key = (state, featured, reader, *reader_key())
+    return part(ENTRY_LIST_TEMPLATE, key, entries=entries, featured=featured)
 
 
 def console_fame_entry(entry: FameEntry, page_number: int) -> Markup:

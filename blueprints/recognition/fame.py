@@ -6,6 +6,7 @@ are "an ambassador" to everyone but themselves. The badge pages read their holde
 under the same rule.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -130,6 +131,7 @@ class WallPage:
     featured: list[WallEntry]
     entries: list[WallEntry]
     next_before: int | None  # the id to continue from ("load more"), None at the end
+    state: str  # names this page as it was kept: it reads the same until the wall changes
 
 
 def _visible():
@@ -142,11 +144,12 @@ def wall(before: int | None = None, page_size: int = PAGE_SIZE) -> WallPage:
 
     Every reader sees the same page, so it is kept in the shared cache until an entry is added,
     featured or hidden, or someone it may name changes their name or anonymity (``WALL``)."""
-    kept = cache.remember(WALL, f"{before or 0}:{page_size}", lambda: _wall_page(before, page_size))
+    kept = cache.remember(WALL, f"page:{before or 0}:{page_size}", lambda: _wall_page(before, page_size))
     return WallPage(
         [_unkept(entry) for entry in kept["featured"]],
         [_unkept(entry) for entry in kept["entries"]],
         kept["next_before"],
+        kept["state"],
     )
 
 
@@ -174,6 +177,7 @@ def _wall_page(before: int | None, page_size: int) -> dict:
         "featured": [] if before else [_kept(entry) for entry in featured],
         "entries": [_kept(entry) for entry in entries],
         "next_before": entries[-1].id if more else None,
+        "state": uuid.uuid4().hex,
     }
 
 

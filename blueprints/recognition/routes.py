@@ -5,10 +5,11 @@ from flask_login import current_user
 
 from base.web import int_arg, wants_fragment
 from blueprints.recognition import fame, services
-from blueprints.recognition.cards import fame_entry
+from blueprints.recognition.cards import fame_entries, fame_entry
 
 bp = Blueprint("recognition", __name__)
 bp.add_app_template_global(fame_entry, "fame_entry")
+bp.add_app_template_global(fame_entries, "fame_entries")
 
 
 @bp.route("/points/counter")
@@ -35,6 +36,7 @@ def fame_wall():
         "featured": page.featured,
         "entries": page.entries,
         "next_before": page.next_before,
+        "state": page.state,
         "continued": before is not None,
     }
     if wants_fragment() and before:
