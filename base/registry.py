@@ -57,10 +57,11 @@ class AuditTarget:
 @dataclass(frozen=True)
 class PersonFigures:
     """Figures a feature reads with the signed-in person, in the query that loads them for a
-    page (one round trip less on every page): ``columns(user_id)`` gives scalar selects,
-    ``keep(user_id, values)`` remembers their values for the request (``base.memo.remember``)."""
+    page (one round trip less on every page): ``columns(person)`` gives scalar selects of the
+    person's id (an int, or the bound parameter of a statement built once), ``keep(user_id,
+    values)`` remembers their values for the request (``base.memo.remember``)."""
 
-    columns: Callable[[int], Sequence[Any]]
+    columns: Callable[[Any], Sequence[Any]]
     keep: Callable[[int, tuple], None]
 
 

@@ -13,6 +13,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
+from itertools import chain
 from typing import IO
 
 import sqlalchemy as sa
@@ -90,16 +92,24 @@ def user_with_figures(user_id: int, figures: Sequence[PersonFigures]) -> User | 
     """The person, and the figures features read with them (kept for the request), in one query."""
     if not figures or not 0 < user_id <= MAX_INT:
         return user_by_id(user_id)
-    columns = [list(figure.columns(user_id)) for figure in figures]
-    row = db.session.execute(
-        sa.select(User, *(column for group in columns for column in group)).where(User.id == user_id)
-    ).first()
+    statement, sizes = _person_statement(tuple(figures))
+    row = db.session.execute(statement, {"person": user_id}).first()
     if row is None:
         return None
     values = iter(row[1:])
-    for figure, group in zip(figures, columns, strict=True):
-        figure.keep(user_id, tuple(next(values) for _ in group))
+    for figure, size in zip(figures, sizes, strict=True):
+        figure.keep(user_id, tuple(next(values) for _ in range(size)))
     return row[0]
+
+
+@lru_cache(maxsize=8)
+def _person_statement(figures: tuple[PersonFigures, ...]) -> tuple[sa.Select, tuple[int, ...]]:
+    """The person's query with the figures' columns and how many each gives, built once (the
+    person is a parameter): every page runs it, and putting it together cost more than the rest."""
+    person = sa.bindparam("person", type_=sa.Integer)
+    columns = [list(figure.columns(person)) for figure in figures]
+    statement = sa.select(User, *chain.from_iterable(columns)).where(User.id == person)
+    return statement, tuple(map(len, columns))
 
 
 def user_for_session(session_id: str, figures: Sequence[PersonFigures] = ()) -> User | None:

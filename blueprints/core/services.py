@@ -43,7 +43,7 @@ class HeaderFigures:
     balance: Balance
 
 
-def header_columns(user_id: int) -> tuple:
+def header_columns(user_id: int | sa.BindParameter) -> tuple:
     return (unread_count_of(user_id), *balance_parts_of(user_id))
 
 

@@ -57,7 +57,7 @@ def unread_count(user) -> int:
     return db.session.scalar(sa.select(unread_count_of(user.id)))
 
 
-def unread_count_of(user_id: int) -> sa.ScalarSelect:
+def unread_count_of(user_id: int | sa.BindParameter) -> sa.ScalarSelect:
     """How many notifications the person has not read, as a part of a larger query."""
     return (
         sa.select(sa.func.count(Notification.id))

@@ -189,7 +189,7 @@ def balance_of(user_id: int) -> Balance:
     return Balance.of(row.lifetime, row.redeemed) if row else Balance(0, 0)
 
 
-def balance_parts_of(user_id: int) -> tuple[sa.ScalarSelect, sa.ScalarSelect]:
+def balance_parts_of(user_id: int | sa.BindParameter) -> tuple[sa.ScalarSelect, sa.ScalarSelect]:
     """The person's lifetime and redeemed points as parts of a larger query (``Balance.of``)."""
     return tuple(
         sa.select(column).where(PointsBalance.user_id == user_id).scalar_subquery()
