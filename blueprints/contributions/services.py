@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from base.database import begin_locked_transaction, db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
-from blueprints.accounts.models import Role, User
+from blueprints.accounts.models import NAME_ONLY, Role, User
 from blueprints.activity.services import record
 from blueprints.contributions import verbs
 from blueprints.contributions.catalogue import (
@@ -291,7 +291,8 @@ def reviewers_of(contributions: list[Contribution]) -> dict[int, User]:
     ids = {contribution.reviewed_by_id for contribution in contributions if contribution.reviewed_by_id}
     if not ids:
         return {}
-    return {person.id: person for person in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
+    people = db.session.scalars(sa.select(User).where(User.id.in_(ids)).options(*NAME_ONLY))
+    return {person.id: person for person in people}
 
 
 def review_queue(page: int):
@@ -299,7 +300,7 @@ def review_queue(page: int):
     query = (
         sa.select(Contribution)
         .where(Contribution.status == ContributionStatus.PENDING)
-        .options(joinedload(Contribution.user))
+        .options(joinedload(Contribution.user).options(*NAME_ONLY))
         .order_by(Contribution.created_at, Contribution.id)
     )
     return db.paginate(query, page=page, per_page=QUEUE_PAGE_SIZE, error_out=False)
@@ -310,7 +311,7 @@ def recently_reviewed(limit: int = RECENTLY_REVIEWED) -> list[Contribution]:
         db.session.scalars(
             sa.select(Contribution)
             .where(Contribution.status != ContributionStatus.PENDING)
-            .options(joinedload(Contribution.user))
+            .options(joinedload(Contribution.user).options(*NAME_ONLY))
             .order_by(Contribution.reviewed_at.desc(), Contribution.id.desc())
             .limit(limit)
         )
