@@ -130,3 +130,5 @@ class User(UserMixin, db.Model):
 # Loading options for a person shown by name only: not where they work (a department and a site
 # joined to every name of a list).
 NAME_ONLY = (lazyload(User.department), lazyload(User.site))
+# For a person shown by name and department (mentoring): not their site.
+WITH_DEPARTMENT = (lazyload(User.site),)

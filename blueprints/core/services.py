@@ -14,7 +14,7 @@ from base.database import db, utcnow
 from base.i18n import lazy_gettext as _l
 from base.memo import per_request, remember
 from base.registry import PersonFigures
-from blueprints.accounts.models import User
+from blueprints.accounts.models import NAME_ONLY, User
 from blueprints.activity.models import Activity
 from blueprints.activity.services import Progress, personal_progress
 from blueprints.admin import verbs as admin_verbs
@@ -244,7 +244,12 @@ def mentoring_step(user_id: int, personae: set[str], now: datetime | None = None
     pairs = list(
         db.session.scalars(
             sa.select(MentoringPair)
-            .options(joinedload(MentoringPair.mentor), joinedload(MentoringPair.mentee))
+            .options(
+                *(
+                    joinedload(person).options(*NAME_ONLY)
+                    for person in (MentoringPair.mentor, MentoringPair.mentee)
+                )
+            )
             .where(
                 sa.or_(MentoringPair.mentor_id == user_id, MentoringPair.mentee_id == user_id),
                 MentoringPair.status.in_(TAKING_A_PLACE),

@@ -4,10 +4,10 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from base.database import UTCDateTime, db, str_enum, utcnow
-from blueprints.accounts.models import NamedInTwoLanguages, User
+from blueprints.accounts.models import WITH_DEPARTMENT, NamedInTwoLanguages, User
 
 
 class MentoringTopic(NamedInTwoLanguages, db.Model):
@@ -170,3 +170,9 @@ class MentoringSession(db.Model):
 
     pair: Mapped[MentoringPair] = relationship(back_populates="sessions")
     logged_by: Mapped[User] = relationship()
+
+
+# The two people of a pair as the mentoring pages show them: by name and department.
+WITH_PARTNERS = tuple(
+    joinedload(person).options(*WITH_DEPARTMENT) for person in (MentoringPair.mentor, MentoringPair.mentee)
+)

@@ -20,6 +20,7 @@ from blueprints.accounts.models import Department, User
 from blueprints.mentoring import topics
 from blueprints.mentoring.catalogue import ORIGIN_LABELS, STATUS_LABELS
 from blueprints.mentoring.models import (
+    WITH_PARTNERS,
     MenteeWish,
     MentoringPair,
     MentoringSession,
@@ -194,9 +195,7 @@ def _sessions_count():
 
 
 def _pairs_query(filters: PairFilters):
-    query = sa.select(MentoringPair, _sessions_count()).options(
-        joinedload(MentoringPair.mentor), joinedload(MentoringPair.mentee)
-    )
+    query = sa.select(MentoringPair, _sessions_count()).options(*WITH_PARTNERS)
     if filters.status is not None:
         query = query.where(MentoringPair.status == filters.status)
     if filters.department_id is not None:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload, lazyload
+from sqlalchemy.orm import aliased, joinedload
 
 from base.database import begin_locked_transaction, db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
@@ -34,6 +34,7 @@ from blueprints.events.models import Event, EventStatus
 from blueprints.mentoring import matching, topics, verbs
 from blueprints.mentoring.matching import Fit, Refusal
 from blueprints.mentoring.models import (
+    WITH_PARTNERS,
     MenteeWish,
     MentoringPair,
     MentoringSession,
@@ -747,7 +748,7 @@ def overview(person: User) -> Overview:
     pairs = list(
         db.session.scalars(
             sa.select(MentoringPair)
-            .options(joinedload(MentoringPair.mentor), joinedload(MentoringPair.mentee))
+            .options(*WITH_PARTNERS)
             .where(
                 sa.or_(MentoringPair.mentor_id == person.id, MentoringPair.mentee_id == person.id),
                 MentoringPair.status.in_(TAKING_A_PLACE),
@@ -757,7 +758,7 @@ def overview(person: User) -> Overview:
     )
     past = db.session.scalars(
         sa.select(MentoringPair)
-        .options(joinedload(MentoringPair.mentor), joinedload(MentoringPair.mentee))
+        .options(*WITH_PARTNERS)
         .where(
             sa.or_(MentoringPair.mentor_id == person.id, MentoringPair.mentee_id == person.id),
             MentoringPair.status.not_in(TAKING_A_PLACE),
@@ -798,12 +799,7 @@ def must_answer(pair: MentoringPair, user_id: int) -> bool:
 def visible_pair(person: User, pair_id: int) -> MentoringPair | None:
     """A pair the person is part of (None for anyone else, comms included: the console shows it)."""
     pair = db.session.scalar(
-        sa.select(MentoringPair)
-        .options(
-            joinedload(MentoringPair.mentor).options(lazyload(User.site)),
-            joinedload(MentoringPair.mentee).options(lazyload(User.site)),
-        )
-        .where(MentoringPair.id == pair_id)
+        sa.select(MentoringPair).options(*WITH_PARTNERS).where(MentoringPair.id == pair_id)
     )
     return pair if pair is not None and pair.side_of(person.id) else None
 

@@ -23,7 +23,7 @@ from base.database import begin_locked_transaction, db, locked_row, unit_of_work
 from base.i18n import lazy_gettext as _l
 from base.i18n import lazy_ngettext
 from base.paging import Page
-from blueprints.accounts.models import User
+from blueprints.accounts.models import NAME_ONLY, User
 from blueprints.activity.services import record
 from blueprints.notifications.services import notify
 from blueprints.recognition.fame import celebrate
@@ -290,7 +290,7 @@ def pending_redemptions(page: int = 1) -> Page:
     redemptions = db.session.scalars(
         sa.select(Redemption)
         .where(Redemption.status == RedemptionStatus.PENDING)
-        .options(joinedload(Redemption.reward), joinedload(Redemption.user))
+        .options(joinedload(Redemption.reward), joinedload(Redemption.user).options(*NAME_ONLY))
         .order_by(Redemption.created_at, Redemption.id)
         .limit(CONSOLE_PENDING)
         .offset((page - 1) * CONSOLE_PENDING)
@@ -304,7 +304,7 @@ def handled_redemptions(limit: int = CONSOLE_HANDLED) -> list[Redemption]:
         db.session.scalars(
             sa.select(Redemption)
             .where(Redemption.status != RedemptionStatus.PENDING)
-            .options(joinedload(Redemption.reward), joinedload(Redemption.user))
+            .options(joinedload(Redemption.reward), joinedload(Redemption.user).options(*NAME_ONLY))
             .order_by(Redemption.handled_at.desc(), Redemption.id.desc())
             .limit(limit)
         )
