@@ -70,58 +70,72 @@ def _taken_per_mentor():
 
 
 def figures(now: datetime | None = None) -> Figures:
-    """The console's figures, in four or five queries."""
+    """The console's figures: pairs, offers and wishes counted in one query, then the median."""
     now = now or utcnow()
     since = now - MEDIAN_WINDOW
+    pairs, offers, wishes = _pair_figures(since), _offer_figures(), _wish_figures()
+    one_row_each = pairs.join(offers, sa.true()).join(wishes, sa.true())
+    row = db.session.execute(sa.select(pairs, offers, wishes).select_from(one_row_each)).one()
+    return Figures(
+        active_pairs=row.active,
+        waiting=row.waiting,
+        longest_wait_days=calendar_days(row.oldest, now) if row.oldest is not None else None,
+        started_last_year=row.started,
+        median_days_to_start=_median_days_to_start(since, row.started),
+        ended=row.ended,
+        ended_with_feedback=row.with_feedback,
+        open_offers=row.offers,
+        free_places=int(row.free or 0),
+        unmatched_wishes=row.unmatched,
+        unproposed_wishes=row.unproposed,
+    )
+
+
+def _pair_figures(since: datetime) -> sa.Subquery:
     status = MentoringPair.status
     feedback = sa.or_(MentoringPair.mentor_feedback != "", MentoringPair.mentee_feedback != "")
     started_recently = sa.and_(MentoringPair.started_at.is_not(None), MentoringPair.started_at >= since)
-    pairs = db.session.execute(
-        sa.select(
-            sa.func.count(sa.case((status == PairStatus.ACTIVE, 1))),
-            sa.func.count(sa.case((status == PairStatus.PROPOSED, 1))),
-            sa.func.min(sa.case((status == PairStatus.PROPOSED, MentoringPair.requested_at))),
-            sa.func.count(sa.case((started_recently, 1))),
-            sa.func.count(sa.case((status == PairStatus.ENDED, 1))),
-            sa.func.count(sa.case((sa.and_(status == PairStatus.ENDED, feedback), 1))),
-        )
-    ).one()
-    active, waiting, oldest, started, ended, with_feedback = pairs
+    return sa.select(
+        sa.func.count(sa.case((status == PairStatus.ACTIVE, 1))).label("active"),
+        sa.func.count(sa.case((status == PairStatus.PROPOSED, 1))).label("waiting"),
+        sa.func.min(sa.case((status == PairStatus.PROPOSED, MentoringPair.requested_at))).label("oldest"),
+        sa.func.count(sa.case((started_recently, 1))).label("started"),
+        sa.func.count(sa.case((status == PairStatus.ENDED, 1))).label("ended"),
+        sa.func.count(sa.case((sa.and_(status == PairStatus.ENDED, feedback), 1))).label("with_feedback"),
+    ).subquery()
 
+
+def _offer_figures() -> sa.Subquery:
     taken = _taken_per_mentor()
     left = MentorOffer.capacity - sa.func.coalesce(taken.c.taken, 0)
-    offers, free = db.session.execute(
-        sa.select(sa.func.count(MentorOffer.id), sa.func.coalesce(sa.func.sum(sa.case((left > 0, left))), 0))
+    return (
+        sa.select(
+            sa.func.count(MentorOffer.id).label("offers"),
+            sa.func.coalesce(sa.func.sum(sa.case((left > 0, left))), 0).label("free"),
+        )
         .outerjoin(taken, taken.c.mentor_id == MentorOffer.user_id)
         .where(MentorOffer.open, _is_active(MentorOffer.user_id))
-    ).one()
+        .subquery()
+    )
 
+
+def _wish_figures() -> sa.Subquery:
     def mentees(*statuses):
         return sa.select(MentoringPair.mentee_id).where(MentoringPair.status.in_(statuses))
 
-    unmatched, unproposed = db.session.execute(
+    return (
         sa.select(
-            sa.func.count(MenteeWish.id),
-            sa.func.count(sa.case((MenteeWish.user_id.not_in(mentees(PairStatus.PROPOSED)), 1))),
-        ).where(
+            sa.func.count(MenteeWish.id).label("unmatched"),
+            sa.func.count(sa.case((MenteeWish.user_id.not_in(mentees(PairStatus.PROPOSED)), 1))).label(
+                "unproposed"
+            ),
+        )
+        .where(
             MenteeWish.open,
             _is_active(MenteeWish.user_id),
             MenteeWish.user_id.not_in(mentees(PairStatus.ACTIVE)),
         )
-    ).one()
-
-    return Figures(
-        active_pairs=active,
-        waiting=waiting,
-        longest_wait_days=calendar_days(oldest, now) if oldest is not None else None,
-        started_last_year=started,
-        median_days_to_start=_median_days_to_start(since, started),
-        ended=ended,
-        ended_with_feedback=with_feedback,
-        open_offers=offers,
-        free_places=int(free or 0),
-        unmatched_wishes=unmatched,
-        unproposed_wishes=unproposed,
+        .subquery()
     )
 
 
