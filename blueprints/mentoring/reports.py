@@ -7,6 +7,7 @@ Read-only: every function here runs a fixed number of queries, whatever the data
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from flask import current_app
 from flask_babel import format_date
 from sqlalchemy.orm import aliased, joinedload
 
-from base.database import db, utcnow
+from base.database import UTCDateTime, db, utcnow
 from base.paging import Page
 from blueprints.accounts.models import Department, User
 from blueprints.mentoring import topics
@@ -73,9 +74,7 @@ def figures(now: datetime | None = None) -> Figures:
     """The console's figures: pairs, offers and wishes counted in one query, then the median."""
     now = now or utcnow()
     since = now - MEDIAN_WINDOW
-    pairs, offers, wishes = _pair_figures(since), _offer_figures(), _wish_figures()
-    one_row_each = pairs.join(offers, sa.true()).join(wishes, sa.true())
-    row = db.session.execute(sa.select(pairs, offers, wishes).select_from(one_row_each)).one()
+    row = db.session.execute(_figures_statement(), {"since": since}).one()
     return Figures(
         active_pairs=row.active,
         waiting=row.waiting,
@@ -91,7 +90,16 @@ def figures(now: datetime | None = None) -> Figures:
     )
 
 
-def _pair_figures(since: datetime) -> sa.Subquery:
+@lru_cache(maxsize=1)
+def _figures_statement() -> sa.Select:
+    """Pairs, offers and wishes counted, one row each: built once (the moment is a parameter)."""
+    pairs = _pair_figures(sa.bindparam("since", type_=UTCDateTime))
+    offers, wishes = _offer_figures(), _wish_figures()
+    one_row_each = pairs.join(offers, sa.true()).join(wishes, sa.true())
+    return sa.select(pairs, offers, wishes).select_from(one_row_each)
+
+
+def _pair_figures(since: sa.BindParameter) -> sa.Subquery:
     status = MentoringPair.status
     feedback = sa.or_(MentoringPair.mentor_feedback != "", MentoringPair.mentee_feedback != "")
     started_recently = sa.and_(MentoringPair.started_at.is_not(None), MentoringPair.started_at >= since)
