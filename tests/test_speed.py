@@ -98,6 +98,18 @@ def test_a_page_reads_its_header_figures_with_the_person_a_fragment_or_the_healt
     assert "notifications" not in check.statements[0] and "notifications" not in fragment.statements[0]
 
 
+def test_the_persons_points_on_their_profile_are_those_read_with_them(client, app, signed_in, count_queries):
+    person = signed_in(language="en")
+    with app.app_context():
+        db.session.add(PointsBalance(user_id=person.id, lifetime=1234, redeemed=234))
+        db.session.commit()
+    client.get("/me")
+    with count_queries() as page:
+        profile = text(client.get("/me"))
+    assert "<dt>Points earned</dt><dd>1,234</dd>" in profile and "<dt>Points to spend</dt><dd>1,000 " in profile
+    assert [n for n, statement in enumerate(page.statements) if "FROM points_balances" in statement] == [0]
+
+
 def test_templates_build_each_address_once_and_the_same_as_flask(app):
     template = app.jinja_env.from_string(
         "{{ url_for('content.item', item_id=3) }} {{ url_for('.index', page=True) }} "

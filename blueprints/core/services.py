@@ -33,7 +33,7 @@ from blueprints.notifications.services import unread_count_of
 from blueprints.quiz import verbs as quiz_verbs
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.recognition import verbs as recognition_verbs
-from blueprints.recognition.services import Balance, balance_parts_of
+from blueprints.recognition.services import Balance, balance_of, balance_parts_of
 from blueprints.rewards import verbs as rewards_verbs
 
 
@@ -59,9 +59,15 @@ def figures_of(values: tuple) -> HeaderFigures:
     return HeaderFigures(unread, Balance.of(lifetime, redeemed))
 
 
-HEADER_FIGURES = PersonFigures(
-    header_columns, lambda user_id, values: remember(header_figures, user_id, value=figures_of(values))
-)
+def keep_header_figures(user_id: int, values: tuple) -> None:
+    """The header's figures read with the person, kept for the request: the points also answer
+    ``balance_of`` (the person's recognition on home, their profile, the rewards)."""
+    figures = figures_of(values)
+    remember(header_figures, user_id, value=figures)
+    remember(balance_of, user_id, value=figures.balance)
+
+
+HEADER_FIGURES = PersonFigures(header_columns, keep_header_figures)
 
 
 def menu_counts(count_queries: list[Callable[[], sa.ScalarSelect]]) -> Iterator[int]:

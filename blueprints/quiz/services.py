@@ -5,7 +5,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from base.cache import cache
 from base.database import db, utcnow
@@ -127,9 +127,13 @@ def own_result(user_id: int, result_id: int) -> QuizResult | None:
 
 
 def history(user_id: int) -> list[QuizResult]:
+    """The person's results, newest first, without their scores (the list names the primary one)."""
     return list(
         db.session.scalars(
-            sa.select(QuizResult).where(QuizResult.user_id == user_id).order_by(QuizResult.id.desc())
+            sa.select(QuizResult)
+            .options(lazyload(QuizResult.scores))
+            .where(QuizResult.user_id == user_id)
+            .order_by(QuizResult.id.desc())
         )
     )
 
