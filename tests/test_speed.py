@@ -18,7 +18,7 @@ from base.drawn import form_key, frozen
 from base.registry import registry
 from blueprints.accounts.models import Role, User
 from blueprints.activity.services import object_names
-from blueprints.content.models import Status
+from blueprints.content.models import ContentItem, LinkPreview, Status
 from blueprints.contributions.models import Contribution
 from blueprints.core.services import header_figures
 from blueprints.notifications.models import Notification
@@ -106,8 +106,29 @@ def test_the_persons_points_on_their_profile_are_those_read_with_them(client, ap
     client.get("/me")
     with count_queries() as page:
         profile = text(client.get("/me"))
-    assert "<dt>Points earned</dt><dd>1,234</dd>" in profile and "<dt>Points to spend</dt><dd>1,000 " in profile
+    assert (
+        "<dt>Points earned</dt><dd>1,234</dd>" in profile and "<dt>Points to spend</dt><dd>1,000 " in profile
+    )
     assert [n for n, statement in enumerate(page.statements) if "FROM points_balances" in statement] == [0]
+
+
+def test_an_item_page_reads_the_item_its_share_texts_and_its_preview_in_one_query(
+    client, app, signed_in, make_item, count_queries
+):
+    signed_in(language="en")
+    item_id = make_item(title="Lumen lights up Nantes", share_texts={"linkedin": ["Proud of our lights"]})
+    with app.app_context():
+        url = db.session.get(ContentItem, item_id).url
+        db.session.add(LinkPreview(item_id=item_id, url=url, site_name="Lighting Today"))
+        db.session.commit()
+    client.get(f"/content/{item_id}")
+    with count_queries() as page:
+        shown = text(client.get(f"/content/{item_id}"))
+    assert "Proud of our lights" in shown and "Lighting Today" in shown
+    assert [statement for statement in page.statements if "share_texts" in statement] == [
+        statement for statement in page.statements if "link_previews" in statement
+    ]
+    assert len([statement for statement in page.statements if "share_texts" in statement]) == 1
 
 
 def test_templates_build_each_address_once_and_the_same_as_flask(app):

@@ -49,10 +49,14 @@ class CharterToAccept(ContentError):
 # --- Reading -----------------------------------------------------------------
 
 
+# An item as its page shows it: with its share texts and link preview, in one query.
+WITH_TEXTS_AND_PREVIEW = (joinedload(ContentItem.share_texts), joinedload(ContentItem.preview))
+
+
 def item_for(user: User, item_id: int) -> ContentItem | None:
     """The item if the person may open it: live for everyone; any state for comms (preview)
     and for the employee who suggested it."""
-    item = db.session.get(ContentItem, item_id)
+    item = db.session.get(ContentItem, item_id, options=WITH_TEXTS_AND_PREVIEW)
     if item is None:
         return None
     if item.is_live(utcnow()) or user.is_comms or item.author_id == user.id:
