@@ -248,9 +248,9 @@ def test_the_feed_counts_the_shares_made_up_to_its_moment(app, make_user, make_i
         db.session.commit()
         reader = db.session.get(User, person.id)
         assert db.session.get(ContentItem, item).share_count == 5
-        assert feed._candidates(reader, Filters(), moment)[1] == {item: 3}
-        assert feed._candidates(reader, Filters(), moment + timedelta(hours=1))[1] == {item: 5}
-        assert feed._candidates(reader, Filters(), moment - timedelta(days=1))[1] == {}  # live, none yet
+        assert feed._candidates(reader, Filters(), moment).shares == {item: 3}
+        assert feed._candidates(reader, Filters(), moment + timedelta(hours=1)).shares == {item: 5}
+        assert feed._candidates(reader, Filters(), moment - timedelta(days=1)).shares == {}  # live, none yet
 
 
 def walk_the_feed(app, user_id: int, pages: int) -> list[int]:

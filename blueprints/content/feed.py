@@ -115,39 +115,29 @@ def _leading(user: User, filters: Filters, reader: Reader, as_of: datetime, want
     window grows with how far the person reads (``wanted``), never with the library.
     """
     window = RECENT_WINDOW + RECENT_PER_ITEM_SHOWN * wanted
-    recent, shares = _candidates(user, filters, as_of, limit=window)
-    ordered = _rank(recent, shares, reader, as_of, wanted)
+    recent = _candidates(user, filters, as_of, limit=window)
+    ordered = _rank(recent, reader, as_of, wanted)
     exact = _beyond_reach(ordered, recent, as_of, one_theme=bool(filters.theme))  # (same queries either way)
-    if exact or len(recent) < window:
+    if exact or len(recent.items) < window:
         return ordered
-    return _rank(*_candidates(user, filters, as_of), reader, as_of, wanted)
+    return _rank(_candidates(user, filters, as_of), reader, as_of, wanted)
 
 
-def _rank(
-    candidates: list[Candidate], shares: dict[int, int], reader: Reader, as_of: datetime, wanted: int
-) -> list[Ranked]:
+def _rank(candidates: "Candidates", reader: Reader, as_of: datetime, wanted: int) -> list[Ranked]:
     half_life = current_app.config["FEED_HALF_LIFE_DAYS"]
-    return list(islice(rank(candidates, reader, shares, as_of, half_life), wanted))
+    return list(islice(rank(candidates.items, reader, candidates.shares, as_of, half_life), wanted))
 
 
-def _beyond_reach(ordered: list[Ranked], recent: list[Candidate], as_of: datetime, one_theme: bool) -> bool:
+def _beyond_reach(ordered: list[Ranked], recent: "Candidates", as_of: datetime, one_theme: bool) -> bool:
     """True when no item older than ``recent`` could enter ``ordered``: each item shown scores above
     the best score an older item can have, and the theme variation found what it needed (a
     theme filter leaves nothing to vary)."""
-    oldest = min((candidate.publish_at for candidate in recent if not candidate.pinned), default=as_of)
-    reach = score_ceiling(_people_bound()) * freshness(
-        oldest, as_of, current_app.config["FEED_HALF_LIFE_DAYS"]
-    )
+    oldest = min((candidate.publish_at for candidate in recent.items if not candidate.pinned), default=as_of)
+    reach = score_ceiling(recent.people) * freshness(oldest, as_of, current_app.config["FEED_HALF_LIFE_DAYS"])
     unpinned = [ranked for ranked in ordered if not ranked.candidate.pinned]
     return all(ranked.score > reach for ranked in unpinned) and (
         one_theme or not runs_longer_than_allowed(unpinned)
     )
-
-
-def _people_bound() -> int:
-    """At least everyone who could have shared an item (it bounds how popular an item can be):
-    the highest account id, one index read, never below the number of accounts."""
-    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(User.id), 0)))
 
 
 def _after(ranking, cursor: Cursor):
@@ -170,20 +160,26 @@ def live_items(as_of: datetime):
     )
 
 
-def _candidates(
-    user: User, filters: Filters, as_of: datetime, limit: int | None = None
-) -> tuple[list[Candidate], dict[int, int]]:
+@dataclass(frozen=True)
+class Candidates:
+    items: list[Candidate]
+    shares: dict[int, int]  # by everyone, for the items shared at all
+    people: int  # at least everyone who could have shared an item: it bounds how popular one can be
+
+
+def _candidates(user: User, filters: Filters, as_of: datetime, limit: int | None = None) -> Candidates:
     """The live items the person may see, all of them or the ``limit`` newest (pinned ones always),
     with their shares by everyone up to ``as_of`` for the mild engagement factor: the item's
     stored count less the shares made since (few: one read of the shares' moment index)."""
     query = _candidates_query(tuple(reading_languages(user)), filters, limit)
     rows = db.session.execute(query, {"as_of": as_of, "reader_id": user.id}).all()
-    candidates = [
+    items = [
         Candidate(row.id, row.theme, _personae_of(row.target_personae), row.publish_at, row.pinned)
         for row in rows
     ]
     # (Never below zero: a count is only ever short if shares were written around the listener.)
-    return candidates, {row.id: row.shares for row in rows if row.shares > 0}
+    shares = {row.id: row.shares for row in rows if row.shares > 0}
+    return Candidates(items, shares, rows[0].people if rows else 0)
 
 
 @lru_cache(maxsize=1024)
@@ -205,6 +201,8 @@ def _candidates_query(languages: tuple[str, ...], filters: Filters, limit: int |
         .subquery()
     )
     shares = (ContentItem.share_count - sa.func.coalesce(since.c.shares, 0)).label("shares")
+    # The highest account id (one index read, never below the number of accounts), read once.
+    people = sa.select(sa.func.coalesce(sa.func.max(User.id), 0)).scalar_subquery().label("people")
     query = sa.select(
         ContentItem.id,
         ContentItem.theme,
@@ -212,6 +210,7 @@ def _candidates_query(languages: tuple[str, ...], filters: Filters, limit: int |
         ContentItem.publish_at,
         ContentItem.pinned,
         shares,
+        people,
     ).outerjoin(since, since.c.item_id == ContentItem.id)
     query = query.where(live_items(as_of), ContentItem.language.in_(languages))
     if filters.theme:
@@ -238,72 +237,80 @@ def _pinned_and_newest(query: sa.Select, limit: int) -> sa.Select:
 def _reader(user: User, as_of: datetime) -> Reader:
     result = latest_result(user.id)
     scores = {score.persona: score.score for score in result.scores} if result else {}
-    return Reader(scores, theme_actions(user.id, as_of), _shared_item_ids(user.id, as_of))
+    return Reader(scores, *_reading_history(user.id, as_of))
 
 
-def theme_actions(user_id: int, as_of: datetime) -> dict[str, int]:
-    """How many items of each theme the person shared or liked: their interests, learned."""
-    shared = sa.select(Share.item_id).where(Share.user_id == user_id, Share.created_at <= as_of).distinct()
+def _reading_history(user_id: int, as_of: datetime) -> tuple[dict[str, int], frozenset[int]]:
+    """How many items of each theme the person shared or liked (their interests, learned), and
+    the items they shared, in one query: a row per theme, then one per shared item."""
+    shared = sa.select(Share.item_id).where(Share.user_id == user_id, Share.created_at <= as_of)
     liked = sa.select(Reaction.item_id).where(
         Reaction.user_id == user_id, Reaction.kind == LIKE, Reaction.created_at <= as_of
     )
-    acted_on = sa.union_all(shared, liked).subquery()
-    rows = db.session.execute(
-        sa.select(ContentItem.theme, sa.func.count().label("actions"))
+    acted_on = sa.union_all(shared.distinct(), liked).subquery()
+    per_theme = (
+        sa.select(ContentItem.theme, sa.func.count().label("actions"), sa.null().label("item_id"))
         .join(acted_on, acted_on.c.item_id == ContentItem.id)
         .group_by(ContentItem.theme)
     )
-    return {row.theme: row.actions for row in rows}
-
-
-def _shared_item_ids(user_id: int, as_of: datetime) -> frozenset[int]:
-    return frozenset(
-        db.session.scalars(
-            sa.select(Share.item_id).where(Share.user_id == user_id, Share.created_at <= as_of)
-        )
+    shared_items = sa.select(sa.null(), sa.null(), Share.item_id).where(
+        Share.user_id == user_id, Share.created_at <= as_of
     )
+    themes, shared_ids = {}, set()
+    for theme, actions, item_id in db.session.execute(sa.union_all(per_theme, shared_items)):
+        if item_id is None:
+            themes[theme] = actions
+        else:
+            shared_ids.add(item_id)
+    return themes, frozenset(shared_ids)
 
 
 def _cards(user: User, reader: Reader, page: list[Ranked]) -> list[Card]:
+    """The page's items with the reader's likes and bookmarks and everyone's likes, in one query."""
     ids = [ranked.candidate.id for ranked in page]
     if not ids:
         return []
-    items = {
-        item.id: item
-        for item in db.session.scalars(
-            sa.select(ContentItem)
-            .where(ContentItem.id.in_(ids))
-            .options(lazyload(ContentItem.share_texts), joinedload(ContentItem.preview))
-        )
-    }
-    mine = set(
-        db.session.execute(
-            sa.select(Reaction.item_id, Reaction.kind).where(
-                Reaction.user_id == user.id, Reaction.item_id.in_(ids)
-            )
-        ).all()
-    )
-    likes = like_counts(ids)
+    rows = db.session.execute(_cards_query(), {"ids": ids, "reader_id": user.id})
+    found = {row.ContentItem.id: row for row in rows}
     return [
         Card(
-            items[ranked.candidate.id],
+            row.ContentItem,
             reason(ranked, reader),
-            liked=(ranked.candidate.id, LIKE) in mine,
-            bookmarked=(ranked.candidate.id, BOOKMARK) in mine,
-            likes=likes.get(ranked.candidate.id, 0),
-            shared=ranked.already_shared,
+            row.liked,
+            row.bookmarked,
+            row.likes,
+            ranked.already_shared,
         )
         for ranked in page
+        for row in [found[ranked.candidate.id]]
     ]
 
 
-def like_counts(item_ids: list[int]) -> dict[int, int]:
-    rows = db.session.execute(
-        sa.select(Reaction.item_id, sa.func.count().label("likes"))
-        .where(Reaction.item_id.in_(item_ids), Reaction.kind == LIKE)
-        .group_by(Reaction.item_id)
+@lru_cache(maxsize=1)
+def _cards_query() -> sa.Select:
+    """The cards' statement, built once: the items and the reader are parameters."""
+    reader = sa.bindparam("reader_id", type_=sa.Integer)
+
+    def reacted(kind: str):
+        return sa.exists().where(
+            Reaction.user_id == reader, Reaction.item_id == ContentItem.id, Reaction.kind == kind
+        )
+
+    likes = (
+        sa.select(sa.func.count())
+        .where(Reaction.item_id == ContentItem.id, Reaction.kind == LIKE)
+        .scalar_subquery()
     )
-    return {row.item_id: row.likes for row in rows}
+    return (
+        sa.select(
+            ContentItem,
+            reacted(LIKE).label("liked"),
+            reacted(BOOKMARK).label("bookmarked"),
+            likes.label("likes"),
+        )
+        .where(ContentItem.id.in_(sa.bindparam("ids", expanding=True)))
+        .options(lazyload(ContentItem.share_texts), joinedload(ContentItem.preview))
+    )
 
 
 def reason(ranked: Ranked, reader: Reader) -> str:
