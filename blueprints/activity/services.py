@@ -90,19 +90,23 @@ class Progress:
 
 
 def personal_progress(user_id: int, now: datetime | None = None, recent: int = RECENT_ACTIONS) -> Progress:
-    """What the person did themselves, from the log (two queries, whatever its size)."""
+    """What the person did themselves, from the log, in one query whatever its size: the latest
+    entries, each row carrying the counts (none when the person did nothing yet)."""
     now = now or utcnow()
     mine = sa.and_(Activity.user_id == user_id, done_by_the_person())
-    this_week, total = db.session.execute(
-        sa.select(
-            sa.func.count(sa.case((Activity.created_at >= now - WEEK, Activity.id))),
-            sa.func.count(Activity.id),
-        ).where(mine)
-    ).one()
-    latest = db.session.scalars(
-        sa.select(Activity).where(mine).order_by(Activity.created_at.desc(), Activity.id.desc()).limit(recent)
-    )
-    return Progress(this_week, total, list(latest))
+
+    def counted(*since):
+        return sa.select(sa.func.count(Activity.id)).where(mine, *since).scalar_subquery()
+
+    rows = db.session.execute(
+        sa.select(Activity, counted(Activity.created_at >= now - WEEK), counted())
+        .where(mine)
+        .order_by(Activity.created_at.desc(), Activity.id.desc())
+        .limit(recent)
+    ).all()
+    if not rows:
+        return Progress(0, 0, [])
+    return Progress(rows[0][1], rows[0][2], [row[0] for row in rows])
 
 
 def object_names(

@@ -199,13 +199,23 @@ NAMED_OBJECTS = {
 
 
 def _object_names(entries: list[Activity]) -> dict[tuple[str, int], tuple[str, str | None]]:
-    names = {}
+    """The name and language of each entry's object, every kind in one query."""
+    named = []
     for object_type, (model, column, language) in NAMED_OBJECTS.items():
-        ids = {entry.object_id for entry in entries if entry.object_type == object_type}
+        ids = sorted({entry.object_id for entry in entries if entry.object_type == object_type})
         if ids:
-            rows = db.session.execute(sa.select(model.id, column, language).where(model.id.in_(ids)))
-            names.update({(object_type, row_id): (name, lang) for row_id, name, lang in rows})
-    return names
+            named.append(
+                sa.select(
+                    sa.literal(object_type).label("object_type"),
+                    model.id.label("id"),
+                    sa.cast(column, sa.String).label("name"),
+                    sa.cast(language, sa.String).label("language"),
+                ).where(model.id.in_(ids))
+            )
+    if not named:
+        return {}
+    rows = db.session.execute(sa.union_all(*named))
+    return {(row.object_type, row.id): (row.name, row.language) for row in rows}
 
 
 def _step(entry: Activity, names: dict) -> Step:
