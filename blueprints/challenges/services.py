@@ -40,7 +40,7 @@ from blueprints.challenges.models import (
     Participation,
 )
 from blueprints.challenges.scoring import board_subject
-from blueprints.quiz.models import PersonaScore, QuizResult
+from blueprints.quiz.services import latest_result
 from blueprints.recognition import periods
 from blueprints.recognition.fame import public_name
 from blueprints.rewards.catalogue import Localized, localized
@@ -91,23 +91,10 @@ def status_of(challenge: Challenge, now: datetime) -> str:
 
 def personae_of(user_id: int) -> set[str]:
     """The ambassador profiles the person's latest quiz result presents as theirs (held, and
-    primary or "also you": the rule of the quiz pages and of events aimed at personae)."""
-    latest = (
-        sa.select(QuizResult.id)
-        .where(QuizResult.user_id == user_id)
-        .order_by(QuizResult.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return set(
-        db.session.scalars(
-            sa.select(PersonaScore.persona).where(
-                PersonaScore.result_id == latest,
-                PersonaScore.held,
-                sa.or_(PersonaScore.rank == 1, PersonaScore.also_you),
-            )
-        )
-    )
+    primary or "also you": the rule of the quiz pages and of events aimed at personae); the
+    result is the one the page read already, if it did."""
+    result = latest_result(user_id)
+    return result.own_personae() if result is not None else set()
 
 
 def _empty(column) -> sa.ColumnElement:
