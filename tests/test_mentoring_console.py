@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale, format_date
 
+from base.cache import cache
 from base.database import db, utcnow
 from blueprints.accounts.models import Department, Role, User
 from blueprints.activity.models import Activity
@@ -668,6 +669,42 @@ def test_confirming_a_stale_preview_sends_nothing_and_shows_the_new_round(
     assert len(rows_of(app, MentoringPair)) == 3
 
 
+def test_the_kept_preview_follows_each_change_of_the_rounds_inputs(
+    app, client, signed_in, round_people, mentoring, departments
+):
+    """The console shows a kept preview (``rounds.shown_preview``): every change shows at once."""
+    signed_in(Role.COMMS, language="en")
+    first = client.get("/admin/mentoring/round")
+    mentoring.mentor(display_name="Newcomer Mentor")  # a third place: Mentee 3 can be matched now
+    assert "Newcomer Mentor" in [
+        row[1].split(" Topics")[0] for row in table(client.get("/admin/mentoring/round"), "round-pairs")
+    ]
+    with app.app_context():
+        db.session.get(User, round_people.mentees[0].id).display_name = "Renamed Mentee"
+        db.session.get(Department, departments.sales).name_en = "Sales and marketing"
+        db.session.commit()
+    pairs = table(client.get("/admin/mentoring/round"), "round-pairs")
+    assert "Renamed Mentee Sales and marketing" in [row[0] for row in pairs]
+    post(client, "/language", {"language": "fr"})
+    mentees = [row[0] for row in table(client.get("/admin/mentoring/round"), "round-pairs")]
+    assert "Renamed Mentee Ventes" in mentees
+    assert fingerprint_of(first) != fingerprint_of(client.get("/admin/mentoring/round"))
+
+
+def test_a_change_made_around_the_orm_is_never_sent_from_the_kept_preview(
+    app, client, signed_in, round_people
+):
+    signed_in(Role.COMMS, language="en")
+    kept = fingerprint_of(client.get("/admin/mentoring/round"))
+    with app.app_context():  # an import closing every offer, without the ORM's events
+        db.session.execute(sa.update(MentorOffer).values(open=False))
+        db.session.commit()
+    assert fingerprint_of(client.get("/admin/mentoring/round")) == kept  # kept a few minutes at most
+    refused = post(client, "/admin/mentoring/round/confirm", {"fingerprint": kept})
+    assert refused.status_code == 409 and "No mentor has a free place" in text(refused)
+    assert rows_of(app, MentoringPair) == []
+
+
 def test_a_round_without_pairs_says_why_and_offers_no_confirmation(
     app, client, signed_in, make_user, mentoring
 ):
@@ -903,6 +940,27 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, targets):
 # --- query budgets ------------------------------------------------------------------------
 
 
+def test_the_round_runs_the_same_queries_whatever_the_data_and_two_once_kept(
+    app, client, signed_in, make_user, mentoring, departments, count_queries
+):
+    signed_in(Role.COMMS, language="en")
+    grow(app, make_user, mentoring, 3, departments)
+
+    def queries(afresh: bool) -> int:
+        if afresh:
+            with app.app_context():
+                cache.bump(rounds.ROUND_PREVIEW)
+        with count_queries() as counter:
+            assert client.get("/admin/mentoring/round").status_code == 200
+        return counter.count
+
+    client.get("/admin/mentoring/round")
+    before = queries(afresh=True)
+    grow(app, make_user, mentoring, 27, departments)
+    assert queries(afresh=True) == before <= 14
+    assert queries(afresh=False) == 2  # the person, the menu's counts
+
+
 def grow(app, make_user, mentoring, count: int, departments) -> int:
     """``count`` more mentors, mentees looking for one, and pairs with sessions; returns the
     last pair's id."""
@@ -928,7 +986,6 @@ def grow(app, make_user, mentoring, count: int, departments) -> int:
         ("/admin/mentoring", 14),
         ("/admin/mentoring?view=offers", 16),
         ("/admin/mentoring?view=wishes&matched=no", 16),
-        ("/admin/mentoring/round", 14),
         ("/admin/mentoring/pairs.csv", 5),
         ("/admin/mentoring/pairs/{pair}", 12),
     ],

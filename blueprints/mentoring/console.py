@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import format_decimal
 from flask_login import current_user
 
+from base.drawn import part, reader_key
 from base.exports import csv_download
 from base.i18n import gettext as _
 from base.i18n import ngettext
@@ -181,22 +182,29 @@ def best_first(pairs: list[rounds.ProposedPair]) -> list[rounds.ProposedPair]:
     )
 
 
+ROUND_TEMPLATE = "mentoring_console/_round.html"
+
+
 def round_page(preview: rounds.RoundPreview, message: str | None = None, status: int = 200):
-    page = render_template(
-        "mentoring_console/round.html",
-        preview=preview,
-        proposed=best_first(preview.pairs),
-        message=message,
-        reasons=reasons,
-        unmatched_labels=UNMATCHED_LABELS,
-        reply_days=services.reply_days(),
-    )
+    """The round's page; a kept preview (``preview.state``) is drawn once per state: its
+    pairs and people, the days to reply, the reader's language, zone and mount path."""
+    context = {
+        "preview": preview,
+        "proposed": best_first(preview.pairs),
+        "reasons": reasons,
+        "unmatched_labels": UNMATCHED_LABELS,
+        "reply_days": services.reply_days(),
+    }
+    drawn = None
+    if preview.state is not None:
+        drawn = part(ROUND_TEMPLATE, (preview.state, context["reply_days"], *reader_key()), **context)
+    page = render_template("mentoring_console/round.html", message=message, drawn=drawn, **context)
     return page, status
 
 
 @bp.route("/mentoring/round", endpoint="round")
 def round_preview():
-    return round_page(rounds.preview())
+    return round_page(rounds.shown_preview())
 
 
 @bp.post("/mentoring/round/confirm")

@@ -5,10 +5,17 @@ both sides answer.
 The preview carries a fingerprint of its pairs; confirming recomputes the round under the
 write lock and refuses if anything changed meanwhile (a new offer, a request answered, a
 second confirmation), so comms confirm exactly what they saw.
+
+The console shows a preview kept in the shared cache (``shown_preview``): gathering the round's
+inputs (every open offer and wish, the people's managers, personae and past pairs) is most of
+its cost, and they change far less often than comms look. Any change to them through the ORM
+makes it stale at once (``ROUND_PREVIEW``); one made around it (an import) shows within
+``PREVIEW_KEPT`` seconds, and a confirmation is refused, never sent, if the round changed.
 """
 
 import hashlib
 import json
+import uuid
 from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta
 
@@ -18,11 +25,18 @@ from sqlalchemy.orm import joinedload
 from base.cache import cache
 from base.database import begin_locked_transaction, db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
-from blueprints.accounts.models import User
+from blueprints.accounts.models import Department, NamedInTwoLanguages, User
 from blueprints.activity.services import record
 from blueprints.mentoring import matching, topics, verbs
 from blueprints.mentoring.matching import Fit, Pairing, Unmatched
-from blueprints.mentoring.models import MenteeWish, MentoringPair, MentorOffer, PairOrigin, PairStatus
+from blueprints.mentoring.models import (
+    MenteeWish,
+    MentoringPair,
+    MentoringTopic,
+    MentorOffer,
+    PairOrigin,
+    PairStatus,
+)
 from blueprints.mentoring.services import (
     PROPOSED_TO_MENTEE_NOTICE,
     PROPOSED_TO_MENTOR_NOTICE,
@@ -36,19 +50,41 @@ from blueprints.mentoring.services import (
     reply_days,
 )
 from blueprints.notifications.services import notify
+from blueprints.quiz.models import PersonaScore, QuizResult
+
+ROUND_PREVIEW = "mentoring-round-preview"  # the cache subject of the console's preview
+PREVIEW_KEPT = 300  # seconds: the longest a change made around the ORM takes to show
+PREVIEW_PEOPLE_FIELDS = ("display_name", "active", "manager_id", "department_id")  # what a round reads
+
+
+@dataclass(frozen=True)
+class ShownName(NamedInTwoLanguages):
+    """A department as a kept preview shows it (``label`` in the reader's language)."""
+
+    name: str
+    name_en: str | None
+
+
+@dataclass(frozen=True)
+class ShownPerson:
+    """A person as a kept preview shows them: their name and department."""
+
+    id: int
+    display_name: str
+    department: ShownName | None
 
 
 @dataclass(frozen=True)
 class ProposedPair:
-    mentee: User
-    mentor: User
-    wish: MenteeWish
+    mentee: User | ShownPerson
+    mentor: User | ShownPerson
+    wish: MenteeWish | None  # None in a kept preview: only confirming reads the wish
     fit: Fit
 
 
 @dataclass(frozen=True)
 class LeftOut:
-    mentee: User
+    mentee: User | ShownPerson
     reason: Unmatched
 
 
@@ -58,6 +94,7 @@ class RoundPreview:
     unmatched: list[LeftOut]
     free_places: int  # in all, before the round
     fingerprint: str
+    state: str | None = None  # names a kept preview (it reads the same until it changes)
 
     @property
     def total_score(self) -> int:
@@ -96,6 +133,60 @@ def preview() -> RoundPreview:
     return RoundPreview(pairs, unmatched, sum(m.free for m in mentors), _fingerprint(solved))
 
 
+def shown_preview() -> RoundPreview:
+    """The preview as the console shows it: kept until the round's inputs change (module doc)."""
+    return _shown(cache.remember(ROUND_PREVIEW, "preview", lambda: _kept(preview()), ttl=PREVIEW_KEPT))
+
+
+def _kept(fresh: RoundPreview) -> dict:
+    return {
+        "pairs": [[_kept_person(p.mentee), _kept_person(p.mentor), astuple(p.fit)] for p in fresh.pairs],
+        "unmatched": [[_kept_person(left.mentee), str(left.reason)] for left in fresh.unmatched],
+        "free_places": fresh.free_places,
+        "fingerprint": fresh.fingerprint,
+        "state": uuid.uuid4().hex,
+    }
+
+
+def _kept_person(person: User) -> list:
+    department = person.department
+    return [person.id, person.display_name, department and [department.name, department.name_en]]
+
+
+def _shown(kept: dict) -> RoundPreview:
+    return RoundPreview(
+        [
+            ProposedPair(_shown_person(mentee), _shown_person(mentor), None, _fit(fit))
+            for mentee, mentor, fit in kept["pairs"]
+        ],
+        [LeftOut(_shown_person(mentee), Unmatched(reason)) for mentee, reason in kept["unmatched"]],
+        kept["free_places"],
+        kept["fingerprint"],
+        kept["state"],
+    )
+
+
+def _shown_person(kept: list) -> ShownPerson:
+    person_id, name, department = kept
+    return ShownPerson(person_id, name, department and ShownName(*department))
+
+
+def _preview_inputs_changed(*_args) -> None:
+    cache.bump_after_commit(ROUND_PREVIEW)
+
+
+for _model in (MentorOffer, MenteeWish, MentoringPair, MentoringTopic, QuizResult, PersonaScore, Department):
+    for _event in ("after_insert", "after_update", "after_delete"):
+        sa.event.listen(_model, _event, _preview_inputs_changed)
+
+
+@sa.event.listens_for(User, "after_update")
+def _people_changed(mapper, connection, person: User) -> None:
+    state = sa.inspect(person)
+    if any(state.attrs[field].history.has_changes() for field in PREVIEW_PEOPLE_FIELDS):
+        cache.bump_after_commit(ROUND_PREVIEW)
+
+
 ROUND_SUBJECT = "mentoring-round"
 
 
@@ -129,12 +220,15 @@ def _round_as_json(solved: matching.Round) -> dict:
 
 def _round_from_json(solved: dict) -> matching.Round:
     return matching.Round(
-        tuple(
-            Pairing(mentee_id, mentor_id, Fit(score, *(tuple(part) for part in parts), free))
-            for mentee_id, mentor_id, score, *parts, free in solved["pairs"]
-        ),
+        tuple(Pairing(mentee_id, mentor_id, _fit(fit)) for mentee_id, mentor_id, *fit in solved["pairs"]),
         tuple((mentee_id, Unmatched(reason)) for mentee_id, reason in solved["unmatched"]),
     )
+
+
+def _fit(kept: list) -> Fit:
+    """A fit from its kept fields (``astuple``): its lists back to tuples."""
+    score, *parts, free = kept
+    return Fit(score, *(tuple(part) for part in parts), free)
 
 
 def _fingerprint(solved: matching.Round) -> str:
