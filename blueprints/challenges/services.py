@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from base.cache import cache
 from base.database import db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
+from base.memo import per_request
 from base.registry import WEEK, registry
 from blueprints.accounts.models import Department, Site, User
 from blueprints.activity.services import record
@@ -414,8 +415,10 @@ def home_challenges(user: User, now: datetime | None = None, limit: int = HOME_S
 # --- Joining and leaving -----------------------------------------------------------------
 
 
+@per_request
 def participation_of(user_id: int, challenge_id: int) -> Participation | None:
-    """The person's participation (also one they left), if any."""
+    """The person's participation (also one they left), if any; read once for a page (its board
+    and join panel both ask)."""
     return db.session.scalar(
         sa.select(Participation).where(
             Participation.user_id == user_id, Participation.challenge_id == challenge_id
