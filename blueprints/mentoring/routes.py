@@ -279,14 +279,13 @@ def ask_mentor(user_id: int):
 
 @bp.route("/mentoring/pairs/<int:pair_id>")
 def pair(pair_id: int):
-    services.expire_overdue(user_id=current_user.id)  # shown expired, whether or not the job ran
     return render_pair(pair_id)
 
 
 def render_pair(pair_id: int, status: int = 200, **failed):
     """The pair's page; ``failed`` holds a refused form (answer_form, session_form, end_form or
     feedback_form) to show with its errors."""
-    found = services.visible_pair(current_user, pair_id) or abort(404)
+    found = services.current_pair(current_user, pair_id) or abort(404)
     side = found.side_of(current_user.id)
     mine = found.mentor_feedback if side == "mentor" else found.mentee_feedback
     forms = {

@@ -789,6 +789,17 @@ def current_overview(person: User, now: datetime | None = None) -> Overview:
     return view
 
 
+def current_pair(person: User, pair_id: int, now: datetime | None = None) -> MentoringPair | None:
+    """A pair the person is part of, a proposal nobody answered in time shown expired whether or
+    not the job has run (the person's overdue proposals expired first only when it is one)."""
+    now = now or utcnow()
+    pair = visible_pair(person, pair_id)
+    if pair is not None and pair.status == PairStatus.PROPOSED and pair.expires_at <= now:
+        expire_overdue(now, person.id)
+        pair = visible_pair(person, pair_id)
+    return pair
+
+
 def must_answer(pair: MentoringPair, user_id: int) -> bool:
     """A proposal still waiting for this person's yes or no."""
     side = pair.side_of(user_id)
