@@ -238,6 +238,7 @@ def independent_figures(app, now) -> dict:
         "free_places": sum(max(o.capacity - taken[o.user_id], 0) for o in open_offers),
         "unmatched_wishes": len(unmatched),
         "unproposed_wishes": sum(w.user_id not in proposed for w in unmatched),
+        "next_expiry": min(p.expires_at for p in waiting),
     }
 
 

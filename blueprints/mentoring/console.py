@@ -75,7 +75,7 @@ def pair_filters(known) -> reports.PairFilters:
 def index():
     """The figures, then one list (pairs, offers or wishes) with its filters; unknown filter
     values are ignored."""
-    services.expire_overdue()  # the proposals past their deadline read expired, whether or not the job ran
+    figures = reports.current_figures()  # first: the proposals past their deadline read expired
     known = reports.departments()
     view = request.args.get("view") if request.args.get("view") in VIEWS else "pairs"
     number = int_arg("page")
@@ -92,7 +92,7 @@ def index():
         page = reports.wishes_page(filters, number)
     return render_template(
         "mentoring_console/index.html",
-        figures=reports.figures(),
+        figures=figures,
         view=view,
         filters=filters,
         args=query_args(view, filters),

@@ -29,7 +29,7 @@ from blueprints.mentoring.models import (
     MentorOffer,
     PairStatus,
 )
-from blueprints.mentoring.services import TAKING_A_PLACE
+from blueprints.mentoring.services import TAKING_A_PLACE, expire_overdue
 
 PAGE_SIZE = 30
 MAX_PAGE = 100_000  # beyond any list: a larger page number shows an empty page
@@ -52,6 +52,7 @@ class Figures:
     free_places: int
     unmatched_wishes: int  # open wishes of people without an active mentor
     unproposed_wishes: int  # of those, the ones with no proposal waiting either
+    next_expiry: datetime | None  # the earliest deadline of the proposals waiting
 
 
 def _days_between(start, end):
@@ -87,7 +88,19 @@ def figures(now: datetime | None = None) -> Figures:
         free_places=int(row.free or 0),
         unmatched_wishes=row.unmatched,
         unproposed_wishes=row.unproposed,
+        next_expiry=row.next_expiry,
     )
+
+
+def current_figures(now: datetime | None = None) -> Figures:
+    """The figures, the proposals nobody answered in time expired first whether or not the job
+    ran (the figures read again only when one was overdue)."""
+    now = now or utcnow()
+    found = figures(now)
+    if found.next_expiry is not None and found.next_expiry <= now:
+        expire_overdue(now)
+        found = figures(now)
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +120,7 @@ def _pair_figures(since: sa.BindParameter) -> sa.Subquery:
         sa.func.count(sa.case((status == PairStatus.ACTIVE, 1))).label("active"),
         sa.func.count(sa.case((status == PairStatus.PROPOSED, 1))).label("waiting"),
         sa.func.min(sa.case((status == PairStatus.PROPOSED, MentoringPair.requested_at))).label("oldest"),
+        sa.func.min(sa.case((status == PairStatus.PROPOSED, MentoringPair.expires_at))).label("next_expiry"),
         sa.func.count(sa.case((started_recently, 1))).label("started"),
         sa.func.count(sa.case((status == PairStatus.ENDED, 1))).label("ended"),
         sa.func.count(sa.case((sa.and_(status == PairStatus.ENDED, feedback), 1))).label("with_feedback"),
