@@ -298,7 +298,8 @@ def test_ranking_the_newest_items_only_gives_the_order_of_the_whole_library(
     assert full_rankings.count(None) < 5  # some pages came from the newest items alone
 
 
-def test_older_items_that_can_still_win_are_ranked(app, make_user, make_item, monkeypatch):
+@pytest.mark.parametrize("wider", [1, 4])
+def test_older_items_that_can_still_win_are_ranked(app, make_user, make_item, monkeypatch, wider):
     person = make_user()
     newest = [
         make_item(theme=theme, publish_at=hours_ago(n + 1))
@@ -313,17 +314,22 @@ def test_older_items_that_can_still_win_are_ranked(app, make_user, make_item, mo
             db.session.add(Share(user_id=person.id, item_id=item_id, network="linkedin", token=f"mine-{n}"))
         db.session.commit()
     whole_library = walk_the_feed(app, person.id, pages=1)
-    full_rankings = spy_on_full_rankings(monkeypatch, window=0)
+    full_rankings = spy_on_full_rankings(monkeypatch, window=0, wider=wider)
     assert walk_the_feed(app, person.id, pages=1) == whole_library
-    assert None in full_rankings  # the newest were not enough: everything was ranked
+    if wider == 1:
+        assert full_rankings[-1] is None  # the newest were not enough: everything was ranked
+    else:
+        assert full_rankings == [13, 52]  # four times as many held every item that could win
     assert len(set(whole_library[:6]) & set(older)) >= 5  # not shared yet, though ten days old
 
 
-def spy_on_full_rankings(monkeypatch, window: int) -> list[int | None]:
-    """Rank from a small window of newest items; the list records each fetch's limit (None: all)."""
+def spy_on_full_rankings(monkeypatch, window: int, wider: int = feed.WIDER) -> list[int | None]:
+    """Rank from a small window of newest items (then ``wider`` times as many); the list records
+    each fetch's limit (None: all)."""
     limits = []
     fetch = feed._candidates
     monkeypatch.setattr(feed, "RECENT_WINDOW", window)
+    monkeypatch.setattr(feed, "WIDER", wider)
     monkeypatch.setattr(feed, "RECENT_PER_ITEM_SHOWN", 1)
     monkeypatch.setattr(
         feed, "_candidates", lambda *a, limit=None: limits.append(limit) or fetch(*a, limit=limit)

@@ -39,9 +39,11 @@ POPULAR_FROM_SHARES = 3
 STRONG_AFFINITY = 0.6
 STRONG_INTEREST = 1.15
 # The newest items ranked first: enough for an exact first page on a library of any size
-# (about four weeks of a busy programme); more as the person reads further.
-RECENT_WINDOW = 400
+# (about two weeks of a busy programme); more as the person reads further, and four times as
+# many when that was not enough, before ranking the whole library.
+RECENT_WINDOW = 160
 RECENT_PER_ITEM_SHOWN = 4
+WIDER = 4
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,11 @@ def _leading(user: User, filters: Filters, reader: Reader, as_of: datetime, want
     window grows with how far the person reads (``wanted``), never with the library.
     """
     window = RECENT_WINDOW + RECENT_PER_ITEM_SHOWN * wanted
-    recent = _candidates(user, filters, as_of, limit=window)
-    ordered = _rank(recent, reader, as_of, wanted)
-    exact = _beyond_reach(ordered, recent, as_of, one_theme=bool(filters.theme))  # (same queries either way)
-    if exact or len(recent.items) < window:
-        return ordered
+    for limit in (window, window * WIDER):
+        recent = _candidates(user, filters, as_of, limit=limit)
+        ordered = _rank(recent, reader, as_of, wanted)
+        if len(recent.items) < limit or _beyond_reach(ordered, recent, as_of, one_theme=bool(filters.theme)):
+            return ordered
     return _rank(_candidates(user, filters, as_of), reader, as_of, wanted)
 
 
