@@ -552,8 +552,10 @@ def test_a_drawn_contribution_tells_its_own_declarer_apart_and_its_keys_follow_w
             setattr(contribution, name, value)
             assert cards.waiting_key(contribution) != key, name
             setattr(contribution, name, before)
-        reviewed = cards.reviewed_key(contribution, None)
-        assert cards.reviewed_key(contribution, db.session.get(User, other_comms.id)) != reviewed
+        reviewed = cards.reviewed_key(contribution)
+        contribution.reviewed_by = db.session.get(User, other_comms.id)
+        assert cards.reviewed_key(contribution) != reviewed
+        contribution.reviewed_by = None
         for name, value in [
             ("status", ContributionStatus.VALIDATED),
             ("reviewed_at", utcnow()),
@@ -561,7 +563,7 @@ def test_a_drawn_contribution_tells_its_own_declarer_apart_and_its_keys_follow_w
         ]:
             before = getattr(contribution, name)
             setattr(contribution, name, value)
-            assert cards.reviewed_key(contribution, None) != reviewed, name
+            assert cards.reviewed_key(contribution) != reviewed, name
             setattr(contribution, name, before)
         contribution.user.display_name = "Paul Renamed"
-        assert cards.waiting_key(contribution) != key and cards.reviewed_key(contribution, None) != reviewed
+        assert cards.waiting_key(contribution) != key and cards.reviewed_key(contribution) != reviewed

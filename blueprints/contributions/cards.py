@@ -12,7 +12,6 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from base.drawn import part, reader_key
-from blueprints.accounts.models import User
 from blueprints.contributions.catalogue import KINDS, STATUS_LABELS
 from blueprints.contributions.models import Contribution
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
@@ -48,7 +47,8 @@ def waiting_contribution(contribution: Contribution) -> Markup:
     )
 
 
-def reviewed_key(contribution: Contribution, reviewer: User | None) -> tuple:
+def reviewed_key(contribution: Contribution) -> tuple:
+    reviewer = contribution.reviewed_by
     return (
         contribution.id,
         contribution.title,
@@ -60,12 +60,12 @@ def reviewed_key(contribution: Contribution, reviewer: User | None) -> tuple:
     )
 
 
-def reviewed_contribution_row(contribution: Contribution, reviewer: User | None) -> Markup:
+def reviewed_contribution_row(contribution: Contribution) -> Markup:
     """A contribution reviewed lately (templates: ``reviewed_contribution_row``)."""
     return part(
         REVIEWED_TEMPLATE,
-        reviewed_key(contribution, reviewer),
+        reviewed_key(contribution),
         contribution=contribution,
-        reviewer=reviewer,
+        reviewer=contribution.reviewed_by,
         status_labels=STATUS_LABELS,
     )

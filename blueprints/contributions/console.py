@@ -23,7 +23,6 @@ def index():
         "contributions_console/index.html",
         queue=queue,
         reviewed=reviewed,
-        reviewers=services.reviewers_of(reviewed),
     )
 
 
@@ -38,7 +37,6 @@ def review_page(contribution_id: int, decline_form: DeclineForm, status: int = 2
         "contributions_console/review.html",
         contribution=contribution,
         decline_form=decline_form,
-        reviewers=services.reviewers_of([contribution]),
         **labels(),
     )
     return page, status

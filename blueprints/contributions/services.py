@@ -278,21 +278,16 @@ def visible_contribution(viewer: User, contribution_id: int) -> Contribution | N
     return None
 
 
+# A contribution with who declared and who reviewed it, by name.
+WITH_PEOPLE = tuple(
+    joinedload(person).options(*NAME_ONLY) for person in (Contribution.user, Contribution.reviewed_by)
+)
+
+
 def find(contribution_id: int) -> Contribution | None:
     return db.session.scalar(
-        sa.select(Contribution)
-        .where(Contribution.id == contribution_id)
-        .options(joinedload(Contribution.user))
+        sa.select(Contribution).where(Contribution.id == contribution_id).options(*WITH_PEOPLE)
     )
-
-
-def reviewers_of(contributions: list[Contribution]) -> dict[int, User]:
-    """The people who reviewed these contributions, by id, in one query."""
-    ids = {contribution.reviewed_by_id for contribution in contributions if contribution.reviewed_by_id}
-    if not ids:
-        return {}
-    people = db.session.scalars(sa.select(User).where(User.id.in_(ids)).options(*NAME_ONLY))
-    return {person.id: person for person in people}
 
 
 def review_queue(page: int):
@@ -311,7 +306,7 @@ def recently_reviewed(limit: int = RECENTLY_REVIEWED) -> list[Contribution]:
         db.session.scalars(
             sa.select(Contribution)
             .where(Contribution.status != ContributionStatus.PENDING)
-            .options(joinedload(Contribution.user).options(*NAME_ONLY))
+            .options(*WITH_PEOPLE)
             .order_by(Contribution.reviewed_at.desc(), Contribution.id.desc())
             .limit(limit)
         )
