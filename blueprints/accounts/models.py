@@ -1,6 +1,7 @@
 """People and the organisation they belong to."""
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -37,6 +38,15 @@ class NamedInTwoLanguages:
         if self.name_en and (locale := get_locale()) is not None and locale.language == "en":
             return self.name_en
         return self.name
+
+
+@dataclass(frozen=True)
+class NamedRow(NamedInTwoLanguages):
+    """A department or a site as plain values (lists of choices, pages kept in the cache)."""
+
+    id: int
+    name: str
+    name_en: str | None
 
 
 class Department(NamedInTwoLanguages, db.Model):

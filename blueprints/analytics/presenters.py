@@ -34,7 +34,7 @@ from blueprints.analytics.figures import (
     remembered,
 )
 from blueprints.events.catalogue import KINDS
-from blueprints.profile.services import departments, sites
+from blueprints.profile.services import organisation
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.rewards.catalogue import localized
 
@@ -234,16 +234,17 @@ def segment_value(segment: Segment) -> str:
 
 
 def segment_choices() -> SegmentChoices:
-    """Everyone, each department, each site, in the reader's alphabetical order (two queries)."""
+    """Everyone, each department, each site, in the reader's alphabetical order (one query)."""
 
     def choices(rows, kind: str) -> list[SegmentChoice]:
         made = [SegmentChoice(f"{kind}-{row.id}", row.label, Segment(kind, row.id)) for row in rows]
         return sorted(made, key=lambda choice: reading_order(choice.label))
 
+    known = organisation()
     return SegmentChoices(
         SegmentChoice(ALL, _("Everyone"), EVERYONE),
-        choices(departments(), DEPARTMENT),
-        choices(sites(), SITE),
+        choices(known.departments, DEPARTMENT),
+        choices(known.sites, SITE),
     )
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import joinedload
 from base.cache import cache
 from base.database import begin_locked_transaction, db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
-from blueprints.accounts.models import Department, NamedInTwoLanguages, User
+from blueprints.accounts.models import Department, NamedRow, User
 from blueprints.activity.services import record
 from blueprints.mentoring import matching, topics, verbs
 from blueprints.mentoring.matching import Fit, Pairing, Unmatched
@@ -58,20 +58,12 @@ PREVIEW_PEOPLE_FIELDS = ("display_name", "active", "manager_id", "department_id"
 
 
 @dataclass(frozen=True)
-class ShownName(NamedInTwoLanguages):
-    """A department as a kept preview shows it (``label`` in the reader's language)."""
-
-    name: str
-    name_en: str | None
-
-
-@dataclass(frozen=True)
 class ShownPerson:
     """A person as a kept preview shows them: their name and department."""
 
     id: int
     display_name: str
-    department: ShownName | None
+    department: NamedRow | None
 
 
 @dataclass(frozen=True)
@@ -150,7 +142,11 @@ def _kept(fresh: RoundPreview) -> dict:
 
 def _kept_person(person: User) -> list:
     department = person.department
-    return [person.id, person.display_name, department and [department.name, department.name_en]]
+    return [
+        person.id,
+        person.display_name,
+        department and [department.id, department.name, department.name_en],
+    ]
 
 
 def _shown(kept: dict) -> RoundPreview:
@@ -168,7 +164,7 @@ def _shown(kept: dict) -> RoundPreview:
 
 def _shown_person(kept: list) -> ShownPerson:
     person_id, name, department = kept
-    return ShownPerson(person_id, name, department and ShownName(*department))
+    return ShownPerson(person_id, name, department and NamedRow(*department))
 
 
 def _preview_inputs_changed(*_args) -> None:

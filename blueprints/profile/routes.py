@@ -32,7 +32,8 @@ def profile_form() -> ProfileForm:
         "anonymous_on_boards": current_user.anonymous_on_boards,
         "content_languages": reading_languages(current_user),
     }
-    return ProfileForm(services.departments(), services.sites(), prefix="profile", data=defaults)
+    known = services.organisation()
+    return ProfileForm(known.departments, known.sites, prefix="profile", data=defaults)
 
 
 def render_profile(form: ProfileForm, password_form: PasswordForm, status: int = 200):
