@@ -171,9 +171,18 @@ def _preview_inputs_changed(*_args) -> None:
     cache.bump_after_commit(ROUND_PREVIEW)
 
 
-for _model in (MentorOffer, MenteeWish, MentoringPair, MentoringTopic, QuizResult, PersonaScore, Department):
-    for _event in ("after_insert", "after_update", "after_delete"):
-        sa.event.listen(_model, _event, _preview_inputs_changed)
+PREVIEW_INPUTS = (
+    MentorOffer,
+    MenteeWish,
+    MentoringPair,
+    MentoringTopic,
+    QuizResult,
+    PersonaScore,
+    Department,
+)
+for model in PREVIEW_INPUTS:
+    for change in ("after_insert", "after_update", "after_delete"):
+        sa.event.listen(model, change, _preview_inputs_changed)
 
 
 @sa.event.listens_for(User, "after_update")
