@@ -182,7 +182,7 @@ class HomeProgress:
 
 
 def home_progress(user_id: int) -> HomeProgress:
-    """The person's own progress with their latest actions in words (a query per kind of object)."""
+    """The person's own progress with their latest actions in words (two queries: the log, the names)."""
     progress: Progress = personal_progress(user_id)
     titles = _object_names(progress.recent)
     return HomeProgress(
