@@ -1,10 +1,11 @@
 """The feed's ranking formula (SPEC §8), on plain values: no database, literal expectations."""
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from blueprints.content.ranking import Candidate, Reader, affinity, freshness, interest, rank
+from blueprints.content.ranking import Candidate, Reader, affinity, freshness, interest, rank, score_ceiling
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 HALF_LIFE = 7
@@ -92,3 +93,36 @@ def test_never_more_than_two_items_of_a_theme_in_a_row_when_another_can_follow()
 def test_a_single_theme_keeps_its_order():
     items = [candidate(i, theme="careers", age_days=i) for i in range(1, 5)]
     assert order(items) == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_no_score_exceeds_the_readers_ceiling_times_freshness(seed):
+    """The feed stops ranking older items on this bound: it must hold for every item, and be the
+    reader's own (their strongest interest), not a loose one for everybody."""
+    rng = random.Random(seed)
+    themes = ["careers", "events", "impact"]
+    reader = Reader(
+        {"messenger": rng.random(), "expert": rng.random()},
+        {theme: rng.randrange(4) for theme in rng.sample(themes, rng.randrange(4))},
+        frozenset(rng.sample(range(40), 5)),
+    )
+    items = [
+        candidate(
+            n,
+            theme=rng.choice(themes),
+            targets=rng.choice([(), ("messenger",), ("expert", "messenger")]),
+            age_days=rng.uniform(-2, 60),
+        )
+        for n in range(40)
+    ]
+    share_counts = {n: rng.randrange(300) for n in rng.sample(range(40), 20)}
+    ceiling = score_ceiling(reader, max(share_counts.values()))
+    ranked = list(rank(items, reader, share_counts, NOW, HALF_LIFE))
+    assert all(entry.score <= ceiling * entry.freshness for entry in ranked)
+    assert max(entry.score / entry.freshness for entry in ranked) > ceiling / 2  # a close bound
+
+
+def test_the_ceiling_is_the_readers_strongest_interest_and_the_most_shared_item():
+    assert score_ceiling(NOBODY, 0) == 1.0
+    assert score_ceiling(Reader({}, {"careers": 3, "events": 1}, frozenset()), 0) == pytest.approx(1.375)
+    assert score_ceiling(NOBODY, 1023) == pytest.approx(2.0)  # 1 + 0.1 × log2(1024)

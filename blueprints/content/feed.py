@@ -39,9 +39,9 @@ POPULAR_FROM_SHARES = 3
 STRONG_AFFINITY = 0.6
 STRONG_INTEREST = 1.15
 # The newest items ranked first: enough for an exact first page on a library of any size
-# (about two weeks of a busy programme); more as the person reads further, and four times as
+# (about a week of a busy programme); more as the person reads further, and four times as
 # many when that was not enough, before ranking the whole library.
-RECENT_WINDOW = 160
+RECENT_WINDOW = 60
 RECENT_PER_ITEM_SHOWN = 4
 WIDER = 4
 
@@ -120,7 +120,7 @@ def _leading(user: User, filters: Filters, reader: Reader, as_of: datetime, want
     for limit in (window, window * WIDER):
         recent = _candidates(user, filters, as_of, limit=limit)
         ordered = _rank(recent, reader, as_of, wanted)
-        if len(recent.items) < limit or _beyond_reach(ordered, recent, as_of, one_theme=bool(filters.theme)):
+        if len(recent.items) < limit or _beyond_reach(ordered, recent, reader, as_of, bool(filters.theme)):
             return ordered
     return _rank(_candidates(user, filters, as_of), reader, as_of, wanted)
 
@@ -130,12 +130,16 @@ def _rank(candidates: "Candidates", reader: Reader, as_of: datetime, wanted: int
     return list(islice(rank(candidates.items, reader, candidates.shares, as_of, half_life), wanted))
 
 
-def _beyond_reach(ordered: list[Ranked], recent: "Candidates", as_of: datetime, one_theme: bool) -> bool:
+def _beyond_reach(
+    ordered: list[Ranked], recent: "Candidates", reader: Reader, as_of: datetime, one_theme: bool
+) -> bool:
     """True when no item older than ``recent`` could enter ``ordered``: each item shown scores above
     the best score an older item can have, and the theme variation found what it needed (a
     theme filter leaves nothing to vary)."""
     oldest = min((candidate.publish_at for candidate in recent.items if not candidate.pinned), default=as_of)
-    reach = score_ceiling(recent.people) * freshness(oldest, as_of, current_app.config["FEED_HALF_LIFE_DAYS"])
+    reach = score_ceiling(reader, recent.most_shares) * freshness(
+        oldest, as_of, current_app.config["FEED_HALF_LIFE_DAYS"]
+    )
     unpinned = [ranked for ranked in ordered if not ranked.candidate.pinned]
     return all(ranked.score > reach for ranked in unpinned) and (
         one_theme or not runs_longer_than_allowed(unpinned)
@@ -166,7 +170,7 @@ def live_items(as_of: datetime):
 class Candidates:
     items: list[Candidate]
     shares: dict[int, int]  # by everyone, for the items shared at all
-    people: int  # at least everyone who could have shared an item: it bounds how popular one can be
+    most_shares: int  # the library's highest share count: it bounds how popular an item can be
 
 
 def _candidates(user: User, filters: Filters, as_of: datetime, limit: int | None = None) -> Candidates:
@@ -174,14 +178,15 @@ def _candidates(user: User, filters: Filters, as_of: datetime, limit: int | None
     with their shares by everyone up to ``as_of`` for the mild engagement factor: the item's
     stored count less the shares made since (few: one read of the shares' moment index)."""
     query = _candidates_query(tuple(reading_languages(user)), filters, limit)
-    rows = db.session.execute(query, {"as_of": as_of, "reader_id": user.id}).all()
+    rows = db.session.execute(query, {"as_of": as_of, "reader_id": user.id}).tuples().all()
+    # Rows unpacked as plain tuples: reading hundreds of rows' columns by name costs more.
     items = [
-        Candidate(row.id, row.theme, _personae_of(row.target_personae), row.publish_at, row.pinned)
-        for row in rows
+        Candidate(item_id, theme, _personae_of(personae), publish_at, pinned)
+        for item_id, theme, personae, publish_at, pinned, _shares, _most in rows
     ]
     # (Never below zero: a count is only ever short if shares were written around the listener.)
-    shares = {row.id: row.shares for row in rows if row.shares > 0}
-    return Candidates(items, shares, rows[0].people if rows else 0)
+    shares = {row[0]: row[5] for row in rows if row[5] > 0}
+    return Candidates(items, shares, rows[0][6] if rows else 0)
 
 
 @lru_cache(maxsize=1024)
@@ -203,8 +208,9 @@ def _candidates_query(languages: tuple[str, ...], filters: Filters, limit: int |
         .subquery()
     )
     shares = (ContentItem.share_count - sa.func.coalesce(since.c.shares, 0)).label("shares")
-    # The highest account id (one index read, never below the number of accounts), read once.
-    people = sa.select(sa.func.coalesce(sa.func.max(User.id), 0)).scalar_subquery().label("people")
+    # The highest share count of the library (one read of its index), read with the candidates.
+    counted = ContentItem.__table__.alias("counted")
+    most_shares = sa.select(sa.func.coalesce(sa.func.max(counted.c.share_count), 0)).scalar_subquery()
     query = sa.select(
         ContentItem.id,
         ContentItem.theme,
@@ -212,7 +218,7 @@ def _candidates_query(languages: tuple[str, ...], filters: Filters, limit: int |
         ContentItem.publish_at,
         ContentItem.pinned,
         shares,
-        people,
+        most_shares.label("most_shares"),
     ).outerjoin(since, since.c.item_id == ContentItem.id)
     query = query.where(live_items(as_of), ContentItem.language.in_(languages))
     if filters.theme:

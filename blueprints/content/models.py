@@ -18,6 +18,7 @@ class ContentItem(db.Model):
     __table_args__ = (
         sa.Index("ix_content_items_feed", "status", "language", "publish_at"),
         sa.Index("ix_content_items_publish_at", "publish_at"),  # the feed's newest items
+        sa.Index("ix_content_items_share_count", "share_count"),  # the feed's bound on popularity
         sa.Index("ix_content_items_console", "pinned", "publish_at", "id"),  # the console's list
         sa.Index(
             "ix_content_items_pinned",

@@ -13,8 +13,6 @@ from functools import cache, partial
 from operator import itemgetter
 from typing import NamedTuple
 
-from base.vocabularies import NETWORKS
-
 # Tuning, kept here with the formula it tunes.
 AFFINITY_FLOOR = 0.2  # an item aimed at other personae still scores this share of its value
 INTEREST_WEIGHT = 0.5  # a theme that is all the person shares and likes weighs up to 1.5×
@@ -81,10 +79,12 @@ def engagement(shares: int) -> float:
     return 1.0 + ENGAGEMENT_WEIGHT * math.log2(1 + shares)
 
 
-def score_ceiling(people: int) -> float:
-    """The highest score an item of freshness 1 can have: full affinity, all of the person's
-    interest, shared by every one of ``people`` on every network."""
-    return 1.0 * (1.0 + INTEREST_WEIGHT) * engagement(people * len(NETWORKS))
+def score_ceiling(reader: Reader, most_shares: int) -> float:
+    """The highest score an item of freshness 1 can have for this reader: full affinity (an
+    untargeted item has it), the reader's strongest interest, and the shares of the library's
+    most shared item (an item's shares as of a moment never exceed its count today)."""
+    strongest = max((interest(reader.theme_actions, theme) for theme in reader.theme_actions), default=1.0)
+    return 1.0 * strongest * engagement(most_shares)
 
 
 def runs_longer_than_allowed(ordered: list[Ranked]) -> bool:
