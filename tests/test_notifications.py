@@ -95,6 +95,20 @@ def test_list_is_paginated(app, client, signed_in):
     assert client.get("/notifications?page=2").get_data(as_text=True).count('class="notification ') == 5
 
 
+def test_a_page_of_the_list_and_its_total_come_in_one_query(app, client, signed_in, count_queries):
+    person = signed_in()
+    add_notifications(app, person, 25)
+    client.get("/notifications")
+    with count_queries() as listed:
+        second = client.get("/notifications?page=2").get_data(as_text=True)
+    assert "Page 2 sur 2" in second and second.count('class="notification ') == 5
+    listing = [s for s in listed.statements if "ORDER BY notifications.created_at DESC" in s]
+    assert len(listing) == 1 and "count(*) OVER ()" in listing[0]  # the total rides on the rows
+    assert not any(s.startswith("SELECT count(*)") for s in listed.statements)
+    past_the_end = client.get("/notifications?page=9").get_data(as_text=True)  # an old link
+    assert "Page 2 sur 2" in past_the_end and past_the_end.count('class="notification ') == 5
+
+
 class FakeSMTP:
     sent: list = []
 

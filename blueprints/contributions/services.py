@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from base.database import begin_locked_transaction, db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
+from base.paging import paginate
 from blueprints.accounts.models import NAME_ONLY, Role, User
 from blueprints.activity.services import record
 from blueprints.contributions import verbs
@@ -256,7 +257,7 @@ def contributions_of(user_id: int, limit: int = 5, validated_only: bool = False)
 
 def my_contributions(user_id: int, page: int):
     """A page of the person's contributions, newest first."""
-    return db.paginate(_newest_first(user_id), page=page, per_page=PAGE_SIZE, error_out=False)
+    return paginate(_newest_first(user_id), page, PAGE_SIZE)
 
 
 def visible_contribution(viewer: User, contribution_id: int) -> Contribution | None:
@@ -298,7 +299,7 @@ def review_queue(page: int):
         .options(joinedload(Contribution.user).options(*NAME_ONLY))
         .order_by(Contribution.created_at, Contribution.id)
     )
-    return db.paginate(query, page=page, per_page=QUEUE_PAGE_SIZE, error_out=False)
+    return paginate(query, page, QUEUE_PAGE_SIZE)
 
 
 def recently_reviewed(limit: int = RECENTLY_REVIEWED) -> list[Contribution]:

@@ -14,6 +14,7 @@ from base.database import db, utcnow
 from base.i18n import gettext as _
 from base.mail import mail_configured
 from base.memo import per_request
+from base.paging import paginate
 from base.registry import registry
 from blueprints.accounts.models import User
 from blueprints.notifications.emails import send_digest
@@ -75,7 +76,7 @@ def _newest_first(user):
 
 
 def notifications_page(user, page: int):
-    return db.paginate(_newest_first(user), page=page, per_page=PAGE_SIZE, error_out=False)
+    return paginate(_newest_first(user), page, PAGE_SIZE)
 
 
 def latest_notifications(user, limit: int = 3, unread_only: bool = False) -> list[Notification]:
