@@ -30,8 +30,8 @@ from blueprints.content.ranking import (
     runs_longer_than_allowed,
     score_ceiling,
 )
+from blueprints.quiz.models import PersonaScore, QuizResult
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
-from blueprints.quiz.services import latest_result
 
 PAGE_SIZE = 12
 NEW_FOR_DAYS = 3
@@ -243,34 +243,51 @@ def _pinned_and_newest(query: sa.Select, limit: int) -> sa.Select:
 
 
 def _reader(user: User, as_of: datetime) -> Reader:
-    result = latest_result(user.id)
-    scores = {score.persona: score.score for score in result.scores} if result else {}
-    return Reader(scores, *_reading_history(user.id, as_of))
+    """What the ranking needs of the person, in one query: their latest quiz result's persona
+    scores, how many items of each theme they shared or liked (their interests, learned), and
+    the items they shared; a row each."""
+    scores, themes, shared_ids = {}, {}, set()
+    rows = db.session.execute(_reader_query(), {"reader_id": user.id, "as_of": as_of}).tuples()
+    for name, actions, item_id, score in rows:
+        if score is not None:
+            scores[name] = score
+        elif item_id is not None:
+            shared_ids.add(item_id)
+        else:
+            themes[name] = actions
+    return Reader(scores, themes, frozenset(shared_ids))
 
 
-def _reading_history(user_id: int, as_of: datetime) -> tuple[dict[str, int], frozenset[int]]:
-    """How many items of each theme the person shared or liked (their interests, learned), and
-    the items they shared, in one query: a row per theme, then one per shared item."""
-    shared = sa.select(Share.item_id).where(Share.user_id == user_id, Share.created_at <= as_of)
+@lru_cache(maxsize=1)
+def _reader_query() -> sa.CompoundSelect:
+    """The reader's statement, built once (the reader and the moment are parameters)."""
+    reader = sa.bindparam("reader_id", type_=sa.Integer)
+    as_of = sa.bindparam("as_of", type_=UTCDateTime)
+    nothing, no_number = sa.null(), sa.cast(sa.null(), sa.Float)
+    shared = sa.select(Share.item_id).where(Share.user_id == reader, Share.created_at <= as_of)
     liked = sa.select(Reaction.item_id).where(
-        Reaction.user_id == user_id, Reaction.kind == LIKE, Reaction.created_at <= as_of
+        Reaction.user_id == reader, Reaction.kind == LIKE, Reaction.created_at <= as_of
     )
     acted_on = sa.union_all(shared.distinct(), liked).subquery()
     per_theme = (
-        sa.select(ContentItem.theme, sa.func.count().label("actions"), sa.null().label("item_id"))
+        sa.select(ContentItem.theme, sa.func.count(), nothing, no_number)
         .join(acted_on, acted_on.c.item_id == ContentItem.id)
         .group_by(ContentItem.theme)
     )
-    shared_items = sa.select(sa.null(), sa.null(), Share.item_id).where(
-        Share.user_id == user_id, Share.created_at <= as_of
+    shared_items = sa.select(nothing, nothing, Share.item_id, no_number).where(
+        Share.user_id == reader, Share.created_at <= as_of
     )
-    themes, shared_ids = {}, set()
-    for theme, actions, item_id in db.session.execute(sa.union_all(per_theme, shared_items)):
-        if item_id is None:
-            themes[theme] = actions
-        else:
-            shared_ids.add(item_id)
-    return themes, frozenset(shared_ids)
+    latest = (
+        sa.select(QuizResult.id)
+        .where(QuizResult.user_id == reader)
+        .order_by(QuizResult.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    persona_scores = sa.select(PersonaScore.persona, nothing, nothing, PersonaScore.score).where(
+        PersonaScore.result_id == latest
+    )
+    return sa.union_all(per_theme, shared_items, persona_scores)
 
 
 def _cards(user: User, reader: Reader, page: list[Ranked]) -> list[Card]:
