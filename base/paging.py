@@ -39,7 +39,10 @@ class Page:
 def paginate(query: sa.Select, page: int, per_page: int) -> Page:
     """A page of the rows (the first column: an entity) a query selects, and how many there are
     in all, in one round trip: each row carries the total (``count(*) over ()``). A page past the
-    end (an old link) has no row to carry it: the list is counted and its last page given."""
+    end (an old link) has no row to carry it: the list is counted and its last page given.
+
+    For a person's own lists (notifications, contributions): the window reads every row listed,
+    so a long list whose order an index gives (the console's) is better counted apart."""
     page = max(page, 1)
     total = sa.func.count().over().label("listed_in_all")
     rows = db.session.execute(query.add_columns(total).limit(per_page).offset((page - 1) * per_page))

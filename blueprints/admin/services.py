@@ -11,7 +11,6 @@ from sqlalchemy.orm import joinedload
 from base.cache import cache
 from base.database import db
 from base.i18n import lazy_gettext as _l
-from base.paging import paginate
 from base.registry import registry
 from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
@@ -35,7 +34,7 @@ def users_page(page: int, search: str = ""):
     if search:
         pattern = f"%{search.strip().lower()}%"
         query = query.where(sa.or_(sa.func.lower(User.display_name).like(pattern), User.email.like(pattern)))
-    return paginate(query, page, USERS_PER_PAGE)
+    return db.paginate(query, page=page, per_page=USERS_PER_PAGE, error_out=False)
 
 
 def role_counts() -> dict[Role, int]:

@@ -15,7 +15,6 @@ from sqlalchemy.orm import joinedload
 from base.database import begin_locked_transaction, db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
 from base.links import public_url
-from base.paging import paginate
 from base.vocabularies import SHARE_NETWORKS
 from blueprints.accounts.models import Role, User
 from blueprints.activity.services import record
@@ -568,7 +567,7 @@ def library_page(page: int, state: str | None, search: str):
     if search:
         query = query.where(ContentItem.title.ilike(f"%{search}%"))
     query = query.order_by(ContentItem.pinned.desc(), ContentItem.publish_at.desc(), ContentItem.id.desc())
-    return paginate(query, min(page, MAX_PAGE), 25)
+    return db.paginate(query, page=min(max(page, 1), MAX_PAGE), per_page=25, error_out=False)
 
 
 # --- Link previews ---------------------------------------------------------------

@@ -299,7 +299,7 @@ def review_queue(page: int):
         .options(joinedload(Contribution.user).options(*NAME_ONLY))
         .order_by(Contribution.created_at, Contribution.id)
     )
-    return paginate(query, page, QUEUE_PAGE_SIZE)
+    return db.paginate(query, page=page, per_page=QUEUE_PAGE_SIZE, error_out=False)
 
 
 def recently_reviewed(limit: int = RECENTLY_REVIEWED) -> list[Contribution]:
