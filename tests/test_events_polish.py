@@ -25,7 +25,7 @@ from blueprints.events.catalogue import KINDS
 from blueprints.events.models import Event, EventStatus, Registration, RegistrationStatus
 from blueprints.notifications.models import Notification
 from blueprints.notifications.services import message_text
-from tests.conftest import Auth, htmx_headers, post, text
+from tests.conftest import Auth, csrf_token, htmx_headers, post, text
 from tests.test_events import (  # noqa: F401 (fixtures)
     act,
     kinds_notified,
@@ -105,6 +105,30 @@ def test_people_left_waiting_after_the_start_are_still_listed(
     signed_in(Role.COMMS, language="en")
     page = text(client.get(f"/admin/events/{event}"))
     assert '<h2 id="waiting-title">Left on the waiting list</h2>' in page
+
+
+def test_the_drawn_waiting_list_follows_the_line_and_the_language(
+    client, signed_in, make_user, make_event, act, app
+):
+    event, _holder, line = full_with_waiting(make_user, make_event, act, waiting=2)
+    with app.app_context():
+        names = [db.session.get(User, person).display_name for person in line]
+    signed_in(Role.COMMS, language="en")
+
+    def waiting_list() -> str:
+        page = text(client.get(f"/admin/events/{event}"))
+        return page[page.index('id="waiting-title"') : page.index('id="attendance-sheet"')]
+
+    first = waiting_list()
+    assert first.index(names[0]) < first.index(names[1]) and first.count("<li>") == 2
+    act(services.cancel_registration, line[0], event)
+    act(services.sign_up, line[0], event)  # back, now last in line
+    again = waiting_list()
+    assert again.index(names[1]) < again.index(names[0]) and again.count("<li>") == 2
+    assert "AM" in again or "PM" in again  # English times
+    client.post("/language", data={"language": "fr", "csrf_token": csrf_token(client)})
+    french = waiting_list()
+    assert "AM" not in french and "PM" not in french and french.count("<li>") == 2
 
 
 def test_joining_the_waiting_list_says_so_once_by_htmx(client, signed_in, make_user, make_event, act):

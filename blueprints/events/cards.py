@@ -1,10 +1,11 @@
 """Event cards and attendance rows drawn once per state and reused (``base.drawn``): the list's
 cards are the same for every reader who sees an event with the same seats, the same registration
 of theirs, in the same language and time zone; the attendance sheet's rows the same for every
-organiser until someone is marked, registers or leaves.
+organiser until someone is marked, registers or leaves, and so is the waiting list.
 
 ``card_key`` must name everything ``events/_event_card.html`` reads, ``attendee_rows``' key
-everything the sheet's rows (``events_console/_attendees.html``) read, ``console_event_key``
+everything the sheet's rows (``events_console/_attendees.html``) read, ``waiting_rows``' key
+everything the waiting list's (``events_console/_waiting.html``), ``console_event_key``
 everything a row of the console's lists (``events_console/_event_row.html``) reads.
 """
 
@@ -21,6 +22,7 @@ from blueprints.events.services import Seats
 
 CARD_TEMPLATE = "events/_event_card.html"
 ATTENDEES_TEMPLATE = "events_console/_attendees.html"
+WAITING_TEMPLATE = "events_console/_waiting.html"
 CONSOLE_EVENT_TEMPLATE = "events_console/_event_row.html"
 
 
@@ -61,6 +63,13 @@ def attendee_rows(confirmed: list[Attendee], event: Event, sheet_open: bool) -> 
         *reader_key(),
     )
     return part(ATTENDEES_TEMPLATE, key, confirmed=confirmed, event=event, sheet_open=sheet_open)
+
+
+def waiting_rows(waiting: list[Attendee]) -> Markup:
+    """The waiting list's rows, in line, drawn together once per state: who waits and since when
+    (templates: ``waiting_rows``)."""
+    key = (tuple((person.id, person.name, person.waitlisted_at) for person in waiting), *reader_key())
+    return part(WAITING_TEMPLATE, key, waiting=waiting)
 
 
 def phase_of(event: Event, now: datetime) -> str:

@@ -10,13 +10,14 @@ from base.i18n import gettext as _
 from base.i18n import ngettext
 from base.web import int_arg, wants_fragment
 from blueprints.events import listing, services
-from blueprints.events.cards import attendee_rows, console_event_row
+from blueprints.events.cards import attendee_rows, console_event_row, waiting_rows
 from blueprints.events.catalogue import KINDS
 from blueprints.events.forms import EventForm
 from blueprints.events.zones import zone_label
 
 bp = Blueprint("events", __name__)
 bp.add_app_template_global(attendee_rows, "attendee_rows")
+bp.add_app_template_global(waiting_rows, "waiting_rows")
 bp.add_app_template_global(console_event_row, "console_event_row")
 
 

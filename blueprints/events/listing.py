@@ -158,11 +158,12 @@ def attendance_sheet(event_id: int) -> tuple[list[Attendee], list[Attendee]]:
         )
         .where(Registration.event_id == event_id, Registration.status.in_(ACTIVE))
         .order_by(Registration.waitlisted_at, Registration.confirmed_at, Registration.id)
-    ).all()
-    return (
-        [Attendee(*row[:4]) for row in rows if row.status == RegistrationStatus.CONFIRMED],
-        [Attendee(*row[:4]) for row in rows if row.status == RegistrationStatus.WAITLISTED],
-    )
+    ).tuples()
+    confirmed, waiting = [], []
+    for registration_id, attended, waitlisted_at, person, status in rows:
+        in_line = waiting if status == RegistrationStatus.WAITLISTED else confirmed
+        in_line.append(Attendee(registration_id, attended, waitlisted_at, person))
+    return confirmed, waiting
 
 
 def find_registration(event_id: int, registration_id: int) -> Registration | None:
