@@ -4,6 +4,7 @@ what the home page reads: the person's own progress, in words."""
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -74,7 +75,13 @@ def menu_counts(count_queries: list[Callable[[], sa.ScalarSelect]]) -> Iterator[
     """The counts shown beside a menu's entries (suggestions waiting…), in one round trip."""
     if not count_queries:
         return iter(())
-    return iter(db.session.execute(sa.select(*[count_query() for count_query in count_queries])).one())
+    return iter(db.session.execute(_counts_statement(tuple(count_queries))).one())
+
+
+@lru_cache(maxsize=8)
+def _counts_statement(count_queries: tuple[Callable[[], sa.ScalarSelect], ...]) -> sa.Select:
+    """A menu's counts in one statement, built once: every console page runs it."""
+    return sa.select(*[count_query() for count_query in count_queries])
 
 
 def database_reachable() -> bool:

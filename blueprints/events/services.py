@@ -14,6 +14,7 @@ capacity holds however many people sign up at the same instant.
 import secrets
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from functools import lru_cache
 from operator import attrgetter
 
 import sqlalchemy as sa
@@ -131,11 +132,7 @@ def seats(event_id: int) -> Seats:
 
 def seats_of(events: list[Event]) -> dict[int, Seats]:
     """The seats of each event, counted in one grouped query."""
-    rows = db.session.execute(
-        sa.select(Registration.event_id, Registration.status, sa.func.count(Registration.id))
-        .where(Registration.event_id.in_([event.id for event in events]), Registration.status.in_(ACTIVE))
-        .group_by(Registration.event_id, Registration.status)
-    )
+    rows = db.session.execute(_seats_statement(), {"event_ids": [event.id for event in events]})
     counts = {(event_id, status): count for event_id, status, count in rows}
     return {
         event.id: Seats(
@@ -145,6 +142,18 @@ def seats_of(events: list[Event]) -> dict[int, Seats]:
         )
         for event in events
     }
+
+
+@lru_cache(maxsize=1)
+def _seats_statement() -> sa.Select:
+    """Registrations counted by event and state, built once (the events are a parameter): lists
+    of events run it on every view."""
+    listed = sa.bindparam("event_ids", expanding=True)
+    return (
+        sa.select(Registration.event_id, Registration.status, sa.func.count(Registration.id))
+        .where(Registration.event_id.in_(listed), Registration.status.in_(ACTIVE))
+        .group_by(Registration.event_id, Registration.status)
+    )
 
 
 def seats_and_registration(user_id: int, event: Event) -> tuple[Seats, Registration | None]:
