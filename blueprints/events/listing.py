@@ -3,11 +3,12 @@
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from base.database import db
+from base.database import UTCDateTime, db
 from base.paging import Page
 from blueprints.accounts.models import NAME_ONLY, User
 from blueprints.events.models import ACTIVE, Event, EventStatus, Registration, RegistrationStatus
@@ -38,26 +39,11 @@ def events_for(user: User, now: datetime, *, kind=None, language=None, past=Fals
 
     A fixed number of queries: the events, their seat counts, the person's registrations.
     """
-    query = sa.select(Event)
-    if past:
-        query = query.where(Event.is_over(now)).order_by(Event.starts_at.desc(), Event.id.desc())
-    else:
-        query = query.where(~Event.is_over(now)).order_by(Event.starts_at, Event.id)
-    if kind:
-        query = query.where(Event.kind == kind)
-    if language:
-        query = query.where(Event.language == language)
-    events = list(db.session.scalars(query.limit(LIST_LIMIT)))
-    ids = [event.id for event in events]
+    shape = _listing_statements(past, bool(kind), bool(language))
+    events = list(db.session.scalars(shape[0], {"now": now, "kind": kind, "language": language}))
     seats = seats_of(events)
     mine = dict(
-        db.session.execute(
-            sa.select(Registration.event_id, Registration.status).where(
-                Registration.user_id == user.id,
-                Registration.event_id.in_(ids),
-                Registration.status.in_(ACTIVE),
-            )
-        ).all()
+        db.session.execute(shape[1], {"person": user.id, "event_ids": [event.id for event in events]}).all()
     )
     result = latest_result(user.id)
     personae = result.own_personae() if result else set()
@@ -73,6 +59,28 @@ def events_for(user: User, now: datetime, *, kind=None, language=None, past=Fals
     if past:
         return Listing([], listed)
     return Listing([e for e in listed if e.suggested], [e for e in listed if not e.suggested])
+
+
+@lru_cache(maxsize=8)
+def _listing_statements(past: bool, by_kind: bool, by_language: bool) -> tuple[sa.Select, sa.Select]:
+    """The list's events and the person's registrations among them, for one shape of list,
+    built once (the moment, the filters, the person and the events are parameters)."""
+    now = sa.bindparam("now", type_=UTCDateTime)
+    events = sa.select(Event)
+    if past:
+        events = events.where(Event.is_over(now)).order_by(Event.starts_at.desc(), Event.id.desc())
+    else:
+        events = events.where(~Event.is_over(now)).order_by(Event.starts_at, Event.id)
+    if by_kind:
+        events = events.where(Event.kind == sa.bindparam("kind"))
+    if by_language:
+        events = events.where(Event.language == sa.bindparam("language"))
+    mine = sa.select(Registration.event_id, Registration.status).where(
+        Registration.user_id == sa.bindparam("person", type_=sa.Integer),
+        Registration.event_id.in_(sa.bindparam("event_ids", expanding=True)),
+        Registration.status.in_(ACTIVE),
+    )
+    return events.limit(LIST_LIMIT), mine
 
 
 def first_names_coming(event_id: int, confirmed: int) -> tuple[list[str], int]:

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from datetime import datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -108,16 +109,18 @@ def save_result(
 @per_request
 def latest_result(user_id: int) -> QuizResult | None:
     """The person's latest result with its scores, in one query (many pages read it)."""
+    return db.session.scalars(_latest_result_statement(), {"person": user_id}).unique().first()
+
+
+@lru_cache(maxsize=1)
+def _latest_result_statement() -> sa.Select:
+    """Built once, the person a parameter: most pages run it."""
     return (
-        db.session.scalars(
-            sa.select(QuizResult)
-            .options(joinedload(QuizResult.scores))
-            .where(QuizResult.user_id == user_id)
-            .order_by(QuizResult.id.desc())
-            .limit(1)
-        )
-        .unique()
-        .first()
+        sa.select(QuizResult)
+        .options(joinedload(QuizResult.scores))
+        .where(QuizResult.user_id == sa.bindparam("person", type_=sa.Integer))
+        .order_by(QuizResult.id.desc())
+        .limit(1)
     )
 
 
