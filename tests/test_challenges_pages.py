@@ -29,7 +29,7 @@ from blueprints.challenges.scoring import board_subject
 from blueprints.content.verbs import CONTENT_SHARED
 from blueprints.quiz.models import PersonaScore, QuizResult
 from blueprints.recognition import periods
-from tests.conftest import htmx_headers, post, text
+from tests.conftest import csrf_token, htmx_headers, post, text
 
 DAY = timedelta(days=1)
 
@@ -669,6 +669,30 @@ def test_a_board_page_costs_the_same_with_10_or_1000_participants(
     large = cold_cost(app, client, count_queries, path, [challenge_id])
     assert small == large
     assert warm < small  # the shared part comes from the cache
+
+
+def test_a_kept_collective_board_names_its_groups_in_the_readers_language_without_a_query(
+    app, client, signed_in, challenge, count_queries
+):
+    team = add_group(app, Department, "Team")
+    with app.app_context():
+        sales = Department(name="Ventes", name_en="Sales")
+        db.session.add(sales)
+        db.session.commit()
+        sales_id = sales.id
+    challenge_id = challenge(mode=Mode.COLLECTIVE, group_by=GroupBy.DEPARTMENT)
+    me = signed_in(language="en", department_id=team)
+    join(app, me.id, challenge_id)
+    add_participants(app, challenge_id, 4, [team, sales_id])
+    path = f"/challenges/{challenge_id}"
+    assert "Sales" in text(client.get(path))
+    with count_queries() as kept:
+        english = text(client.get(path))
+    assert "Sales" in english and "Ventes" not in english
+    assert not any(statement.startswith("SELECT departments.") for statement in kept.statements)
+    client.post("/language", data={"language": "fr", "csrf_token": csrf_token(client)})
+    french = text(client.get(path))
+    assert "Ventes" in french and "Sales" not in french
 
 
 def test_the_list_and_home_cost_the_same_with_2_or_30_challenges(

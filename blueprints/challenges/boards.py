@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from base.cache import cache
 from base.database import db
-from blueprints.accounts.models import User
+from blueprints.accounts.models import Department, NamedRow, Site, User
 from blueprints.challenges.models import ChallengeEntry, GroupBy, Participation
 from blueprints.challenges.scoring import board_subject
 
@@ -139,26 +139,51 @@ class GroupStanding:
     active: int  # members who counted something for the group
     average: float
     rank: int
+    group: NamedRow  # its name in both languages ("?" if the group is gone)
 
 
 def groups(challenge_id: int, group_by: GroupBy, scope: Scope) -> list[GroupStanding]:
-    """Every group that counted something, best average first (cached like the top ten)."""
+    """Every group that counted something, best average first, with its name (cached like the
+    top ten: a new group only appears with a new entry, which renews the board)."""
 
     rows = cache.remember(
         board_subject(challenge_id),
         f"groups:{group_by}:{scope.key()}",
-        lambda: [list(row) for row in group_totals(challenge_id, group_by, scope)],
+        lambda: _named_totals(challenge_id, group_by, scope),
     )
     standings = sorted(
-        ((group_id, total, active, total / active if active else 0.0) for group_id, total, active in rows),
+        (
+            (group_id, total, active, total / active if active else 0.0, names)
+            for group_id, total, active, *names in rows
+        ),
         key=lambda row: (-row[3], -row[1], row[0]),
     )
     ranked, previous, rank = [], None, 0
-    for position, (group_id, total, active, average) in enumerate(standings, start=1):
+    for position, (group_id, total, active, average, names) in enumerate(standings, start=1):
         rank = rank if average == previous else position
         previous = average
-        ranked.append(GroupStanding(group_id, total, active, average, rank))
+        ranked.append(GroupStanding(group_id, total, active, average, rank, NamedRow(group_id, *names)))
     return ranked
+
+
+def _named_totals(challenge_id: int, group_by: GroupBy, scope: Scope) -> list[list]:
+    totals = group_totals(challenge_id, group_by, scope)
+    names = group_names(group_by, {group_id for group_id, _total, _active in totals})
+    return [[group_id, total, active, *_names_of(names.get(group_id))] for group_id, total, active in totals]
+
+
+def _names_of(group: NamedRow | None) -> tuple[str, str | None]:
+    return (group.name, group.name_en) if group is not None else ("?", None)
+
+
+def group_names(group_by: GroupBy, ids: set[int]) -> dict[int, NamedRow]:
+    """The departments or sites of these ids, by name in both languages."""
+    ids = ids - {None}
+    if not ids:
+        return {}
+    model = Department if group_by == GroupBy.DEPARTMENT else Site
+    rows = db.session.execute(sa.select(model.id, model.name, model.name_en).where(model.id.in_(ids)))
+    return {group_id: NamedRow(group_id, name, name_en) for group_id, name, name_en in rows}
 
 
 def group_totals(challenge_id: int, group_by: GroupBy, scope: Scope) -> list[tuple[int, int, int]]:

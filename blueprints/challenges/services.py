@@ -29,7 +29,7 @@ from base.database import db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
 from base.memo import per_request
 from base.registry import WEEK, registry
-from blueprints.accounts.models import Department, Site, User
+from blueprints.accounts.models import User
 from blueprints.activity.services import record
 from blueprints.challenges import boards, verbs
 from blueprints.challenges.models import (
@@ -675,7 +675,9 @@ def _collective(result: Board, viewer: User, scope: boards.Scope) -> None:
     standings_ = boards.groups(challenge.id, group_by, scope)
     my_group_id, result.my_group = group_of(viewer, group_by)
     winners = _winner_rows(challenge.id) if challenge.closed_at else []
-    names = _group_names(group_by, {row.group_id for row in standings_} | {w.group_id for w in winners})
+    names = {row.group_id: row.group.label for row in standings_}
+    if missing := {row.group_id for row in winners} - names.keys():  # winners the board no longer lists
+        names |= {group_id: group.label for group_id, group in boards.group_names(group_by, missing).items()}
     target = challenge.target if result.view == WHOLE_VIEW else None
     result.groups = [
         GroupRow(
@@ -710,11 +712,3 @@ def _people(ids: set[int]) -> dict[int, User]:
     if not ids:
         return {}
     return {person.id: person for person in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
-
-
-def _group_names(group_by: GroupBy, ids: set[int]) -> dict[int, str]:
-    ids.discard(None)
-    if not ids:
-        return {}
-    model = Department if group_by == GroupBy.DEPARTMENT else Site
-    return {group.id: group.label for group in db.session.scalars(sa.select(model).where(model.id.in_(ids)))}
