@@ -1,8 +1,8 @@
 """The personalised feed: gathering the ranking's inputs, paging with a cursor, saying why.
 
 Every page runs the same few queries whatever the library's size: one for the
-candidates' ranking columns, a few grouped ones for the reader and the items'
-figures, one for the page's items.
+reader (their persona scores and what they shared and liked), one for the
+candidates' ranking columns, one for the page's items with their figures.
 """
 
 import json
