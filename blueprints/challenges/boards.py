@@ -148,7 +148,7 @@ def groups(challenge_id: int, group_by: GroupBy, scope: Scope) -> list[GroupStan
 
     rows = cache.remember(
         board_subject(challenge_id),
-        f"groups:{group_by}:{scope.key()}",
+        f"named-groups:{group_by}:{scope.key()}",  # (renamed when the names joined the totals)
         lambda: _named_totals(challenge_id, group_by, scope),
     )
     standings = sorted(

@@ -39,12 +39,11 @@ def events_for(user: User, now: datetime, *, kind=None, language=None, past=Fals
 
     A fixed number of queries: the events, their seat counts, the person's registrations.
     """
-    shape = _listing_statements(past, bool(kind), bool(language))
-    events = list(db.session.scalars(shape[0], {"now": now, "kind": kind, "language": language}))
+    listed_events, registrations = _listing_statements(past, bool(kind), bool(language))
+    events = list(db.session.scalars(listed_events, {"now": now, "kind": kind, "language": language}))
     seats = seats_of(events)
-    mine = dict(
-        db.session.execute(shape[1], {"person": user.id, "event_ids": [event.id for event in events]}).all()
-    )
+    ids = [event.id for event in events]
+    mine = dict(db.session.execute(registrations, {"person": user.id, "event_ids": ids}).all())
     result = latest_result(user.id)
     personae = result.own_personae() if result else set()
     listed = [
