@@ -30,8 +30,9 @@ from blueprints.content.ranking import (
     runs_longer_than_allowed,
     score_ceiling,
 )
-from blueprints.quiz.models import PersonaScore, QuizResult
+from blueprints.quiz.models import PersonaScore
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
+from blueprints.quiz.services import latest_result_id
 
 PAGE_SIZE = 12
 NEW_FOR_DAYS = 3
@@ -277,15 +278,8 @@ def _reader_query() -> sa.CompoundSelect:
     shared_items = sa.select(nothing, nothing, Share.item_id, no_number).where(
         Share.user_id == reader, Share.created_at <= as_of
     )
-    latest = (
-        sa.select(QuizResult.id)
-        .where(QuizResult.user_id == reader)
-        .order_by(QuizResult.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
     persona_scores = sa.select(PersonaScore.persona, nothing, nothing, PersonaScore.score).where(
-        PersonaScore.result_id == latest
+        PersonaScore.result_id == latest_result_id(reader)
     )
     return sa.union_all(per_theme, shared_items, persona_scores)
 

@@ -115,12 +115,22 @@ def latest_result(user_id: int) -> QuizResult | None:
 @lru_cache(maxsize=1)
 def _latest_result_statement() -> sa.Select:
     """Built once, the person a parameter: most pages run it."""
+    person = sa.bindparam("person", type_=sa.Integer)
     return (
         sa.select(QuizResult)
         .options(joinedload(QuizResult.scores))
-        .where(QuizResult.user_id == sa.bindparam("person", type_=sa.Integer))
+        .where(QuizResult.id == latest_result_id(person))
+    )
+
+
+def latest_result_id(person: int | sa.BindParameter) -> sa.ScalarSelect:
+    """The id of the person's latest result (the highest), as part of a larger query."""
+    return (
+        sa.select(QuizResult.id)
+        .where(QuizResult.user_id == person)
         .order_by(QuizResult.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
 
 
