@@ -274,6 +274,25 @@ def test_the_median_of_an_odd_count_is_the_middle_one(app, make_user, mentoring)
         assert reports.figures(NOW).median_days_to_start == pytest.approx(4, abs=1e-3)
 
 
+def test_the_kept_figures_follow_each_change_and_the_twelve_month_window(
+    app, make_user, mentoring, count_queries
+):
+    """The console's figures are kept (``reports.kept_figures``): a change shows at once, and a
+    pair leaves "started in the last 12 months" on its day, with no write to tell."""
+    mentor, mentee = mentoring.mentor(), mentoring.mentee()
+    mentoring.pair(mentee.id, mentor.id, NOW - timedelta(days=366), NOW - timedelta(days=364))
+    with app.test_request_context():
+        kept = reports.kept_figures(NOW)
+        assert (kept.started_last_year, kept.unmatched_wishes) == (1, 0)
+        with count_queries() as counter:
+            assert reports.kept_figures(NOW) == kept
+        assert counter.count == 0
+        assert reports.kept_figures(NOW + timedelta(days=2)).started_last_year == 0
+    mentoring.mentee()  # a new wish, through the services
+    with app.test_request_context():
+        assert reports.kept_figures(NOW + timedelta(days=2)).unmatched_wishes == 1
+
+
 def test_the_index_shows_the_figures_in_both_languages(client, signed_in, programme):
     signed_in(Role.COMMS, language="en")
     page = words(client.get("/admin/mentoring"))
@@ -984,7 +1003,7 @@ def grow(app, make_user, mentoring, count: int, departments) -> int:
 @pytest.mark.parametrize(
     ("path", "budget"),
     [
-        ("/admin/mentoring", 14),
+        ("/admin/mentoring", 6),
         ("/admin/mentoring?view=offers", 16),
         ("/admin/mentoring?view=wishes&matched=no", 16),
         ("/admin/mentoring/pairs.csv", 5),
@@ -996,14 +1015,34 @@ def test_query_budgets_do_not_grow_with_the_data(
 ):
     signed_in(Role.COMMS, language="en")
     pair_id = grow(app, make_user, mentoring, 3, departments)
-    before, after = queries_before_and_after(
-        client,
-        count_queries,
-        path.format(pair=pair_id),
-        lambda: grow(app, make_user, mentoring, 27, departments),
-    )
+    path = path.format(pair=pair_id)
+
+    def grown_and_counted_afresh():
+        grow(app, make_user, mentoring, 27, departments)
+        client.get(path)  # the figures counted again after the change; measured as kept, as before
+
+    before, after = queries_before_and_after(client, count_queries, path, grown_and_counted_afresh)
     assert before == after, (before, after)
     assert after <= budget
+
+
+def test_the_index_counts_its_figures_in_the_same_queries_whatever_the_data(
+    app, client, signed_in, make_user, mentoring, departments, count_queries
+):
+    signed_in(Role.COMMS, language="en")
+    grow(app, make_user, mentoring, 3, departments)
+    client.get("/admin/mentoring")
+
+    def queries() -> int:
+        with app.app_context():
+            cache.bump(rounds.ROUND_PREVIEW)
+        with count_queries() as counter:
+            assert client.get("/admin/mentoring").status_code == 200
+        return counter.count
+
+    before = queries()
+    grow(app, make_user, mentoring, 27, departments)
+    assert queries() == before <= 9
 
 
 def test_the_pair_page_budget_does_not_grow_with_sessions(

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import format_date
 from sqlalchemy.orm import aliased, joinedload
 
+from base.cache import cache
 from base.database import UTCDateTime, db, utcnow
 from base.paging import Page
 from blueprints.accounts.models import Department, User
@@ -29,11 +30,13 @@ from blueprints.mentoring.models import (
     MentorOffer,
     PairStatus,
 )
+from blueprints.mentoring.rounds import ROUND_PREVIEW
 from blueprints.mentoring.services import TAKING_A_PLACE, expire_overdue
 
 PAGE_SIZE = 30
 MAX_PAGE = 100_000  # beyond any list: a larger page number shows an empty page
 MEDIAN_WINDOW = timedelta(days=365)
+FIGURES_KEPT = 300  # seconds: the longest a change made around the ORM (an import) takes to show
 
 
 # --- figures ----------------------------------------------------------------------------
@@ -72,35 +75,79 @@ def _taken_per_mentor():
 
 
 def figures(now: datetime | None = None) -> Figures:
-    """The console's figures: pairs, offers and wishes counted in one query, then the median."""
+    """The console's figures read afresh: pairs, offers and wishes counted in one query, then
+    the median."""
     now = now or utcnow()
-    since = now - MEDIAN_WINDOW
-    row = db.session.execute(_figures_statement(), {"since": since}).one()
-    return Figures(
-        active_pairs=row.active,
-        waiting=row.waiting,
-        longest_wait_days=calendar_days(row.oldest, now) if row.oldest is not None else None,
-        started_last_year=row.started,
-        median_days_to_start=_median_days_to_start(since, row.started),
-        ended=row.ended,
-        ended_with_feedback=row.with_feedback,
-        open_offers=row.offers,
-        free_places=int(row.free or 0),
-        unmatched_wishes=row.unmatched,
-        unproposed_wishes=row.unproposed,
-        next_expiry=row.next_expiry,
-    )
+    return _figures(_counted(now), now)
+
+
+def kept_figures(now: datetime | None = None) -> Figures:
+    """The figures as the console shows them, counted again only when they may have changed:
+    kept in the shared cache under the matching round's subject (what they count — pairs,
+    offers, wishes, whether people are active — is among the round's inputs, whose changes
+    make it stale at once, ``rounds.PREVIEW_INPUTS``), and until the earliest pair started in
+    the last 12 months leaves that window (the count and median then change with no write).
+    A change made around the ORM shows within ``FIGURES_KEPT`` seconds."""
+    now = now or utcnow()
+    key = cache.key(ROUND_PREVIEW, "figures")
+    counted = cache.get(key)
+    if counted is None or not _window_unchanged(counted, now):
+        counted = _counted(now)
+        cache.set(key, counted, FIGURES_KEPT)
+    return _figures(counted, now)
 
 
 def current_figures(now: datetime | None = None) -> Figures:
     """The figures, the proposals nobody answered in time expired first whether or not the job
-    ran (the figures read again only when one was overdue)."""
+    ran (the figures read again only when one was overdue: expiring it makes the kept ones
+    stale)."""
     now = now or utcnow()
-    found = figures(now)
+    found = kept_figures(now)
     if found.next_expiry is not None and found.next_expiry <= now:
         expire_overdue(now)
-        found = figures(now)
+        found = kept_figures(now)
     return found
+
+
+def _counted(now: datetime) -> dict:
+    """What the figures count, as the shared cache keeps it (moments as ISO text)."""
+    since = now - MEDIAN_WINDOW
+    row = db.session.execute(_figures_statement(), {"since": since}).one()
+    counted = {**row._asdict(), "free": int(row.free or 0)}
+    counted["median"] = _median_days_to_start(since, row.started)
+    return {name: _as_text(value) for name, value in counted.items()}
+
+
+def _window_unchanged(counted: dict, now: datetime) -> bool:
+    """Whether every pair counted as started in the last 12 months still is at ``now``."""
+    first_started = _as_moment(counted["first_started"])
+    return first_started is None or now < first_started + MEDIAN_WINDOW
+
+
+def _figures(counted: dict, now: datetime) -> Figures:
+    oldest = _as_moment(counted["oldest"])
+    return Figures(
+        active_pairs=counted["active"],
+        waiting=counted["waiting"],
+        longest_wait_days=calendar_days(oldest, now) if oldest is not None else None,
+        started_last_year=counted["started"],
+        median_days_to_start=counted["median"],
+        ended=counted["ended"],
+        ended_with_feedback=counted["with_feedback"],
+        open_offers=counted["offers"],
+        free_places=counted["free"],
+        unmatched_wishes=counted["unmatched"],
+        unproposed_wishes=counted["unproposed"],
+        next_expiry=_as_moment(counted["next_expiry"]),
+    )
+
+
+def _as_text(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _as_moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
 
 
 @lru_cache(maxsize=1)
@@ -122,6 +169,7 @@ def _pair_figures(since: sa.BindParameter) -> sa.Subquery:
         sa.func.min(sa.case((status == PairStatus.PROPOSED, MentoringPair.requested_at))).label("oldest"),
         sa.func.min(sa.case((status == PairStatus.PROPOSED, MentoringPair.expires_at))).label("next_expiry"),
         sa.func.count(sa.case((started_recently, 1))).label("started"),
+        sa.func.min(sa.case((started_recently, MentoringPair.started_at))).label("first_started"),
         sa.func.count(sa.case((status == PairStatus.ENDED, 1))).label("ended"),
         sa.func.count(sa.case((sa.and_(status == PairStatus.ENDED, feedback), 1))).label("with_feedback"),
     ).subquery()

@@ -52,7 +52,7 @@ from blueprints.mentoring.services import (
 from blueprints.notifications.services import notify
 from blueprints.quiz.models import PersonaScore, QuizResult
 
-ROUND_PREVIEW = "mentoring-round-preview"  # the cache subject of the console's preview
+ROUND_PREVIEW = "mentoring-round-preview"  # the cache subject of the console's preview (and figures)
 PREVIEW_KEPT = 300  # seconds: the longest a change made around the ORM takes to show
 PREVIEW_PEOPLE_FIELDS = ("display_name", "active", "manager_id", "department_id")  # what a round reads
 
