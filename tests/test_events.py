@@ -201,6 +201,26 @@ def test_an_events_page_reads_its_seats_and_the_persons_registration_in_one_quer
         assert services.seats_and_registration(stranger, found) == (seats, None)
 
 
+def test_the_events_list_reads_each_events_seats_and_the_persons_registration_in_one_query(
+    app, one_seat_two_waiting, make_event, act, count_queries
+):
+    event, _holder, first, second = one_seat_two_waiting
+    act(services.cancel_registration, second, event)  # cancelled: neither counted nor theirs
+    other = make_event(capacity=None)
+    act(services.sign_up, second, other)
+    act(services.sign_up, first, other)
+    with app.test_request_context():
+        person = db.session.get(User, second)
+        with count_queries() as counter:
+            found = listing.events_for(person, utcnow())
+        assert counter.count == 2  # the events with their seats and theirs; the latest quiz result
+        shown = {
+            listed.event.id: (listed.seats.confirmed, listed.seats.waiting, listed.seats.capacity, listed.mine)
+            for listed in found.suggested + found.others
+        }
+    assert shown == {event: (1, 1, 1, None), other: (2, 0, None, RegistrationStatus.CONFIRMED)}
+
+
 def test_cancelling_promotes_the_first_in_line_who_is_told_once(app, one_seat_two_waiting, act):
     event, holder, first, second = one_seat_two_waiting
     act(services.cancel_registration, holder, event, give_up_seat=True)

@@ -12,7 +12,7 @@ from base.database import UTCDateTime, db
 from base.paging import Page
 from blueprints.accounts.models import NAME_ONLY, User
 from blueprints.events.models import ACTIVE, Event, EventStatus, Registration, RegistrationStatus
-from blueprints.events.services import Seats, seats_of
+from blueprints.events.services import Seats, registrations_counted
 from blueprints.quiz.services import latest_result
 
 LIST_LIMIT = 60
@@ -37,23 +37,21 @@ class Listing:
 def events_for(user: User, now: datetime, *, kind=None, language=None, past=False) -> Listing:
     """Upcoming events (soonest first; those for the person's personae apart) or past ones (latest first).
 
-    A fixed number of queries: the events, their seat counts, the person's registrations.
+    Two queries: the events with their seats and the person's registration, and the person's
+    latest quiz result.
     """
-    listed_events, registrations = _listing_statements(past, bool(kind), bool(language))
-    events = list(db.session.scalars(listed_events, {"now": now, "kind": kind, "language": language}))
-    seats = seats_of(events)
-    ids = [event.id for event in events]
-    mine = dict(db.session.execute(registrations, {"person": user.id, "event_ids": ids}).all())
+    statement = _listing_statement(past, bool(kind), bool(language))
+    rows = db.session.execute(statement, {"now": now, "kind": kind, "language": language, "person": user.id})
     result = latest_result(user.id)
     personae = result.own_personae() if result else set()
     listed = [
         Listed(
             event,
-            seats[event.id],
-            mine.get(event.id),
+            Seats(confirmed, waiting, event.capacity),
+            mine,
             bool(personae & set(event.target_personae or [])) and event.status == EventStatus.SCHEDULED,
         )
-        for event in events
+        for event, confirmed, waiting, mine in rows.tuples()
     ]
     if past:
         return Listing([], listed)
@@ -61,11 +59,27 @@ def events_for(user: User, now: datetime, *, kind=None, language=None, past=Fals
 
 
 @lru_cache(maxsize=8)
-def _listing_statements(past: bool, by_kind: bool, by_language: bool) -> tuple[sa.Select, sa.Select]:
-    """The list's events and the person's registrations among them, for one shape of list,
-    built once (the moment, the filters, the person and the events are parameters)."""
+def _listing_statement(past: bool, by_kind: bool, by_language: bool) -> sa.Select:
+    """The list's events, each with its confirmed and waiting counts and the person's active
+    registration, for one shape of list, built once (the moment, the filters and the person
+    are parameters)."""
     now = sa.bindparam("now", type_=UTCDateTime)
-    events = sa.select(Event)
+    mine = (
+        sa.select(Registration.status)
+        .where(
+            Registration.event_id == Event.id,
+            Registration.user_id == sa.bindparam("person", type_=sa.Integer),
+            Registration.status.in_(ACTIVE),
+        )
+        .correlate(Event)
+        .scalar_subquery()
+    )
+    events = sa.select(
+        Event,
+        registrations_counted(RegistrationStatus.CONFIRMED),
+        registrations_counted(RegistrationStatus.WAITLISTED),
+        mine,
+    )
     if past:
         events = events.where(Event.is_over(now)).order_by(Event.starts_at.desc(), Event.id.desc())
     else:
@@ -74,12 +88,7 @@ def _listing_statements(past: bool, by_kind: bool, by_language: bool) -> tuple[s
         events = events.where(Event.kind == sa.bindparam("kind"))
     if by_language:
         events = events.where(Event.language == sa.bindparam("language"))
-    mine = sa.select(Registration.event_id, Registration.status).where(
-        Registration.user_id == sa.bindparam("person", type_=sa.Integer),
-        Registration.event_id.in_(sa.bindparam("event_ids", expanding=True)),
-        Registration.status.in_(ACTIVE),
-    )
-    return events.limit(LIST_LIMIT), mine
+    return events.limit(LIST_LIMIT)
 
 
 def first_names_coming(event_id: int, confirmed: int) -> tuple[list[str], int]:

@@ -156,16 +156,19 @@ def _seats_statement() -> sa.Select:
     )
 
 
+def registrations_counted(status: RegistrationStatus) -> sa.ScalarSelect:
+    """How many of the event's registrations are in ``status``, as a column of a query of events."""
+    return (
+        sa.select(sa.func.count(Registration.id))
+        .where(Registration.event_id == Event.id, Registration.status == status)
+        .correlate(Event)
+        .scalar_subquery()
+    )
+
+
 def seats_and_registration(user_id: int, event: Event) -> tuple[Seats, Registration | None]:
     """The event's seats and the person's active registration, in one query (its page)."""
-
-    def counted(status: RegistrationStatus):
-        return (
-            sa.select(sa.func.count(Registration.id))
-            .where(Registration.event_id == event.id, Registration.status == status)
-            .scalar_subquery()
-        )
-
+    counted = registrations_counted
     theirs = sa.and_(
         Registration.event_id == Event.id, Registration.user_id == user_id, Registration.status.in_(ACTIVE)
     )
