@@ -215,7 +215,12 @@ def test_the_events_list_reads_each_events_seats_and_the_persons_registration_in
             found = listing.events_for(person, utcnow())
         assert counter.count == 2  # the events with their seats and theirs; the latest quiz result
         shown = {
-            listed.event.id: (listed.seats.confirmed, listed.seats.waiting, listed.seats.capacity, listed.mine)
+            listed.event.id: (
+                listed.seats.confirmed,
+                listed.seats.waiting,
+                listed.seats.capacity,
+                listed.mine,
+            )
             for listed in found.suggested + found.others
         }
     assert shown == {event: (1, 1, 1, None), other: (2, 0, None, RegistrationStatus.CONFIRMED)}
