@@ -669,6 +669,10 @@ def test_a_board_page_costs_the_same_with_10_or_1000_participants(
     large = cold_cost(app, client, count_queries, path, [challenge_id])
     assert small == large
     assert warm < small  # the shared part comes from the cache
+    with count_queries() as kept:
+        client.get(path)
+    # The person's participation (the board and the join panel ask) comes with the challenge.
+    assert not any(statement.startswith("SELECT challenge_participations.") for statement in kept.statements)
 
 
 def test_a_kept_collective_board_names_its_groups_in_the_readers_language_without_a_query(

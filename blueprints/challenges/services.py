@@ -18,6 +18,7 @@ plain app context.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from base.cache import cache
 from base.database import db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
-from base.memo import per_request
+from base.memo import per_request, remember
 from base.registry import WEEK, registry
 from blueprints.accounts.models import User
 from blueprints.activity.services import record
@@ -143,13 +144,34 @@ def in_audience(challenge: Challenge, user: User, personae: Iterable[str] | None
 
 def visible_challenge(user: User, challenge_id: int) -> Challenge | None:
     """The challenge if the person may see its page: in their audience and not cancelled (comms
-    see every challenge, to check what people see)."""
-    challenge = db.session.get(Challenge, challenge_id)
-    if challenge is None or user.is_comms:
+    see every challenge, to check what people see). Read with the person's participation, which
+    its page then asks for (``participation_of``)."""
+    found = db.session.execute(
+        _with_participation_statement(), {"challenge": challenge_id, "person": user.id}
+    )
+    challenge, participation = found.first() or (None, None)
+    if challenge is None:
+        return None
+    remember(participation_of, user.id, challenge_id, value=participation)
+    if user.is_comms:
         return challenge
     if challenge.cancelled_at is not None or not in_audience(challenge, user):
         return None
     return challenge
+
+
+@lru_cache(maxsize=1)
+def _with_participation_statement() -> sa.Select:
+    """A challenge and the person's participation in it (None if they never joined), built once."""
+    theirs = sa.and_(
+        Participation.challenge_id == Challenge.id,
+        Participation.user_id == sa.bindparam("person", type_=sa.Integer),
+    )
+    return (
+        sa.select(Challenge, Participation)
+        .outerjoin(Participation, theirs)
+        .where(Challenge.id == sa.bindparam("challenge", type_=sa.Integer))
+    )
 
 
 # --- Standings ---------------------------------------------------------------------------
