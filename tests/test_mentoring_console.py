@@ -21,7 +21,7 @@ from base.database import db, utcnow
 from blueprints.accounts.models import Department, Role, User
 from blueprints.activity.models import Activity
 from blueprints.admin.services import audit_trail
-from blueprints.mentoring import reports, rounds, services, verbs
+from blueprints.mentoring import reports, rounds, services, topics, verbs
 from blueprints.mentoring.cards import pair_key
 from blueprints.mentoring.console import days_text
 from blueprints.mentoring.models import (
@@ -865,6 +865,26 @@ def test_renaming_a_topic_keeps_its_key(app, client, signed_in):
         [],
     )
     assert client.get("/admin/mentoring/topics/999999").status_code == 404
+
+
+def test_the_topics_are_kept_per_language_until_one_changes(app, client, signed_in, count_queries):
+    with app.app_context():
+        db.session.add(MentoringTopic(key="speaking", name="Parler", name_en="Speaking"))
+        db.session.commit()
+        topic_id = db.session.scalar(sa.select(MentoringTopic.id))
+
+    def named(language: str) -> tuple[str, int]:
+        """The topic's name as a page reads it, and the queries it took."""
+        with app.test_request_context(), force_locale(language), count_queries() as counter:
+            name = topics.topics_by_key()["speaking"].label
+        return name, counter.count
+
+    assert named("en")[0] == "Speaking" and named("en") == ("Speaking", 0)
+    assert named("fr")[0] == "Parler" and named("fr") == ("Parler", 0)
+    signed_in(Role.COMMS, language="en")
+    renamed = topic_form(name="Prendre la parole", name_en="Public speaking")
+    assert post(client, f"/admin/mentoring/topics/{topic_id}", renamed).status_code == 303
+    assert (named("fr")[0], named("en")[0]) == ("Prendre la parole", "Public speaking")
 
 
 def test_archiving_and_offering_a_topic_again(app, client, signed_in):

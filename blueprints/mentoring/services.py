@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -21,7 +22,7 @@ from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
-from base.database import begin_locked_transaction, db, unit_of_work, utcnow
+from base.database import UTCDateTime, begin_locked_transaction, db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
 from base.i18n import reading_languages
 from base.vocabularies import THEMES
@@ -809,21 +810,12 @@ def must_answer(pair: MentoringPair, user_id: int) -> bool:
 
 def visible_pair(person: User, pair_id: int) -> MentoringPair | None:
     """A pair the person is part of (None for anyone else, comms included: the console shows it)."""
-    pair = db.session.scalar(
-        sa.select(MentoringPair).options(*WITH_PARTNERS).where(MentoringPair.id == pair_id)
-    )
+    pair = db.session.scalar(_pair_statement(), {"pair": pair_id})
     return pair if pair is not None and pair.side_of(person.id) else None
 
 
 def sessions_of(pair_id: int) -> list[MentoringSession]:
-    return list(
-        db.session.scalars(
-            sa.select(MentoringSession)
-            .options(joinedload(MentoringSession.logged_by).options(*NAME_ONLY))
-            .where(MentoringSession.pair_id == pair_id)
-            .order_by(MentoringSession.held_on.desc(), MentoringSession.id.desc())
-        )
-    )
+    return list(db.session.scalars(_sessions_statement(), {"pair": pair_id}))
 
 
 FITTING_SHOWN = 3
@@ -835,36 +827,69 @@ def fitting_content(pair: MentoringPair, reader: User, now: datetime | None = No
     themes = topics.themes_of(pair.topics)
     if not themes:
         return []
-    return list(
-        db.session.execute(
-            sa.select(ContentItem.id, ContentItem.title, ContentItem.language)
-            .where(
-                live_items(now or utcnow()),
-                ContentItem.theme.in_(sorted(themes)),
-                ContentItem.language.in_(reading_languages(reader)),
-            )
-            .order_by(ContentItem.publish_at.desc(), ContentItem.id.desc())
-            .limit(FITTING_SHOWN)
-        )
-    )
+    content, _events = _fitting_statements()
+    found = {"as_of": now or utcnow(), "themes": sorted(themes), "languages": reading_languages(reader)}
+    return list(db.session.execute(content, found))
 
 
 def fitting_events(pair: MentoringPair, reader: User, now: datetime | None = None) -> list[Event]:
     """The next events to learn at together, in the reader's languages: trainings, webinars and
     social cafés."""
+    _content, events = _fitting_statements()
     return list(
-        db.session.scalars(
-            sa.select(Event)
-            .where(
-                Event.status == EventStatus.SCHEDULED,
-                Event.starts_at > (now or utcnow()),
-                Event.kind.in_(LEARNING_EVENTS),
-                Event.language.in_(reading_languages(reader)),
-            )
-            .order_by(Event.starts_at, Event.id)
-            .limit(FITTING_SHOWN)
-        )
+        db.session.scalars(events, {"as_of": now or utcnow(), "languages": reading_languages(reader)})
     )
+
+
+# The statements of a pair's page, built once (the pair, the moment and the reader's languages
+# are parameters): putting them together cost as much as running them.
+
+
+@lru_cache(maxsize=1)
+def _pair_statement() -> sa.Select:
+    return (
+        sa.select(MentoringPair)
+        .options(*WITH_PARTNERS)
+        .where(MentoringPair.id == sa.bindparam("pair", type_=sa.Integer))
+    )
+
+
+@lru_cache(maxsize=1)
+def _sessions_statement() -> sa.Select:
+    return (
+        sa.select(MentoringSession)
+        .options(joinedload(MentoringSession.logged_by).options(*NAME_ONLY))
+        .where(MentoringSession.pair_id == sa.bindparam("pair", type_=sa.Integer))
+        .order_by(MentoringSession.held_on.desc(), MentoringSession.id.desc())
+    )
+
+
+@lru_cache(maxsize=1)
+def _fitting_statements() -> tuple[sa.Select, sa.Select]:
+    as_of = sa.bindparam("as_of", type_=UTCDateTime)
+    languages = sa.bindparam("languages", expanding=True)
+    content = (
+        sa.select(ContentItem.id, ContentItem.title, ContentItem.language)
+        .where(
+            live_items(as_of),
+            ContentItem.theme.in_(sa.bindparam("themes", expanding=True)),
+            ContentItem.language.in_(languages),
+        )
+        .order_by(ContentItem.publish_at.desc(), ContentItem.id.desc())
+        .limit(FITTING_SHOWN)
+    )
+    events = (
+        sa.select(Event)
+        .where(
+            Event.status == EventStatus.SCHEDULED,
+            Event.starts_at > as_of,
+            Event.kind.in_(LEARNING_EVENTS),
+            Event.language.in_(languages),
+        )
+        .order_by(Event.starts_at, Event.id)
+        .limit(FITTING_SHOWN)
+    )
+    return content, events
 
 
 # --- topics, managed by comms -----------------------------------------------------------

@@ -8,7 +8,9 @@ people chose them.
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 
+from base.cache import cache
 from base.database import db
 from base.memo import per_request
 from base.vocabularies import THEMES
@@ -16,6 +18,8 @@ from blueprints.mentoring.models import MentoringTopic
 from blueprints.quiz.personae import PERSONAE
 
 THEME_PREFIX = "theme:"
+TOPICS = "mentoring-topics"  # the cache subject of the topics as pages name them
+TOPICS_KEPT = 3600  # seconds: the longest a topic changed around the ORM takes to show
 
 
 @dataclass(frozen=True)
@@ -41,12 +45,34 @@ def theme_topics() -> list[Topic]:
 
 @per_request
 def all_topics() -> list[Topic]:
-    """Every topic, archived ones included (the managed ones first, in their order)."""
+    """Every topic, archived ones included (the managed ones first, in their order), named in
+    the reader's language. Kept in the shared cache until a topic changes (pages of pairs,
+    offers and wishes name them; comms rarely change them); one changed around the ORM shows
+    within ``TOPICS_KEPT`` seconds."""
+    kept = cache.remember(TOPICS, str(get_locale()), _topics_to_keep, ttl=TOPICS_KEPT)
+    return [
+        Topic(key, label, frozenset(personae), theme, archived)
+        for key, label, personae, theme, archived in kept
+    ]
+
+
+def _topics_to_keep() -> list[list]:
     rows = db.session.scalars(sa.select(MentoringTopic).order_by(MentoringTopic.position, MentoringTopic.id))
     managed = [
         Topic(row.key, row.label, frozenset(row.personae or ()), row.theme, row.archived) for row in rows
     ]
-    return managed + theme_topics()
+    return [
+        [topic.key, topic.label, sorted(topic.personae), topic.theme, topic.archived]
+        for topic in managed + theme_topics()
+    ]
+
+
+def _topics_changed(*_args) -> None:
+    cache.bump_after_commit(TOPICS)
+
+
+for change in ("after_insert", "after_update", "after_delete"):
+    sa.event.listen(MentoringTopic, change, _topics_changed)
 
 
 def offered_topics() -> list[Topic]:
