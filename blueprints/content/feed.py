@@ -270,10 +270,14 @@ def _reader_query() -> sa.CompoundSelect:
         Reaction.user_id == reader, Reaction.kind == LIKE, Reaction.created_at <= as_of
     )
     acted_on = sa.union_all(shared.distinct(), liked).subquery()
+    # Each item's theme looked up by its id: joining the library instead had PostgreSQL read
+    # every item to find the person's few.
+    theme = sa.select(ContentItem.theme).where(ContentItem.id == acted_on.c.item_id).scalar_subquery()
+    themes = sa.select(theme.label("theme")).select_from(acted_on).subquery()
     per_theme = (
-        sa.select(ContentItem.theme, sa.func.count(), nothing, no_number)
-        .join(acted_on, acted_on.c.item_id == ContentItem.id)
-        .group_by(ContentItem.theme)
+        sa.select(themes.c.theme, sa.func.count(), nothing, no_number)
+        .where(themes.c.theme.is_not(None))
+        .group_by(themes.c.theme)
     )
     shared_items = sa.select(nothing, nothing, Share.item_id, no_number).where(
         Share.user_id == reader, Share.created_at <= as_of
