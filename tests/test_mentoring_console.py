@@ -7,6 +7,7 @@ import io
 import re
 import statistics
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
 from types import SimpleNamespace
@@ -18,7 +19,7 @@ from flask_babel import force_locale, format_date
 
 from base.cache import cache
 from base.database import db, utcnow
-from blueprints.accounts.models import Department, Role, User
+from blueprints.accounts.models import Department, NamedRow, Role, User
 from blueprints.activity.models import Activity
 from blueprints.admin.services import audit_trail
 from blueprints.mentoring import reports, rounds, services, topics, verbs
@@ -1169,26 +1170,25 @@ def test_long_names_wrap_in_the_console_tables(app, client, signed_in, mentoring
 
 def test_a_pair_rows_key_changes_with_everything_the_row_shows(app, programme, departments):
     with app.test_request_context("/admin/mentoring", headers={"Accept-Language": "en"}):
-        row = reports.pairs_page(reports.PairFilters(), 1).items[0]
+        row = reports.pairs_page(reports.PairFilters(), 1, reports.departments()).items[0]
         pair = row.pair
         key = pair_key(row)
         assert pair_key(reports.PairRow(pair, row.sessions + 1)) != key
-        changes = [
-            (pair, "status", PairStatus.ENDED),
-            (pair, "origin", "round"),
-            (pair, "expires_at", utcnow()),
-            (pair, "requested_at", utcnow()),
-            (pair, "started_at", utcnow()),
-            (pair, "ended_at", utcnow()),
-            (pair.mentee, "display_name", "Renamed mentee"),
-            (pair.mentor, "display_name", "Renamed mentor"),
-            (pair.mentee, "department", db.session.get(Department, departments.sales)),
-        ]
-        for record, name, value in changes:
-            before = getattr(record, name)
-            setattr(record, name, value)
-            assert pair_key(row) != key, name
-            setattr(record, name, before)
+        sales = NamedRow(departments.sales, "Ventes", "Sales")
+        changes = {
+            "status": PairStatus.ENDED,
+            "origin": PairOrigin.ROUND,
+            "expires_at": utcnow(),
+            "requested_at": utcnow(),
+            "started_at": utcnow(),
+            "ended_at": utcnow(),
+            "mentee": replace(pair.mentee, display_name="Renamed mentee"),
+            "mentor": replace(pair.mentor, display_name="Renamed mentor"),
+        }
+        changes = [*changes.items(), ("mentee", replace(pair.mentee, department=sales))]
+        for name, value in changes:
+            assert getattr(pair, name) != value, name
+            assert pair_key(reports.PairRow(replace(pair, **{name: value}), row.sessions)) != key, name
         with force_locale("fr"):
             assert pair_key(row) != key
 

@@ -81,7 +81,7 @@ def index():
     number = int_arg("page")
     if view == "pairs":
         filters = pair_filters(known)
-        page = reports.pairs_page(filters, number)
+        page = reports.pairs_page(filters, number, known)
     elif view == "offers":
         filters = reports.OfferFilters(_choice("state", CHOICES), _department(known))
         page = reports.offers_page(filters, number)

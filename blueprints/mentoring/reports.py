@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased, joinedload
 from base.cache import cache
 from base.database import UTCDateTime, db, utcnow
 from base.paging import Page
-from blueprints.accounts.models import Department, User
+from blueprints.accounts.models import Department, NamedRow, User
 from blueprints.mentoring import topics
 from blueprints.mentoring.catalogue import ORIGIN_LABELS, STATUS_LABELS
 from blueprints.mentoring.models import (
@@ -28,9 +28,10 @@ from blueprints.mentoring.models import (
     MentoringSession,
     MentoringTopic,
     MentorOffer,
+    PairOrigin,
     PairStatus,
 )
-from blueprints.mentoring.rounds import ROUND_PREVIEW
+from blueprints.mentoring.rounds import ROUND_PREVIEW, ShownPerson
 from blueprints.mentoring.services import TAKING_A_PLACE, expire_overdue
 
 PAGE_SIZE = 30
@@ -264,8 +265,25 @@ class PairFilters:
 
 
 @dataclass(frozen=True)
+class ListedPair:
+    """A pair as the console's list shows it (``_pair_row.html``), read as plain columns: a page
+    lists thirty pairs, and making records of them and of their sixty people cost more than
+    the rest of the page."""
+
+    id: int
+    mentee: ShownPerson
+    mentor: ShownPerson
+    status: PairStatus
+    origin: PairOrigin
+    expires_at: datetime
+    requested_at: datetime
+    started_at: datetime | None
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
 class PairRow:
-    pair: MentoringPair
+    pair: MentoringPair | ListedPair
     sessions: int
 
 
@@ -294,9 +312,71 @@ def _pair_rows(rows) -> list[PairRow]:
     return [PairRow(pair, sessions or 0) for pair, sessions in rows]
 
 
-def pairs_page(filters: PairFilters, page: int) -> Page:
-    """A page of pairs, newest request first (two queries)."""
-    return _page_of(_pairs_query(filters), page, _pair_rows)
+def pairs_page(filters: PairFilters, page: int, known: list[Department]) -> Page:
+    """A page of pairs, newest request first, as the list shows them (two queries); ``known``:
+    every department, which names the people's."""
+    named = {
+        department.id: NamedRow(department.id, department.name, department.name_en) for department in known
+    }
+    counted, listed = _listed_pairs_statements(filters.status is not None, filters.department_id is not None)
+    values = {"status": filters.status, "department": filters.department_id}
+    page = min(max(page, 1), MAX_PAGE)
+    total = db.session.scalar(counted, values) or 0
+    rows = db.session.execute(listed, {**values, "skipped": (page - 1) * PAGE_SIZE})
+    shown = [
+        PairRow(
+            ListedPair(
+                pair_id,
+                ShownPerson(mentee_id, mentee_name, named.get(mentee_department)),
+                ShownPerson(mentor_id, mentor_name, named.get(mentor_department)),
+                *moments,
+            ),
+            sessions or 0,
+        )
+        for pair_id, mentee_id, mentee_name, mentee_department, mentor_id, mentor_name, mentor_department, *moments, sessions in rows
+    ]
+    return Page(shown, page, total, PAGE_SIZE)
+
+
+@lru_cache(maxsize=4)
+def _listed_pairs_statements(by_status: bool, by_department: bool) -> tuple[sa.Select, sa.Select]:
+    """How many pairs the filters keep, and a page of the columns ``ListedPair`` shows (the
+    mentee's and mentor's looked up by id), for one shape of filters, built once (the filters'
+    values and the rows skipped are parameters): putting them together cost as much as running
+    them."""
+    mentee, mentor = aliased(User), aliased(User)
+    kept = []
+    if by_status:
+        kept.append(MentoringPair.status == sa.bindparam("status"))
+    if by_department:
+        kept.append(mentee.department_id == sa.bindparam("department"))
+    pairs = sa.select(MentoringPair.id).join(mentee, mentee.id == MentoringPair.mentee_id).where(*kept)
+    counted = sa.select(sa.func.count()).select_from(pairs.subquery())
+    listed = (
+        sa.select(
+            MentoringPair.id,
+            mentee.id,
+            mentee.display_name,
+            mentee.department_id,
+            mentor.id,
+            mentor.display_name,
+            mentor.department_id,
+            MentoringPair.status,
+            MentoringPair.origin,
+            MentoringPair.expires_at,
+            MentoringPair.requested_at,
+            MentoringPair.started_at,
+            MentoringPair.ended_at,
+            _sessions_count(),
+        )
+        .join(mentee, mentee.id == MentoringPair.mentee_id)
+        .join(mentor, mentor.id == MentoringPair.mentor_id)
+        .where(*kept)
+        .order_by(MentoringPair.requested_at.desc(), MentoringPair.id.desc())
+        .limit(PAGE_SIZE)
+        .offset(sa.bindparam("skipped", type_=sa.Integer))
+    )
+    return counted, listed
 
 
 def all_pairs(filters: PairFilters) -> list[PairRow]:
