@@ -720,3 +720,7 @@ def test_the_list_and_home_cost_the_same_with_2_or_30_challenges(
     add_challenges(28)
     large, home_large = (cold_cost(app, client, count_queries, path, ids) for path in ["/challenges", "/"])
     assert (small, home_small) == (large, home_large)
+    with count_queries() as listed:
+        client.get("/challenges")
+    # Whether the person takes part comes with each challenge, not from a query of its own.
+    assert not any(statement.startswith("SELECT challenge_participations.") for statement in listed.statements)

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -123,12 +124,23 @@ def object_names(
             wanted[object_type].add(object_id)
     if not wanted:
         return {}
-    named = [
-        sa.select(
-            sa.literal(object_type).label("object_type"),
-            targets[object_type].model.id.label("id"),
-            sa.cast(targets[object_type].name_column, sa.String).label("name"),
-        ).where(targets[object_type].model.id.in_(sorted(ids)))
-        for object_type, ids in wanted.items()
-    ]
-    return {(row.object_type, row.id): row.name for row in db.session.execute(sa.union_all(*named))}
+    types = tuple(sorted(wanted))
+    ids = {f"ids_{number}": sorted(wanted[object_type]) for number, object_type in enumerate(types)}
+    rows = db.session.execute(_names_statement(types, tuple(targets[t] for t in types)), ids)
+    return {(object_type, object_id): name for object_type, object_id, name in rows}
+
+
+@lru_cache(maxsize=64)
+def _names_statement(types: tuple[str, ...], named_by: tuple) -> sa.CompoundSelect:
+    """The names of objects of these types (their ids the parameters ``ids_0``, ``ids_1``…),
+    built once per set of types: pages of the log ask on every view."""
+    return sa.union_all(
+        *(
+            sa.select(
+                sa.literal(object_type).label("object_type"),
+                target.model.id.label("id"),
+                sa.cast(target.name_column, sa.String).label("name"),
+            ).where(target.model.id.in_(sa.bindparam(f"ids_{number}", expanding=True)))
+            for number, (object_type, target) in enumerate(zip(types, named_by, strict=True))
+        )
+    )

@@ -22,11 +22,11 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.exc import IntegrityError
 
 from base.cache import cache
-from base.database import db, unit_of_work, utcnow
+from base.database import UTCDateTime, db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
 from base.memo import per_request, remember
 from base.registry import WEEK, registry
@@ -103,30 +103,59 @@ def _empty(column) -> sa.ColumnElement:
     return sa.func.coalesce(sa.func.json_array_length(column), 0) == 0
 
 
-def _lists(column, value) -> sa.ColumnElement:
-    """Whether a JSON list column holds ``value`` (PostgreSQL: jsonb containment; SQLite: json_each)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return sa.cast(column, JSONB).contains([value])
+def _holds(column, value: sa.BindParameter, dialect: str) -> sa.ColumnElement:
+    """Whether a JSON list column holds the parameter's value (PostgreSQL: jsonb containment;
+    SQLite: json_each)."""
+    if dialect == "postgresql":
+        return sa.cast(column, JSONB).contains(sa.func.jsonb_build_array(value))
     items = sa.func.json_each(column).table_valued("value")
     return sa.exists(sa.select(sa.literal(1)).select_from(items).where(items.c.value == value))
 
 
-def visible_to(user: User, personae: Iterable[str] | None = None) -> sa.ColumnElement:
+def _holds_any(column, dialect: str) -> sa.ColumnElement:
+    """Whether a JSON list column of texts holds any of the parameter ``personae`` (a list)."""
+    if dialect == "postgresql":
+        return sa.cast(column, JSONB).has_any(sa.bindparam("personae", type_=ARRAY(sa.String)))
+    items = sa.func.json_each(column).table_valued("value")
+    chosen = sa.bindparam("personae", expanding=True)
+    return sa.exists(sa.select(sa.literal(1)).select_from(items).where(items.c.value.in_(chosen)))
+
+
+def _audience(dialect: str) -> sa.ColumnElement:
     """The condition on challenges a person sees: not cancelled, and for everyone or for their
-    department, their site or one of their ambassador profiles."""
-    personae = personae_of(user.id) if personae is None else personae
+    department, their site or one of their ambassador profiles (the parameters ``department``,
+    ``site`` and ``personae``: ``audience_values``)."""
     everyone = sa.and_(
         _empty(Challenge.audience_departments),
         _empty(Challenge.audience_sites),
         _empty(Challenge.audience_personae),
     )
-    theirs = [everyone]
-    if user.department_id is not None:
-        theirs.append(_lists(Challenge.audience_departments, user.department_id))
-    if user.site_id is not None:
-        theirs.append(_lists(Challenge.audience_sites, user.site_id))
-    theirs += [_lists(Challenge.audience_personae, persona) for persona in sorted(personae)]
-    return sa.and_(Challenge.cancelled_at.is_(None), sa.or_(*theirs))
+    theirs = sa.or_(
+        everyone,
+        _holds(Challenge.audience_departments, sa.bindparam("department", type_=sa.Integer), dialect),
+        _holds(Challenge.audience_sites, sa.bindparam("site", type_=sa.Integer), dialect),
+        _holds_any(Challenge.audience_personae, dialect),
+    )
+    return sa.and_(Challenge.cancelled_at.is_(None), theirs)
+
+
+def audience_values(user: User, personae: Iterable[str] | None = None) -> dict:
+    """The parameters of the audience condition for this person."""
+    personae = personae_of(user.id) if personae is None else personae
+    return {"department": user.department_id, "site": user.site_id, "personae": sorted(personae)}
+
+
+def _taking_part_now() -> sa.Exists:
+    """Whether the person (the parameter ``person``) takes part in the challenge now."""
+    return sa.exists().where(
+        Participation.challenge_id == Challenge.id,
+        Participation.user_id == sa.bindparam("person", type_=sa.Integer),
+        Participation.left_at.is_(None),
+    )
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
 
 
 def in_audience(challenge: Challenge, user: User, personae: Iterable[str] | None = None) -> bool:
@@ -354,43 +383,15 @@ def standings(user: User, challenges: list[Challenge], taking_part: set[int], no
     return result
 
 
-def _taking_part(user_id: int, challenge_ids: list[int]) -> set[int]:
-    if not challenge_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            sa.select(Participation.challenge_id).where(
-                Participation.user_id == user_id,
-                Participation.challenge_id.in_(challenge_ids),
-                Participation.left_at.is_(None),
-            )
-        )
-    )
-
-
 def challenges_for(user: User, now: datetime | None = None) -> Listing:
     """Running, upcoming and the latest finished challenges of the person's audience, with
     whether they take part and their standing: a fixed number of queries."""
     now = now or utcnow()
-    visible = visible_to(user)
-    not_over = list(
-        db.session.scalars(
-            sa.select(Challenge)
-            .where(visible, Challenge.ends_at > now)
-            .order_by(Challenge.starts_at, Challenge.id)
-            .limit(LIST_LIMIT)
-        )
-    )
-    finished = list(
-        db.session.scalars(
-            sa.select(Challenge)
-            .where(visible, Challenge.ends_at <= now)
-            .order_by(Challenge.ends_at.desc(), Challenge.id.desc())
-            .limit(FINISHED_SHOWN)
-        )
-    )
-    challenges = not_over + finished
-    taking_part = _taking_part(user.id, [c.id for c in challenges])
+    not_over, finished = _listing_statements(_dialect())
+    values = {**audience_values(user), "now": now, "person": user.id}
+    rows = [*db.session.execute(not_over, values), *db.session.execute(finished, values)]
+    challenges = [challenge for challenge, _taking_part in rows]
+    taking_part = {challenge.id for challenge, taking_part in rows if taking_part}
     places = standings(user, challenges, taking_part, now)
     listing = Listing()
     for challenge in challenges:
@@ -399,6 +400,18 @@ def challenges_for(user: User, now: datetime | None = None) -> Listing:
             Listed(challenge, status, challenge.id in taking_part, places.get(challenge.id))
         )
     return listing
+
+
+@lru_cache(maxsize=2)
+def _listing_statements(dialect: str) -> tuple[sa.Select, sa.Select]:
+    """The challenges not over and the latest finished ones of the person's audience, each
+    with whether they take part, built once per database (the person, their audience and the
+    moment are parameters)."""
+    now = sa.bindparam("now", type_=UTCDateTime)
+    listed = sa.select(Challenge, _taking_part_now()).where(_audience(dialect))
+    not_over = listed.where(Challenge.ends_at > now).order_by(Challenge.starts_at, Challenge.id)
+    finished = listed.where(Challenge.ends_at <= now).order_by(Challenge.ends_at.desc(), Challenge.id.desc())
+    return not_over.limit(LIST_LIMIT), finished.limit(FINISHED_SHOWN)
 
 
 @dataclass(frozen=True)
@@ -411,27 +424,30 @@ def home_challenges(user: User, now: datetime | None = None, limit: int = HOME_S
     """The home card: the person's running challenges (at most ``limit``) with their progress, or
     how many they could join; a fixed number of queries."""
     now = now or utcnow()
-    visible = visible_to(user)
-    joined = sa.exists().where(
-        Participation.challenge_id == Challenge.id,
-        Participation.user_id == user.id,
-        Participation.left_at.is_(None),
-    )
-    mine = list(
-        db.session.scalars(
-            sa.select(Challenge)
-            .where(visible, joined, Challenge.starts_at <= now, Challenge.ends_at > now)
-            .order_by(Challenge.ends_at, Challenge.id)
-            .limit(limit)
-        )
-    )
+    mine_statement, open_statement = _home_statements(_dialect())
+    values = {**audience_values(user), "now": now, "person": user.id}
+    mine = list(db.session.scalars(mine_statement, {**values, "shown": limit}))
     if mine:
         places = standings(user, mine, {c.id for c in mine}, now)
         return HomeChallenges([Listed(c, RUNNING, True, places.get(c.id)) for c in mine], 0)
-    open_to_join = db.session.scalar(
-        sa.select(sa.func.count(Challenge.id)).where(visible, ~joined, Challenge.ends_at > now)
+    return HomeChallenges([], db.session.scalar(open_statement, values))
+
+
+@lru_cache(maxsize=2)
+def _home_statements(dialect: str) -> tuple[sa.Select, sa.Select]:
+    """The person's running challenges, and how many of their audience they have not joined,
+    built once per database (the person, their audience, the moment and how many are shown
+    are parameters)."""
+    now = sa.bindparam("now", type_=UTCDateTime)
+    visible, joined = _audience(dialect), _taking_part_now()
+    mine = (
+        sa.select(Challenge)
+        .where(visible, joined, Challenge.starts_at <= now, Challenge.ends_at > now)
+        .order_by(Challenge.ends_at, Challenge.id)
+        .limit(sa.bindparam("shown", type_=sa.Integer))
     )
-    return HomeChallenges([], open_to_join)
+    open_to_join = sa.select(sa.func.count(Challenge.id)).where(visible, ~joined, Challenge.ends_at > now)
+    return mine, open_to_join
 
 
 # --- Joining and leaving -----------------------------------------------------------------

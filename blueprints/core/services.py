@@ -9,13 +9,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import joinedload
 
 from base.database import db, utcnow
 from base.i18n import lazy_gettext as _l
 from base.memo import per_request, remember
 from base.registry import PersonFigures
-from blueprints.accounts.models import NAME_ONLY, User
+from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
 from blueprints.activity.services import Progress, personal_progress
 from blueprints.admin import verbs as admin_verbs
@@ -29,7 +28,7 @@ from blueprints.events.models import Event
 from blueprints.kudos import verbs as kudos_verbs
 from blueprints.mentoring import verbs as mentoring_verbs
 from blueprints.mentoring.models import MentoringPair, PairStatus
-from blueprints.mentoring.services import TAKING_A_PLACE, must_answer, my_offer, my_wish
+from blueprints.mentoring.services import must_answer, my_offer, my_wish, pairs_in_progress
 from blueprints.notifications.services import unread_count_of
 from blueprints.quiz import verbs as quiz_verbs
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
@@ -207,22 +206,33 @@ NAMED_OBJECTS = {
 
 def _object_names(entries: list[Activity]) -> dict[tuple[str, int], tuple[str, str | None]]:
     """The name and language of each entry's object, every kind in one query."""
-    named = []
-    for object_type, (model, column, language) in NAMED_OBJECTS.items():
-        ids = sorted({entry.object_id for entry in entries if entry.object_type == object_type})
-        if ids:
-            named.append(
-                sa.select(
-                    sa.literal(object_type).label("object_type"),
-                    model.id.label("id"),
-                    sa.cast(column, sa.String).label("name"),
-                    sa.cast(language, sa.String).label("language"),
-                ).where(model.id.in_(ids))
-            )
-    if not named:
+    wanted = {
+        object_type: sorted({entry.object_id for entry in entries if entry.object_type == object_type})
+        for object_type in NAMED_OBJECTS
+    }
+    types = tuple(object_type for object_type, ids in wanted.items() if ids)
+    if not types:
         return {}
-    rows = db.session.execute(sa.union_all(*named))
-    return {(row.object_type, row.id): (row.name, row.language) for row in rows}
+    rows = db.session.execute(_names_statement(types), {f"{t}_ids": wanted[t] for t in types})
+    return {(object_type, object_id): (name, language) for object_type, object_id, name, language in rows}
+
+
+@lru_cache(maxsize=8)
+def _names_statement(types: tuple[str, ...]) -> sa.CompoundSelect:
+    """Names and languages of objects of these kinds (their ids the parameters ``<kind>_ids``),
+    built once per set of kinds."""
+    named = []
+    for object_type in types:
+        model, column, language = NAMED_OBJECTS[object_type]
+        named.append(
+            sa.select(
+                sa.literal(object_type).label("object_type"),
+                model.id.label("id"),
+                sa.cast(column, sa.String).label("name"),
+                sa.cast(language, sa.String).label("language"),
+            ).where(model.id.in_(sa.bindparam(f"{object_type}_ids", expanding=True)))
+        )
+    return sa.union_all(*named)
 
 
 def _step(entry: Activity, names: dict) -> Step:
@@ -264,22 +274,7 @@ def mentoring_step(user_id: int, personae: set[str], now: datetime | None = None
     have a mentor; None for others, and for anyone who closed their offer or wish (they chose to
     stop)."""
     now = now or utcnow()
-    pairs = list(
-        db.session.scalars(
-            sa.select(MentoringPair)
-            .options(
-                *(
-                    joinedload(person).options(*NAME_ONLY)
-                    for person in (MentoringPair.mentor, MentoringPair.mentee)
-                )
-            )
-            .where(
-                sa.or_(MentoringPair.mentor_id == user_id, MentoringPair.mentee_id == user_id),
-                MentoringPair.status.in_(TAKING_A_PLACE),
-            )
-            .order_by(MentoringPair.id)
-        )
-    )
+    pairs = pairs_in_progress(user_id)
     to_answer = sum(must_answer(pair, user_id) and pair.expires_at > now for pair in pairs)
     active = [pair for pair in pairs if pair.status == PairStatus.ACTIVE]
     only = active[0] if len(active) == 1 else None

@@ -746,27 +746,9 @@ PAST_SHOWN = 10
 
 def overview(person: User) -> Overview:
     """Everything of the person's mentoring: offer, wish, proposals and pairs (three queries)."""
-    pairs = list(
-        db.session.scalars(
-            sa.select(MentoringPair)
-            .options(*WITH_PARTNERS)
-            .where(
-                sa.or_(MentoringPair.mentor_id == person.id, MentoringPair.mentee_id == person.id),
-                MentoringPair.status.in_(TAKING_A_PLACE),
-            )
-            .order_by(MentoringPair.requested_at.desc(), MentoringPair.id.desc())
-        )
-    )
-    past = db.session.scalars(
-        sa.select(MentoringPair)
-        .options(*WITH_PARTNERS)
-        .where(
-            sa.or_(MentoringPair.mentor_id == person.id, MentoringPair.mentee_id == person.id),
-            MentoringPair.status.not_in(TAKING_A_PLACE),
-        )
-        .order_by(MentoringPair.requested_at.desc(), MentoringPair.id.desc())
-        .limit(PAST_SHOWN)
-    )
+    pairs = pairs_in_progress(person.id)
+    _current, past_pairs = _overview_statements()
+    past = db.session.scalars(past_pairs, {"person": person.id})
     proposed = [pair for pair in pairs if pair.status == PairStatus.PROPOSED]
     offer, wish = offer_and_wish(person.id)
     return Overview(
@@ -777,6 +759,29 @@ def overview(person: User) -> Overview:
         active=[pair for pair in pairs if pair.status == PairStatus.ACTIVE],
         past=list(past),
     )
+
+
+def pairs_in_progress(person_id: int) -> list[MentoringPair]:
+    """The person's proposals and active pairs (those taking a place), the newest request first,
+    with both people by name and department."""
+    current, _past = _overview_statements()
+    return list(db.session.scalars(current, {"person": person_id}))
+
+
+@lru_cache(maxsize=1)
+def _overview_statements() -> tuple[sa.Select, sa.Select]:
+    """The person's pairs in progress, and their latest past ones, built once (the person is a
+    parameter)."""
+    person = sa.bindparam("person", type_=sa.Integer)
+    theirs = sa.or_(MentoringPair.mentor_id == person, MentoringPair.mentee_id == person)
+    pairs = (
+        sa.select(MentoringPair)
+        .options(*WITH_PARTNERS)
+        .order_by(MentoringPair.requested_at.desc(), MentoringPair.id.desc())
+    )
+    current = pairs.where(theirs, MentoringPair.status.in_(TAKING_A_PLACE))
+    past = pairs.where(theirs, MentoringPair.status.not_in(TAKING_A_PLACE)).limit(PAST_SHOWN)
+    return current, past
 
 
 def current_overview(person: User, now: datetime | None = None) -> Overview:

@@ -3,6 +3,7 @@ recompute, the points table, and what pages read (balances, history, badges, str
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -219,9 +220,25 @@ class HistoryPage:
 def points_history(user_id: int, before: int | None = None, limit: int = HISTORY_PAGE) -> HistoryPage:
     """The person's ledger newest first, a page at a time (with the names of what it was for);
     entries worth nothing by rule (a like, a thank-you sent) are left out, capped ones stay."""
+    page = {"person": user_id, "before": before, "shown": limit + 1}
+    entries = list(db.session.scalars(_history_statement(bool(before)), page))
+    more = len(entries) > limit
+    entries = entries[:limit]
+    names = object_names(((entry.object_type, entry.object_id) for entry in entries), linked_only=True)
+    lines = [_history_line(entry, names) for entry in entries]
+    return HistoryPage(lines, entries[-1].id if more else None)
+
+
+@lru_cache(maxsize=2)
+def _history_statement(after_an_entry: bool) -> sa.Select:
+    """A page of the person's telling entries, newest first (after the entry ``before`` when
+    asked), built once: the person, the entry and the page's size are parameters."""
     telling = sa.or_(PointsEntry.points != 0, PointsEntry.reason.in_([points.CAPPED, points.OWN]))
-    query = sa.select(PointsEntry).where(PointsEntry.user_id == user_id, telling)
-    if before:
+    query = sa.select(PointsEntry).where(
+        PointsEntry.user_id == sa.bindparam("person", type_=sa.Integer), telling
+    )
+    if after_an_entry:
+        before = sa.bindparam("before", type_=sa.Integer)
         anchor = sa.select(PointsEntry.earned_at).where(PointsEntry.id == before).scalar_subquery()
         query = query.where(
             sa.or_(
@@ -230,12 +247,7 @@ def points_history(user_id: int, before: int | None = None, limit: int = HISTORY
             )
         )
     newest_first = (PointsEntry.earned_at.desc(), PointsEntry.id.desc())
-    entries = list(db.session.scalars(query.order_by(*newest_first).limit(limit + 1)))
-    more = len(entries) > limit
-    entries = entries[:limit]
-    names = object_names(((entry.object_type, entry.object_id) for entry in entries), linked_only=True)
-    lines = [_history_line(entry, names) for entry in entries]
-    return HistoryPage(lines, entries[-1].id if more else None)
+    return query.order_by(*newest_first).limit(sa.bindparam("shown", type_=sa.Integer))
 
 
 def _history_line(entry: PointsEntry, names: dict) -> HistoryLine:
