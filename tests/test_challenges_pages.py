@@ -723,4 +723,6 @@ def test_the_list_and_home_cost_the_same_with_2_or_30_challenges(
     with count_queries() as listed:
         client.get("/challenges")
     # Whether the person takes part comes with each challenge, not from a query of its own.
-    assert not any(statement.startswith("SELECT challenge_participations.") for statement in listed.statements)
+    assert not any(
+        statement.startswith("SELECT challenge_participations.") for statement in listed.statements
+    )
