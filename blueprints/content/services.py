@@ -6,6 +6,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -89,11 +90,19 @@ def current_charter() -> Charter | None:
 
 def must_accept_charter(user: User) -> Charter | None:
     """The current charter if the person has not accepted it yet (None: free to share); one query."""
-    accepted = sa.exists().where(
-        CharterAcceptance.user_id == user.id, CharterAcceptance.charter_id == Charter.id
-    )
-    found = db.session.execute(sa.select(Charter, accepted).order_by(Charter.version.desc()).limit(1)).first()
+    found = db.session.execute(_charter_statement(), {"person": user.id}).first()
     return found[0] if found is not None and not found[1] else None
+
+
+@lru_cache(maxsize=1)
+def _charter_statement() -> sa.Select:
+    """The current charter and whether the person accepted it, built once (sharing asks on
+    every item)."""
+    accepted = sa.exists().where(
+        CharterAcceptance.user_id == sa.bindparam("person", type_=sa.Integer),
+        CharterAcceptance.charter_id == Charter.id,
+    )
+    return sa.select(Charter, accepted).order_by(Charter.version.desc()).limit(1)
 
 
 @unit_of_work()
@@ -251,20 +260,25 @@ class ReaderState:
 
 def reader_state(user: User, item_id: int) -> ReaderState:
     """The reader's state towards an item, in one query."""
-    theirs = sa.and_(Reaction.user_id == user.id, Reaction.item_id == item_id)
-    liked, bookmarked, likes, shared = db.session.execute(
-        sa.select(
-            sa.exists().where(theirs, Reaction.kind == LIKE),
-            sa.exists().where(theirs, Reaction.kind == BOOKMARK),
-            sa.select(sa.func.count())
-            .where(Reaction.item_id == item_id, Reaction.kind == LIKE)
-            .scalar_subquery(),
-            sa.select(sa.func.aggregate_strings(Share.network, ","))
-            .where(Share.user_id == user.id, Share.item_id == item_id)
-            .scalar_subquery(),
-        )
-    ).one()
+    found = db.session.execute(_reader_state_statement(), {"person": user.id, "item": item_id})
+    liked, bookmarked, likes, shared = found.one()
     return ReaderState(liked, bookmarked, likes, frozenset(shared.split(",")) if shared else frozenset())
+
+
+@lru_cache(maxsize=1)
+def _reader_state_statement() -> sa.Select:
+    """The reader's likes, bookmarks and shares of an item and its likes, built once (the
+    person and the item are parameters)."""
+    person, item = sa.bindparam("person", type_=sa.Integer), sa.bindparam("item", type_=sa.Integer)
+    theirs = sa.and_(Reaction.user_id == person, Reaction.item_id == item)
+    return sa.select(
+        sa.exists().where(theirs, Reaction.kind == LIKE),
+        sa.exists().where(theirs, Reaction.kind == BOOKMARK),
+        sa.select(sa.func.count()).where(Reaction.item_id == item, Reaction.kind == LIKE).scalar_subquery(),
+        sa.select(sa.func.aggregate_strings(Share.network, ","))
+        .where(Share.user_id == person, Share.item_id == item)
+        .scalar_subquery(),
+    )
 
 
 # --- Editing items -------------------------------------------------------------

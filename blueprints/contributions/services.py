@@ -11,6 +11,7 @@ the comms team deciding at once cannot both win, the second is refused and chang
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -239,7 +240,7 @@ def decline(reviewer: User, contribution_id: int, reason: str, now: datetime | N
 # --- What pages read ---------------------------------------------------------------
 
 
-def _newest_first(user_id: int):
+def _newest_first(user_id: int | sa.BindParameter):
     return (
         sa.select(Contribution)
         .where(Contribution.user_id == user_id)
@@ -249,10 +250,17 @@ def _newest_first(user_id: int):
 
 def contributions_of(user_id: int, limit: int = 5, validated_only: bool = False) -> list[Contribution]:
     """The person's latest contributions, newest first (for the profile page)."""
-    query = _newest_first(user_id)
+    return list(db.session.scalars(_latest_statement(validated_only), {"person": user_id, "shown": limit}))
+
+
+@lru_cache(maxsize=2)
+def _latest_statement(validated_only: bool) -> sa.Select:
+    """A person's latest contributions (validated ones only, or all), built once: the person
+    and how many are shown are parameters."""
+    query = _newest_first(sa.bindparam("person", type_=sa.Integer))
     if validated_only:
         query = query.where(Contribution.status == ContributionStatus.VALIDATED)
-    return list(db.session.scalars(query.limit(limit)))
+    return query.limit(sa.bindparam("shown", type_=sa.Integer))
 
 
 def my_contributions(user_id: int, page: int):

@@ -93,14 +93,23 @@ def _listing_statement(past: bool, by_kind: bool, by_language: bool) -> sa.Selec
 
 def first_names_coming(event_id: int, confirmed: int) -> tuple[list[str], int]:
     """The first names of the first confirmed people, and how many others of the ``confirmed``."""
-    names = db.session.scalars(
+    names = db.session.scalars(_first_coming_statement(), {"event": event_id}).all()
+    return [name.split()[0] for name in names], max(confirmed - len(names), 0)
+
+
+@lru_cache(maxsize=1)
+def _first_coming_statement() -> sa.Select:
+    """The names of an event's first confirmed people, built once (the event is a parameter)."""
+    return (
         sa.select(User.display_name)
         .join(Registration, Registration.user_id == User.id)
-        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED)
+        .where(
+            Registration.event_id == sa.bindparam("event", type_=sa.Integer),
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
         .order_by(Registration.confirmed_at, Registration.id)
         .limit(NAMES_SHOWN)
-    ).all()
-    return [name.split()[0] for name in names], max(confirmed - len(names), 0)
+    )
 
 
 # The organiser's name comes with the event (not where they work).

@@ -168,17 +168,30 @@ def registrations_counted(status: RegistrationStatus) -> sa.ScalarSelect:
 
 def seats_and_registration(user_id: int, event: Event) -> tuple[Seats, Registration | None]:
     """The event's seats and the person's active registration, in one query (its page)."""
-    counted = registrations_counted
+    found = db.session.execute(_seats_and_registration_statement(), {"event": event.id, "person": user_id})
+    confirmed, waiting, registration = found.one()
+    return Seats(confirmed, waiting, event.capacity), registration
+
+
+@lru_cache(maxsize=1)
+def _seats_and_registration_statement() -> sa.Select:
+    """An event's confirmed and waiting counts and the person's active registration, built
+    once (the event and the person are parameters)."""
     theirs = sa.and_(
-        Registration.event_id == Event.id, Registration.user_id == user_id, Registration.status.in_(ACTIVE)
+        Registration.event_id == Event.id,
+        Registration.user_id == sa.bindparam("person", type_=sa.Integer),
+        Registration.status.in_(ACTIVE),
     )
-    confirmed, waiting, registration = db.session.execute(
-        sa.select(counted(RegistrationStatus.CONFIRMED), counted(RegistrationStatus.WAITLISTED), Registration)
+    return (
+        sa.select(
+            registrations_counted(RegistrationStatus.CONFIRMED),
+            registrations_counted(RegistrationStatus.WAITLISTED),
+            Registration,
+        )
         .select_from(Event)
         .outerjoin(Registration, theirs)
-        .where(Event.id == event.id)
-    ).one()
-    return Seats(confirmed, waiting, event.capacity), registration
+        .where(Event.id == sa.bindparam("event", type_=sa.Integer))
+    )
 
 
 def active_registration(user_id: int, event_id: int) -> Registration | None:

@@ -9,11 +9,12 @@ kudos sent at the same instant cannot pass the limit together.
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from base.database import begin_locked_transaction, db, locked_row, unit_of_work, utcnow
+from base.database import UTCDateTime, begin_locked_transaction, db, locked_row, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
 from base.registry import DAY
 from base.web import MAX_INT
@@ -170,28 +171,37 @@ def send(sender: User, recipient_id: int | None, message: str, now: datetime | N
 
 def kudos_received(user_id: int, limit: int = 5) -> list[Kudos]:
     """The latest kudos the person received, newest first, with their senders."""
-    return list(
-        db.session.scalars(
-            sa.select(Kudos)
-            .where(Kudos.recipient_id == user_id)
-            .options(joinedload(Kudos.sender).options(*NAME_ONLY))
-            .order_by(Kudos.created_at.desc(), Kudos.id.desc())
-            .limit(limit)
-        )
-    )
+    received, _sent = _latest_statements()
+    return list(db.session.scalars(received, {"person": user_id, "shown": limit}))
 
 
 def kudos_sent(user_id: int, limit: int = 5) -> list[Kudos]:
     """The latest kudos the person sent, newest first, with their recipients."""
-    return list(
-        db.session.scalars(
-            sa.select(Kudos)
-            .where(Kudos.sender_id == user_id)
-            .options(joinedload(Kudos.recipient).options(*NAME_ONLY))
-            .order_by(Kudos.created_at.desc(), Kudos.id.desc())
-            .limit(limit)
-        )
+    _received, sent = _latest_statements()
+    return list(db.session.scalars(sent, {"person": user_id, "shown": limit}))
+
+
+@lru_cache(maxsize=1)
+def _latest_statements() -> tuple[sa.Select, sa.Select]:
+    """A person's latest kudos received (with their senders) and sent (with their recipients),
+    built once: the person and how many are shown are parameters."""
+    person, shown = sa.bindparam("person", type_=sa.Integer), sa.bindparam("shown", type_=sa.Integer)
+    newest_first = (Kudos.created_at.desc(), Kudos.id.desc())
+    received = (
+        sa.select(Kudos)
+        .where(Kudos.recipient_id == person)
+        .options(joinedload(Kudos.sender).options(*NAME_ONLY))
+        .order_by(*newest_first)
+        .limit(shown)
     )
+    sent = (
+        sa.select(Kudos)
+        .where(Kudos.sender_id == person)
+        .options(joinedload(Kudos.recipient).options(*NAME_ONLY))
+        .order_by(*newest_first)
+        .limit(shown)
+    )
+    return received, sent
 
 
 @dataclass(frozen=True)
@@ -204,14 +214,21 @@ class KudosCounts:
 def kudos_counts(user_id: int, now: datetime | None = None) -> KudosCounts:
     """The person's kudos received and sent, and how many they may still send today: one query."""
     start, end = bounds(DAY, now or utcnow())
-    count = sa.select(sa.func.count(Kudos.id))
-    received, sent, sent_today = db.session.execute(
-        sa.select(
-            count.where(Kudos.recipient_id == user_id).scalar_subquery(),
-            count.where(Kudos.sender_id == user_id).scalar_subquery(),
-            count.where(
-                Kudos.sender_id == user_id, Kudos.created_at >= start, Kudos.created_at < end
-            ).scalar_subquery(),
-        )
-    ).one()
+    found = db.session.execute(_counts_statement(), {"person": user_id, "start": start, "end": end})
+    received, sent, sent_today = found.one()
     return KudosCounts(received, sent, max(MAX_PER_DAY - sent_today, 0))
+
+
+@lru_cache(maxsize=1)
+def _counts_statement() -> sa.Select:
+    """A person's kudos received, sent, and sent in a day (``start`` to ``end``), built once."""
+    person = sa.bindparam("person", type_=sa.Integer)
+    start, end = sa.bindparam("start", type_=UTCDateTime), sa.bindparam("end", type_=UTCDateTime)
+    count = sa.select(sa.func.count(Kudos.id))
+    return sa.select(
+        count.where(Kudos.recipient_id == person).scalar_subquery(),
+        count.where(Kudos.sender_id == person).scalar_subquery(),
+        count.where(
+            Kudos.sender_id == person, Kudos.created_at >= start, Kudos.created_at < end
+        ).scalar_subquery(),
+    )

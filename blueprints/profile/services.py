@@ -1,6 +1,7 @@
 """A person's own profile."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -26,18 +27,22 @@ class Organisation:
 
 def organisation() -> Organisation:
     """Every department and every site, by name, in one query."""
-    rows = db.session.execute(
-        sa.union_all(
-            *(
-                sa.select(sa.literal(model.__tablename__).label("kind"), model.id, model.name, model.name_en)
-                for model in (Department, Site)
-            )
-        )
-    )
+    rows = db.session.execute(_organisation_statement())
     found = {Department.__tablename__: [], Site.__tablename__: []}
     for kind, *named in rows:
         found[kind].append(NamedRow(*named))
     return Organisation(found[Department.__tablename__], found[Site.__tablename__])
+
+
+@lru_cache(maxsize=1)
+def _organisation_statement() -> sa.CompoundSelect:
+    """Departments and sites, each row named by its kind, built once."""
+    return sa.union_all(
+        *(
+            sa.select(sa.literal(model.__tablename__).label("kind"), model.id, model.name, model.name_en)
+            for model in (Department, Site)
+        )
+    )
 
 
 def update_profile(

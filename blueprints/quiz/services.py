@@ -141,13 +141,17 @@ def own_result(user_id: int, result_id: int) -> QuizResult | None:
 
 def history(user_id: int) -> list[QuizResult]:
     """The person's results, newest first, without their scores (the list names the primary one)."""
-    return list(
-        db.session.scalars(
-            sa.select(QuizResult)
-            .options(lazyload(QuizResult.scores))
-            .where(QuizResult.user_id == user_id)
-            .order_by(QuizResult.id.desc())
-        )
+    return list(db.session.scalars(_history_statement(), {"person": user_id}))
+
+
+@lru_cache(maxsize=1)
+def _history_statement() -> sa.Select:
+    """A person's results without their scores, built once (the person is a parameter)."""
+    return (
+        sa.select(QuizResult)
+        .options(lazyload(QuizResult.scores))
+        .where(QuizResult.user_id == sa.bindparam("person", type_=sa.Integer))
+        .order_by(QuizResult.id.desc())
     )
 
 

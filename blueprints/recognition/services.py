@@ -280,11 +280,16 @@ class EarnedBadge:
 
 def badges_of(user_id: int) -> list[EarnedBadge]:
     """The person's badges, latest first (badges no feature declares any more are left out)."""
-    awards = db.session.scalars(
-        sa.select(BadgeAward).where(BadgeAward.user_id == user_id).order_by(BadgeAward.earned_at.desc())
-    )
+    awards = db.session.scalars(_badges_statement(), {"person": user_id})
     known = registry().badges
     return [EarnedBadge(known[award.badge], award.earned_at) for award in awards if award.badge in known]
+
+
+@lru_cache(maxsize=1)
+def _badges_statement() -> sa.Select:
+    """A person's badge awards, latest first, built once (the person is a parameter)."""
+    person = sa.bindparam("person", type_=sa.Integer)
+    return sa.select(BadgeAward).where(BadgeAward.user_id == person).order_by(BadgeAward.earned_at.desc())
 
 
 def streak_now(user_id: int, now: datetime | None = None) -> streaks.StreakNow:
