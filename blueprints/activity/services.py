@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 
-from base.database import db, utcnow
+from base.database import UTCDateTime, db, utcnow
 from base.registry import registry
 from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
@@ -94,17 +94,8 @@ def personal_progress(user_id: int, now: datetime | None = None, recent: int = R
     """What the person did themselves, from the log, in one query whatever its size: the latest
     entries, each row carrying the counts (none when the person did nothing yet)."""
     now = now or utcnow()
-    mine = sa.and_(Activity.user_id == user_id, done_by_the_person())
-
-    def counted(*since):
-        return sa.select(sa.func.count(Activity.id)).where(mine, *since).scalar_subquery()
-
-    rows = db.session.execute(
-        sa.select(Activity, counted(Activity.created_at >= now - WEEK), counted())
-        .where(mine)
-        .order_by(Activity.created_at.desc(), Activity.id.desc())
-        .limit(recent)
-    ).all()
+    statement = _progress_statement(tuple(sorted(registry().passive_verbs)))
+    rows = db.session.execute(statement, {"person": user_id, "since": now - WEEK, "shown": recent}).all()
     if not rows:
         return Progress(0, 0, [])
     return Progress(rows[0][1], rows[0][2], [row[0] for row in rows])
@@ -128,6 +119,28 @@ def object_names(
     ids = {f"ids_{number}": sorted(wanted[object_type]) for number, object_type in enumerate(types)}
     rows = db.session.execute(_names_statement(types, tuple(targets[t] for t in types)), ids)
     return {(object_type, object_id): name for object_type, object_id, name in rows}
+
+
+@lru_cache(maxsize=4)
+def _progress_statement(passive: tuple[str, ...]) -> sa.Select:
+    """A person's latest own entries (``passive`` verbs left out), each row with their counts
+    since a moment and in all, built once: the person, the moment and how many are shown are
+    parameters."""
+    mine = sa.and_(
+        Activity.user_id == sa.bindparam("person", type_=sa.Integer),
+        Activity.verb.not_in(passive) if passive else sa.true(),
+    )
+
+    def counted(*since):
+        return sa.select(sa.func.count(Activity.id)).where(mine, *since).scalar_subquery()
+
+    since = sa.bindparam("since", type_=UTCDateTime)
+    return (
+        sa.select(Activity, counted(Activity.created_at >= since), counted())
+        .where(mine)
+        .order_by(Activity.created_at.desc(), Activity.id.desc())
+        .limit(sa.bindparam("shown", type_=sa.Integer))
+    )
 
 
 @lru_cache(maxsize=64)

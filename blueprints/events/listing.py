@@ -224,15 +224,26 @@ def calendar_events(user: User) -> list[Event]:
 
 def home_events(user: User, now: datetime, limit: int = 3) -> tuple[list[Event], bool]:
     """The person's next events, or else the next ones they could join; and whether they are theirs."""
-    upcoming = sa.select(Event).where(~Event.has_started(now), Event.status == EventStatus.SCHEDULED)
-    mine = list(
-        db.session.scalars(
-            upcoming.join(Registration, Registration.event_id == Event.id)
-            .where(Registration.user_id == user.id, Registration.status.in_(ACTIVE))
-            .order_by(Event.starts_at)
-            .limit(limit)
-        )
-    )
+    theirs, joinable = _home_statements()
+    values = {"now": now, "person": user.id, "shown": limit}
+    mine = list(db.session.scalars(theirs, values))
     if mine:
         return mine, True
-    return list(db.session.scalars(upcoming.order_by(Event.starts_at).limit(limit))), False
+    return list(db.session.scalars(joinable, values)), False
+
+
+@lru_cache(maxsize=1)
+def _home_statements() -> tuple[sa.Select, sa.Select]:
+    """The person's next events, and the next ones anyone could join, built once: the moment,
+    the person and how many are shown are parameters."""
+    now = sa.bindparam("now", type_=UTCDateTime)
+    upcoming = (
+        sa.select(Event)
+        .where(~Event.has_started(now), Event.status == EventStatus.SCHEDULED)
+        .order_by(Event.starts_at)
+        .limit(sa.bindparam("shown", type_=sa.Integer))
+    )
+    theirs = upcoming.join(Registration, Registration.event_id == Event.id).where(
+        Registration.user_id == sa.bindparam("person", type_=sa.Integer), Registration.status.in_(ACTIVE)
+    )
+    return theirs, upcoming

@@ -6,6 +6,7 @@ when it is shown.
 """
 
 import logging
+from functools import lru_cache
 from itertools import groupby
 
 import sqlalchemy as sa
@@ -67,25 +68,32 @@ def unread_count_of(user_id: int | sa.BindParameter) -> sa.ScalarSelect:
     )
 
 
-def _newest_first(user):
+def _newest_first(user_id: int | sa.BindParameter):
     return (
         sa.select(Notification)
-        .where(Notification.user_id == user.id)
+        .where(Notification.user_id == user_id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
 
 
 def notifications_page(user, page: int):
-    return paginate(_newest_first(user), page, PAGE_SIZE)
+    return paginate(_newest_first(user.id), page, PAGE_SIZE)
 
 
 def latest_notifications(user, limit: int = 3, unread_only: bool = False) -> list[Notification]:
     """The person's newest notifications; only those not read yet for the home page, where a
     notification read, or whose call to action is done (settled), no longer asks anything."""
-    query = _newest_first(user)
+    return list(db.session.scalars(_latest_statement(unread_only), {"person": user.id, "shown": limit}))
+
+
+@lru_cache(maxsize=2)
+def _latest_statement(unread_only: bool) -> sa.Select:
+    """A person's newest notifications (unread ones only, or all), built once: the person and
+    how many are shown are parameters."""
+    query = _newest_first(sa.bindparam("person", type_=sa.Integer))
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
-    return list(db.session.scalars(query.limit(limit)))
+    return query.limit(sa.bindparam("shown", type_=sa.Integer))
 
 
 def settle(user, kind: str) -> int:

@@ -14,6 +14,7 @@ it gives the points back, and the item back to the stock.
 
 import math
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import g
@@ -330,12 +331,11 @@ class RewardInReach:
     missing: int  # points still to earn; 0: the person can redeem it now
 
 
-def reward_within_reach(user_id: int) -> RewardInReach | None:
-    """For the home page: among the rewards on offer and in stock, the dearest one the person can
-    afford, else the cheapest one they cannot afford yet; None when there is none (two queries)."""
-    spendable = balance_of(user_id).spendable
-    affordable = Reward.cost <= spendable
-    reward = db.session.scalar(
+@lru_cache(maxsize=1)
+def _within_reach_statement() -> sa.Select:
+    """The reward on offer and in stock to show someone with ``spendable`` points, built once."""
+    affordable = Reward.cost <= sa.bindparam("spendable", type_=sa.Integer)
+    return (
         sa.select(Reward)
         .where(Reward.active, sa.or_(Reward.stock.is_(None), Reward.stock > 0))
         .order_by(
@@ -345,6 +345,13 @@ def reward_within_reach(user_id: int) -> RewardInReach | None:
         )
         .limit(1)
     )
+
+
+def reward_within_reach(user_id: int) -> RewardInReach | None:
+    """For the home page: among the rewards on offer and in stock, the dearest one the person can
+    afford, else the cheapest one they cannot afford yet; None when there is none (two queries)."""
+    spendable = balance_of(user_id).spendable
+    reward = db.session.scalar(_within_reach_statement(), {"spendable": spendable})
     if reward is None:
         return None
     return RewardInReach(reward, max(reward.cost - spendable, 0))
