@@ -186,22 +186,17 @@ def _latest_statements() -> tuple[sa.Select, sa.Select]:
     """A person's latest kudos received (with their senders) and sent (with their recipients),
     built once: the person and how many are shown are parameters."""
     person, shown = sa.bindparam("person", type_=sa.Integer), sa.bindparam("shown", type_=sa.Integer)
-    newest_first = (Kudos.created_at.desc(), Kudos.id.desc())
-    received = (
-        sa.select(Kudos)
-        .where(Kudos.recipient_id == person)
-        .options(joinedload(Kudos.sender).options(*NAME_ONLY))
-        .order_by(*newest_first)
-        .limit(shown)
-    )
-    sent = (
-        sa.select(Kudos)
-        .where(Kudos.sender_id == person)
-        .options(joinedload(Kudos.recipient).options(*NAME_ONLY))
-        .order_by(*newest_first)
-        .limit(shown)
-    )
-    return received, sent
+
+    def latest(side, other_person) -> sa.Select:
+        return (
+            sa.select(Kudos)
+            .where(side == person)
+            .options(joinedload(other_person).options(*NAME_ONLY))
+            .order_by(Kudos.created_at.desc(), Kudos.id.desc())
+            .limit(shown)
+        )
+
+    return latest(Kudos.recipient_id, Kudos.sender), latest(Kudos.sender_id, Kudos.recipient)
 
 
 @dataclass(frozen=True)
