@@ -296,20 +296,35 @@ def _sessions_count():
     )
 
 
-def _pairs_query(filters: PairFilters):
-    query = sa.select(MentoringPair, _sessions_count()).options(*WITH_PARTNERS)
-    if filters.status is not None:
-        query = query.where(MentoringPair.status == filters.status)
-    if filters.department_id is not None:
-        mentee = aliased(User)
-        query = query.join(mentee, mentee.id == MentoringPair.mentee_id).where(
-            mentee.department_id == filters.department_id
-        )
-    return query.order_by(MentoringPair.requested_at.desc(), MentoringPair.id.desc())
+NEWEST_REQUEST_FIRST = (MentoringPair.requested_at.desc(), MentoringPair.id.desc())
 
 
-def _pair_rows(rows) -> list[PairRow]:
-    return [PairRow(pair, sessions or 0) for pair, sessions in rows]
+def _kept_by(by_status: bool, by_department: bool, mentee) -> list[sa.ColumnElement]:
+    """The conditions of the filters set, their values the parameters ``status`` and
+    ``department`` (``filter_values``); ``mentee`` is the mentee's alias, joined by the query."""
+    kept = []
+    if by_status:
+        kept.append(MentoringPair.status == sa.bindparam("status"))
+    if by_department:
+        kept.append(mentee.department_id == sa.bindparam("department"))
+    return kept
+
+
+def _filter_values(filters: PairFilters) -> dict:
+    return {"status": filters.status, "department": filters.department_id}
+
+
+def _pairs_query(filters: PairFilters) -> sa.Select:
+    """The pairs the filters keep as records, with their sessions counted (the export)."""
+    mentee = aliased(User)
+    kept = _kept_by(filters.status is not None, filters.department_id is not None, mentee)
+    return (
+        sa.select(MentoringPair, _sessions_count())
+        .options(*WITH_PARTNERS)
+        .join(mentee, mentee.id == MentoringPair.mentee_id)
+        .where(*kept)
+        .order_by(*NEWEST_REQUEST_FIRST)
+    )
 
 
 def pairs_page(filters: PairFilters, page: int, known: list[Department]) -> Page:
@@ -319,7 +334,7 @@ def pairs_page(filters: PairFilters, page: int, known: list[Department]) -> Page
         department.id: NamedRow(department.id, department.name, department.name_en) for department in known
     }
     counted, listed = _listed_pairs_statements(filters.status is not None, filters.department_id is not None)
-    values = {"status": filters.status, "department": filters.department_id}
+    values = _filter_values(filters)
     page = min(max(page, 1), MAX_PAGE)
     total = db.session.scalar(counted, values) or 0
     rows = db.session.execute(listed, {**values, "skipped": (page - 1) * PAGE_SIZE})
@@ -345,11 +360,7 @@ def _listed_pairs_statements(by_status: bool, by_department: bool) -> tuple[sa.S
     values and the rows skipped are parameters): putting them together cost as much as running
     them."""
     mentee, mentor = aliased(User), aliased(User)
-    kept = []
-    if by_status:
-        kept.append(MentoringPair.status == sa.bindparam("status"))
-    if by_department:
-        kept.append(mentee.department_id == sa.bindparam("department"))
+    kept = _kept_by(by_status, by_department, mentee)
     pairs = sa.select(MentoringPair.id).join(mentee, mentee.id == MentoringPair.mentee_id).where(*kept)
     counted = sa.select(sa.func.count()).select_from(pairs.subquery())
     listed = (
@@ -372,7 +383,7 @@ def _listed_pairs_statements(by_status: bool, by_department: bool) -> tuple[sa.S
         .join(mentee, mentee.id == MentoringPair.mentee_id)
         .join(mentor, mentor.id == MentoringPair.mentor_id)
         .where(*kept)
-        .order_by(MentoringPair.requested_at.desc(), MentoringPair.id.desc())
+        .order_by(*NEWEST_REQUEST_FIRST)
         .limit(PAGE_SIZE)
         .offset(sa.bindparam("skipped", type_=sa.Integer))
     )
@@ -381,7 +392,8 @@ def _listed_pairs_statements(by_status: bool, by_department: bool) -> tuple[sa.S
 
 def all_pairs(filters: PairFilters) -> list[PairRow]:
     """Every pair the filters keep, in the order of the list (one query)."""
-    return _pair_rows(db.session.execute(_pairs_query(filters)).unique().all())
+    rows = db.session.execute(_pairs_query(filters), _filter_values(filters)).unique().all()
+    return [PairRow(pair, sessions or 0) for pair, sessions in rows]
 
 
 def _day(moment: datetime | None) -> str:
