@@ -583,6 +583,26 @@ def test_home_shows_my_running_challenges_or_an_invitation_or_nothing(
     assert text(client.get("/")).count("Your score:") == 3
 
 
+def test_the_home_card_counts_in_one_query_the_challenges_not_joined_that_are_not_over(
+    app, signed_in, challenge, count_queries
+):
+    me = signed_in(language="en")
+    now = utcnow()
+    upcoming_joined = challenge(title_en="Joined, to come", starts_at=now + DAY, ends_at=now + 5 * DAY)
+    join(app, me.id, upcoming_joined)
+    left = challenge(title_en="Left")
+    join(app, me.id, left)
+    as_user(app, me.id, services.leave, left)
+    challenge(title_en="Open, running")
+    challenge(title_en="Open, to come", starts_at=now + DAY, ends_at=now + 5 * DAY)
+    challenge(title_en="Over", starts_at=now - 9 * DAY, ends_at=now - DAY)
+    with count_queries() as card:
+        shown = as_user(app, me.id, services.home_challenges, now)
+    # The one joined has not started: nothing of theirs runs, three they could join.
+    assert (shown.mine, shown.open_to_join) == ([], 3)
+    assert len([statement for statement in card.statements if "FROM challenges" in statement]) == 1
+
+
 # --- Query budgets -------------------------------------------------------------------------
 
 

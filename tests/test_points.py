@@ -326,6 +326,20 @@ def test_weeks_in_a_row_make_a_streak_and_four_earn_its_badge(app, person, items
         assert (streak.length, streak.best) == (1, 4)
 
 
+def test_the_streak_and_the_badges_are_read_together_in_one_query(app, person, items, count_queries):
+    with app.app_context():
+        with count_queries() as nothing_yet:
+            assert services.streak_and_badges(person, MONDAY) == (services.streaks.StreakNow(0, 0, False), [])
+        for week in range(4):
+            act(person, content_verbs.CONTENT_LIKED, items[week], MONDAY + timedelta(weeks=week))
+        act(person, content_verbs.CONTENT_SHARED, items[4], MONDAY + timedelta(weeks=3, days=1))
+        with count_queries() as earned:
+            streak, badges = services.streak_and_badges(person, MONDAY + timedelta(weeks=3, days=2))
+    assert nothing_yet.count == earned.count == 1
+    assert streak == services.streaks.StreakNow(4, 4, False)
+    assert [badge.badge.key for badge in badges] == ["first_share", "streak_4"]  # the latest first
+
+
 def test_an_action_older_than_the_streak_rebuilds_it_from_the_log(app, person, items):
     with app.app_context():
         act(person, content_verbs.CONTENT_LIKED, items[0], MONDAY)

@@ -422,32 +422,31 @@ class HomeChallenges:
 
 def home_challenges(user: User, now: datetime | None = None, limit: int = HOME_SHOWN) -> HomeChallenges:
     """The home card: the person's running challenges (at most ``limit``) with their progress, or
-    how many they could join; a fixed number of queries."""
+    how many they could join; a fixed number of queries (one when they take part in none)."""
     now = now or utcnow()
-    mine_statement, open_statement = _home_statements(_dialect())
-    values = {**audience_values(user), "now": now, "person": user.id}
-    mine = list(db.session.scalars(mine_statement, {**values, "shown": limit}))
+    values = {**audience_values(user), "now": now, "person": user.id, "shown": limit}
+    rows = db.session.execute(_home_statement(_dialect()), values).all()
+    mine = [challenge for challenge, joined, _open in rows if joined]
     if mine:
         places = standings(user, mine, {c.id for c in mine}, now)
         return HomeChallenges([Listed(c, RUNNING, True, places.get(c.id)) for c in mine], 0)
-    return HomeChallenges([], db.session.scalar(open_statement, values))
+    return HomeChallenges([], rows[0][2] if rows else 0)
 
 
 @lru_cache(maxsize=2)
-def _home_statements(dialect: str) -> tuple[sa.Select, sa.Select]:
-    """The person's running challenges, and how many of their audience they have not joined,
-    built once per database (the person, their audience, the moment and how many are shown
-    are parameters)."""
+def _home_statement(dialect: str) -> sa.Select:
+    """The person's running challenges first (as many as are shown), each row also counting the
+    challenges of their audience not over that they have not joined; built once per database
+    (the person, their audience, the moment and how many are shown are parameters)."""
     now = sa.bindparam("now", type_=UTCDateTime)
-    visible, joined = _audience(dialect), _taking_part_now()
-    mine = (
-        sa.select(Challenge)
-        .where(visible, joined, Challenge.starts_at <= now, Challenge.ends_at > now)
-        .order_by(Challenge.ends_at, Challenge.id)
+    joined = _taking_part_now()
+    not_joined = sa.case((joined, 0), else_=1)
+    return (
+        sa.select(Challenge, joined.label("joined"), sa.func.sum(not_joined).over().label("open_to_join"))
+        .where(_audience(dialect), Challenge.ends_at > now, sa.or_(~joined, Challenge.starts_at <= now))
+        .order_by(not_joined, Challenge.ends_at, Challenge.id)
         .limit(sa.bindparam("shown", type_=sa.Integer))
     )
-    open_to_join = sa.select(sa.func.count(Challenge.id)).where(visible, ~joined, Challenge.ends_at > now)
-    return mine, open_to_join
 
 
 # --- Joining and leaving -----------------------------------------------------------------

@@ -179,8 +179,8 @@ def _candidates(user: User, filters: Filters, as_of: datetime, limit: int | None
     with their shares by everyone up to ``as_of`` for the mild engagement factor: the item's
     stored count less the shares made since (few: one read of the shares' moment index)."""
     query = _candidates_query(tuple(reading_languages(user)), filters, limit)
-    rows = db.session.execute(query, {"as_of": as_of, "reader_id": user.id}).tuples().all()
-    # Rows unpacked as plain tuples: reading hundreds of rows' columns by name costs more.
+    rows = db.session.execute(query, {"as_of": as_of, "reader_id": user.id}).all()
+    # Rows unpacked by position: reading hundreds of rows' columns by name costs more.
     items = [
         Candidate(item_id, theme, _personae_of(personae), publish_at, pinned)
         for item_id, theme, personae, publish_at, pinned, _shares, _most in rows
@@ -248,7 +248,7 @@ def _reader(user: User, as_of: datetime) -> Reader:
     scores, how many items of each theme they shared or liked (their interests, learned), and
     the items they shared; a row each."""
     scores, themes, shared_ids = {}, {}, set()
-    rows = db.session.execute(_reader_query(), {"reader_id": user.id, "as_of": as_of}).tuples()
+    rows = db.session.execute(_reader_query(), {"reader_id": user.id, "as_of": as_of})
     for name, actions, item_id, score in rows:
         if score is not None:
             scores[name] = score

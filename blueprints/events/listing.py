@@ -51,7 +51,7 @@ def events_for(user: User, now: datetime, *, kind=None, language=None, past=Fals
             mine,
             bool(personae & set(event.target_personae or [])) and event.status == EventStatus.SCHEDULED,
         )
-        for event, confirmed, waiting, mine in rows.tuples()
+        for event, confirmed, waiting, mine in rows
     ]
     if past:
         return Listing([], listed)
@@ -183,7 +183,7 @@ def attendance_sheet(event_id: int) -> tuple[list[Attendee], list[Attendee]]:
         )
         .where(Registration.event_id == event_id, Registration.status.in_(ACTIVE))
         .order_by(Registration.waitlisted_at, Registration.confirmed_at, Registration.id)
-    ).tuples()
+    )
     confirmed, waiting = [], []
     for registration_id, attended, waitlisted_at, person, status in rows:
         in_line = waiting if status == RegistrationStatus.WAITLISTED else confirmed

@@ -288,13 +288,7 @@ def render_pair(pair_id: int, status: int = 200, **failed):
     found = services.current_pair(current_user, pair_id) or abort(404)
     side = found.side_of(current_user.id)
     mine = found.mentor_feedback if side == "mentor" else found.mentee_feedback
-    forms = {
-        "answer_form": AnswerForm.for_pair(found.id, formdata=None),
-        "session_form": SessionForm(formdata=None, held_on=today_for(current_user, utcnow())),
-        "end_form": EndForm(formdata=None),
-        "feedback_form": FeedbackForm(formdata=None, feedback=mine),
-        **failed,
-    }
+    to_answer = services.must_answer(found, current_user.id)
     active = found.status == PairStatus.ACTIVE
     proposed = found.status == PairStatus.PROPOSED
     page = render_template(
@@ -302,7 +296,7 @@ def render_pair(pair_id: int, status: int = 200, **failed):
         pair=found,
         side=side,
         other=found.other(current_user.id),
-        to_answer=services.must_answer(found, current_user.id),
+        to_answer=to_answer,
         # While proposed: the mentor reads the mentee's wish; the mentee, why a round proposes the mentor.
         mentee_wish=services.my_wish(found.mentee_id) if proposed and side == "mentor" else None,
         proposed_mentor=proposed_mentor(found)
@@ -317,10 +311,24 @@ def render_pair(pair_id: int, status: int = 200, **failed):
         content=services.fitting_content(found, current_user) if active else [],
         events=services.fitting_events(found, current_user) if active else [],
         my_feedback=mine,
-        **forms,
+        **(shown_forms(found, to_answer, mine) | failed),
         **labels(),
     )
     return page, status
+
+
+def shown_forms(pair: MentoringPair, to_answer: bool, feedback: str | None) -> dict:
+    """The blank forms the pair's state shows (building a form costs: only these are built)."""
+    if to_answer:
+        return {"answer_form": AnswerForm.for_pair(pair.id, formdata=None)}
+    if pair.status == PairStatus.ACTIVE:
+        return {
+            "session_form": SessionForm(formdata=None, held_on=today_for(current_user, utcnow())),
+            "end_form": EndForm(formdata=None),
+        }
+    if pair.status == PairStatus.ENDED:
+        return {"feedback_form": FeedbackForm(formdata=None, feedback=feedback)}
+    return {}
 
 
 def own_pair_or_404(pair_id: int) -> MentoringPair:

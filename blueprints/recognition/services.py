@@ -269,7 +269,7 @@ class Summary:
 
 
 def recognition_summary(user_id: int, now: datetime | None = None) -> Summary:
-    return Summary(balance_of(user_id), streak_now(user_id, now), badges_of(user_id))
+    return Summary(balance_of(user_id), *streak_and_badges(user_id, now or utcnow()))
 
 
 @dataclass(frozen=True)
@@ -278,19 +278,33 @@ class EarnedBadge:
     earned_at: datetime
 
 
-def badges_of(user_id: int) -> list[EarnedBadge]:
-    """The person's badges, latest first (badges no feature declares any more are left out)."""
-    awards = db.session.scalars(_badges_statement(), {"person": user_id})
+def streak_and_badges(user_id: int, now: datetime) -> tuple[streaks.StreakNow, list[EarnedBadge]]:
+    """The person's streak as it stands at ``now`` and their badges, latest first (badges no
+    feature declares any more are left out), in one query."""
+    rows = db.session.execute(_streak_and_badges_statement(), {"person": user_id}).all()
+    length, best, last_week = rows[0][:3]  # a row at least: both are joined to the person
     known = registry().badges
-    return [EarnedBadge(known[award.badge], award.earned_at) for award in awards if award.badge in known]
+    badges = [EarnedBadge(known[badge], earned_at) for *_, badge, earned_at in rows if badge in known]
+    return streaks.streak_at(length, best, last_week, now), badges
 
 
 @lru_cache(maxsize=1)
-def _badges_statement() -> sa.Select:
-    """A person's badge awards, latest first, built once (the person is a parameter)."""
-    person = sa.bindparam("person", type_=sa.Integer)
-    return sa.select(BadgeAward).where(BadgeAward.user_id == person).order_by(BadgeAward.earned_at.desc())
+def _streak_and_badges_statement() -> sa.Select:
+    """The person's streak on each of their badge awards, latest first (one row with no award
+    when they have none), built once: the person is a parameter."""
+    person = sa.select(sa.bindparam("person", type_=sa.Integer).label("id")).subquery()
+    return (
+        sa.select(Streak.length, Streak.best, Streak.last_week, BadgeAward.badge, BadgeAward.earned_at)
+        .select_from(person)
+        .outerjoin(Streak, Streak.user_id == person.c.id)
+        .outerjoin(BadgeAward, BadgeAward.user_id == person.c.id)
+        .order_by(BadgeAward.earned_at.desc())
+    )
+
+
+def badges_of(user_id: int) -> list[EarnedBadge]:
+    return streak_and_badges(user_id, utcnow())[1]
 
 
 def streak_now(user_id: int, now: datetime | None = None) -> streaks.StreakNow:
-    return streaks.streak_now(user_id, now or utcnow())
+    return streak_and_badges(user_id, now or utcnow())[0]

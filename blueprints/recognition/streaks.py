@@ -72,13 +72,14 @@ class StreakNow:
     at_risk: bool  # alive last week, nothing yet this week
 
 
-def streak_now(user_id: int, now: datetime) -> StreakNow:
-    streak = db.session.get(Streak, user_id)
-    if streak is None or streak.last_week is None:
+def streak_at(length: int | None, best: int | None, last_week: date | None, now: datetime) -> StreakNow:
+    """A stored streak (its length, best and latest week; None when the person has none) as it
+    stands at ``now``: broken when the latest week is older than last week."""
+    if last_week is None:
         return StreakNow(0, 0, False)
     this_week = week_of(now)
-    alive = streak.last_week >= this_week - WEEK
-    return StreakNow(streak.length if alive else 0, streak.best, alive and streak.last_week < this_week)
+    alive = last_week >= this_week - WEEK
+    return StreakNow(length if alive else 0, best, alive and last_week < this_week)
 
 
 def has_had_streak(user_id: int, weeks: int) -> bool:
