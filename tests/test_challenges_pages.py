@@ -186,6 +186,24 @@ def test_people_see_the_challenges_of_their_audience_only(app, make_user, challe
         assert not services.in_audience(db.session.get(Challenge, for_sales), person)
 
 
+def test_the_list_reads_the_challenges_not_over_and_the_finished_ones_in_one_query_each_in_its_order(
+    app, make_user, challenge, count_queries
+):
+    now = utcnow()
+    running = challenge(starts_at=now - 3 * DAY)
+    upcoming = challenge(starts_at=now + DAY, ends_at=now + 9 * DAY)
+    running_longer = challenge(starts_at=now - 5 * DAY)
+    finished_lately = challenge(starts_at=now - 9 * DAY, ends_at=now - DAY)
+    finished_before = challenge(starts_at=now - 9 * DAY, ends_at=now - 2 * DAY)
+    person = make_user().id
+    with count_queries() as listed:
+        listing = as_user(app, person, services.challenges_for, now)
+    assert [entry.challenge.id for entry in listing.running] == [running_longer, running]
+    assert [entry.challenge.id for entry in listing.upcoming] == [upcoming]
+    assert [entry.challenge.id for entry in listing.finished] == [finished_lately, finished_before]
+    assert len([statement for statement in listed.statements if "FROM challenges" in statement]) == 1
+
+
 def test_a_challenge_outside_ones_audience_or_cancelled_is_not_found(
     app, client, signed_in, make_user, challenge
 ):

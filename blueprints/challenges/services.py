@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from base.cache import cache
 from base.database import UTCDateTime, db, unit_of_work, utcnow
@@ -387,9 +388,9 @@ def challenges_for(user: User, now: datetime | None = None) -> Listing:
     """Running, upcoming and the latest finished challenges of the person's audience, with
     whether they take part and their standing: a fixed number of queries."""
     now = now or utcnow()
-    not_over, finished = _listing_statements(_dialect())
     values = {**audience_values(user), "now": now, "person": user.id}
-    rows = [*db.session.execute(not_over, values), *db.session.execute(finished, values)]
+    rows = db.session.execute(_listing_statement(_dialect()), values).all()
+    rows.sort(key=lambda row: _listing_order(row[0], now))
     challenges = [challenge for challenge, _taking_part in rows]
     taking_part = {challenge.id for challenge, taking_part in rows if taking_part}
     places = standings(user, challenges, taking_part, now)
@@ -402,16 +403,25 @@ def challenges_for(user: User, now: datetime | None = None) -> Listing:
     return listing
 
 
+def _listing_order(challenge: Challenge, now: datetime) -> tuple:
+    """The list's order: the challenges not over by start, then the finished ones, latest first."""
+    if challenge.ends_at > now:
+        return (0, challenge.starts_at.timestamp(), challenge.id)
+    return (1, -challenge.ends_at.timestamp(), -challenge.id)
+
+
 @lru_cache(maxsize=2)
-def _listing_statements(dialect: str) -> tuple[sa.Select, sa.Select]:
-    """The challenges not over and the latest finished ones of the person's audience, each
-    with whether they take part, built once per database (the person, their audience and the
-    moment are parameters)."""
+def _listing_statement(dialect: str) -> sa.Select:
+    """The challenges not over (the first LIST_LIMIT to start) and the latest finished ones of
+    the person's audience, each with whether they take part, in one statement built once per
+    database (the person, their audience and the moment are parameters)."""
     now = sa.bindparam("now", type_=UTCDateTime)
-    listed = sa.select(Challenge, _taking_part_now()).where(_audience(dialect))
+    listed = sa.select(Challenge, _taking_part_now().label("taking_part")).where(_audience(dialect))
     not_over = listed.where(Challenge.ends_at > now).order_by(Challenge.starts_at, Challenge.id)
     finished = listed.where(Challenge.ends_at <= now).order_by(Challenge.ends_at.desc(), Challenge.id.desc())
-    return not_over.limit(LIST_LIMIT), finished.limit(FINISHED_SHOWN)
+    parts = (not_over.limit(LIST_LIMIT), finished.limit(FINISHED_SHOWN))
+    both = sa.union_all(*(sa.select(part.subquery()) for part in parts)).subquery()
+    return sa.select(aliased(Challenge, both), both.c.taking_part)
 
 
 @dataclass(frozen=True)
