@@ -18,7 +18,7 @@ from blueprints.quiz.models import PersonaScore, QuizResult
 from blueprints.quiz.personae import PERSONAE
 from blueprints.quiz.questions import QUESTIONS
 from blueprints.quiz.scoring import persona_scores, rank_personae
-from blueprints.quiz.services import save_result
+from blueprints.quiz.services import latest_result, own_personae_of, save_result
 from tests.conftest import csrf_token, text
 
 LAST = len(QUESTIONS)
@@ -492,3 +492,34 @@ def test_a_quiz_in_progress_is_offered_to_continue_where_the_person_stopped(clie
     home = text(client.get("/"))
     assert home.count('href="/quiz/4"') == 2  # the quiz card and the next steps
     assert 'href="/quiz/4">Reprendre où je m\'étais arrêté·e' in text(client.get("/quiz"))
+
+
+def test_the_personae_presented_as_ones_own_are_the_same_in_sql_and_in_python(app, make_user):
+    """Held and primary, or held and "also you": only the latest result counts."""
+    person = make_user().id
+    flags = {  # persona: (rank, held, also you)
+        "messenger": (1, True, False),
+        "expert": (2, True, True),
+        "curator": (3, True, False),
+        "helper": (4, False, True),
+    }
+    with app.app_context():
+        for primary in ("insider", "messenger"):  # an older result, then the latest
+            db.session.add(
+                QuizResult(
+                    user_id=person,
+                    version=1,
+                    answers={},
+                    primary_persona=primary,
+                    scores=[
+                        PersonaScore(persona=key, score=0.9 - rank / 10, rank=rank, held=held, also_you=also)
+                        for key, (rank, held, also) in flags.items()
+                    ]
+                    if primary == "messenger"
+                    else [PersonaScore(persona="insider", score=0.9, rank=1, held=True, also_you=False)],
+                )
+            )
+            db.session.commit()
+        in_sql = set(db.session.scalars(own_personae_of(person)))
+        in_python = latest_result(person).own_personae()
+    assert in_sql == in_python == {"messenger", "expert"}

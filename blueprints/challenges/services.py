@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -43,7 +43,7 @@ from blueprints.challenges.models import (
     Participation,
 )
 from blueprints.challenges.scoring import board_subject
-from blueprints.quiz.services import latest_result
+from blueprints.quiz.services import latest_result, own_personae_of
 from blueprints.recognition import periods
 from blueprints.recognition.fame import public_name
 from blueprints.rewards.catalogue import Localized, localized
@@ -113,19 +113,23 @@ def _holds(column, value: sa.BindParameter, dialect: str) -> sa.ColumnElement:
     return sa.exists(sa.select(sa.literal(1)).select_from(items).where(items.c.value == value))
 
 
-def _holds_any(column, dialect: str) -> sa.ColumnElement:
-    """Whether a JSON list column of texts holds any of the parameter ``personae`` (a list)."""
-    if dialect == "postgresql":
-        return sa.cast(column, JSONB).has_any(sa.bindparam("personae", type_=ARRAY(sa.String)))
-    items = sa.func.json_each(column).table_valued("value")
-    chosen = sa.bindparam("personae", expanding=True)
-    return sa.exists(sa.select(sa.literal(1)).select_from(items).where(items.c.value.in_(chosen)))
+def _holds_an_own_persona(column, dialect: str) -> sa.ColumnElement:
+    """Whether a JSON list column of personae holds one the person (the parameter ``person``)
+    has, as their latest quiz result presents them."""
+    listed = (
+        sa.func.jsonb_array_elements_text(sa.cast(column, JSONB))
+        if dialect == "postgresql"
+        else sa.func.json_each(column)
+    )
+    items = listed.table_valued("value")
+    own = own_personae_of(sa.bindparam("person", type_=sa.Integer))
+    return sa.exists(sa.select(sa.literal(1)).select_from(items).where(items.c.value.in_(own)))
 
 
 def _audience(dialect: str) -> sa.ColumnElement:
     """The condition on challenges a person sees: not cancelled, and for everyone or for their
-    department, their site or one of their ambassador profiles (the parameters ``department``,
-    ``site`` and ``personae``: ``audience_values``)."""
+    department, their site or one of their ambassador profiles (the parameters ``person``, and
+    ``department`` and ``site``: ``audience_values``)."""
     everyone = sa.and_(
         _empty(Challenge.audience_departments),
         _empty(Challenge.audience_sites),
@@ -135,15 +139,14 @@ def _audience(dialect: str) -> sa.ColumnElement:
         everyone,
         _holds(Challenge.audience_departments, sa.bindparam("department", type_=sa.Integer), dialect),
         _holds(Challenge.audience_sites, sa.bindparam("site", type_=sa.Integer), dialect),
-        _holds_any(Challenge.audience_personae, dialect),
+        _holds_an_own_persona(Challenge.audience_personae, dialect),
     )
     return sa.and_(Challenge.cancelled_at.is_(None), theirs)
 
 
-def audience_values(user: User, personae: Iterable[str] | None = None) -> dict:
+def audience_values(user: User) -> dict:
     """The parameters of the audience condition for this person."""
-    personae = personae_of(user.id) if personae is None else personae
-    return {"department": user.department_id, "site": user.site_id, "personae": sorted(personae)}
+    return {"person": user.id, "department": user.department_id, "site": user.site_id}
 
 
 def _taking_part_now() -> sa.Exists:
@@ -337,6 +340,25 @@ def _group_rank(rows: list[list[int]], group_id: int | None) -> tuple[int | None
     return totals[group_id], 1 + sum(average > mine for average in averages.values())
 
 
+@lru_cache(maxsize=1)
+def _own_counts_statement() -> sa.Select:
+    """The person's counts in some challenges, by the group they were in at the time; built once
+    (the person and the challenges are parameters)."""
+    return (
+        sa.select(
+            ChallengeEntry.challenge_id,
+            ChallengeEntry.department_id,
+            ChallengeEntry.site_id,
+            sa.func.sum(ChallengeEntry.value),
+        )
+        .where(
+            ChallengeEntry.user_id == sa.bindparam("person", type_=sa.Integer),
+            ChallengeEntry.challenge_id.in_(sa.bindparam("challenges", expanding=True)),
+        )
+        .group_by(ChallengeEntry.challenge_id, ChallengeEntry.department_id, ChallengeEntry.site_id)
+    )
+
+
 def standings(user: User, challenges: list[Challenge], taking_part: set[int], now: datetime) -> dict:
     """The person's standing in each started challenge they take part in, in at most three
     queries whatever the number of challenges or participants (two when cached)."""
@@ -348,14 +370,7 @@ def standings(user: User, challenges: list[Challenge], taking_part: set[int], no
     # share is what they counted for their group now, as the board shows it.
     mine: dict[tuple, int] = {}
     for challenge_id, department_id, site_id, value in db.session.execute(
-        sa.select(
-            ChallengeEntry.challenge_id,
-            ChallengeEntry.department_id,
-            ChallengeEntry.site_id,
-            sa.func.sum(ChallengeEntry.value),
-        )
-        .where(ChallengeEntry.user_id == user.id, ChallengeEntry.challenge_id.in_(ids))
-        .group_by(ChallengeEntry.challenge_id, ChallengeEntry.department_id, ChallengeEntry.site_id)
+        _own_counts_statement(), {"person": user.id, "challenges": ids}
     ):
         for key in (
             (challenge_id,),
@@ -388,7 +403,7 @@ def challenges_for(user: User, now: datetime | None = None) -> Listing:
     """Running, upcoming and the latest finished challenges of the person's audience, with
     whether they take part and their standing: a fixed number of queries."""
     now = now or utcnow()
-    values = {**audience_values(user), "now": now, "person": user.id}
+    values = {**audience_values(user), "now": now}
     rows = db.session.execute(_listing_statement(_dialect()), values).all()
     rows.sort(key=lambda row: _listing_order(row[0], now))
     challenges = [challenge for challenge, _taking_part in rows]
@@ -434,7 +449,7 @@ def home_challenges(user: User, now: datetime | None = None, limit: int = HOME_S
     """The home card: the person's running challenges (at most ``limit``) with their progress, or
     how many they could join; a fixed number of queries (one when they take part in none)."""
     now = now or utcnow()
-    values = {**audience_values(user), "now": now, "person": user.id, "shown": limit}
+    values = {**audience_values(user), "now": now, "shown": limit}
     rows = db.session.execute(_home_statement(_dialect()), values).all()
     mine = [challenge for challenge, joined, _open in rows if joined]
     if mine:

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from base.database import UTCDateTime, db, utcnow
@@ -30,8 +31,8 @@ class QuizResult(db.Model):
     )
 
     def own_personae(self) -> set[str]:
-        """The personae the result presents as the person's: held, and primary or "also you"."""
-        return {score.persona for score in self.scores if score.held and (score.rank == 1 or score.also_you)}
+        """The personae the result presents as the person's."""
+        return {score.persona for score in self.scores if score.presented_as_own}
 
 
 class PersonaScore(db.Model):
@@ -45,6 +46,17 @@ class PersonaScore(db.Model):
     rank: Mapped[int]
     held: Mapped[bool]  # at or above the holding threshold
     also_you: Mapped[bool]  # not primary, but within the margin of the top score
+
+    @hybrid_property
+    def presented_as_own(self) -> bool:
+        """Whether the result presents the persona as the person's: held, and primary or "also you"
+        (the rule of the quiz pages, of events and of challenges aimed at personae)."""
+        return self.held and (self.rank == 1 or self.also_you)
+
+    @presented_as_own.inplace.expression
+    @classmethod
+    def _presented_as_own_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.held, sa.or_(cls.rank == 1, cls.also_you))
 
     @property
     def percent(self) -> int:

@@ -134,6 +134,14 @@ def latest_result_id(person: int | sa.BindParameter) -> sa.ScalarSelect:
     )
 
 
+def own_personae_of(person: int | sa.BindParameter) -> sa.Select:
+    """The personae the person's latest result presents as theirs (``QuizResult.own_personae``),
+    as part of a larger query."""
+    return sa.select(PersonaScore.persona).where(
+        PersonaScore.result_id == latest_result_id(person), PersonaScore.presented_as_own
+    )
+
+
 def own_result(user_id: int, result_id: int) -> QuizResult | None:
     result = db.session.get(QuizResult, result_id)
     return result if result is not None and result.user_id == user_id else None
