@@ -9,6 +9,7 @@ used parts are kept per process.
 
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import lru_cache
 from threading import Lock
 
 from flask import current_app, g, request
@@ -120,10 +121,23 @@ def blank_form(template: str, form, **context) -> Markup:
 def form_key(form) -> tuple:
     """What a form shows of itself: each field's value and, for a list, its choices."""
     return tuple(
-        (field.name, frozen(field.data), tuple(map(_shown_choice, getattr(field, "choices", None) or ())))
+        (field.name, frozen(field.data), _choices_key(getattr(field, "choices", None) or ()))
         for field in form
         if field.type != "CSRFTokenField"
     )
+
+
+def _choices_key(choices) -> tuple:
+    if isinstance(choices, tuple):
+        return _shared_choices_key(choices)
+    return tuple(map(_shown_choice, choices))
+
+
+@lru_cache(maxsize=64)
+def _shared_choices_key(choices: tuple) -> tuple:
+    """The key of a list of choices that is the same for every form of a language (time zones,
+    departments), given as a tuple: worked out once, not for each of its hundreds of options."""
+    return tuple(map(_shown_choice, choices))
 
 
 def _shown_choice(choice) -> tuple:

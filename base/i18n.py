@@ -1,6 +1,7 @@
 """Which language and time zone a request is served in."""
 
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -151,18 +152,25 @@ def reading_order(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def timezone_choices(keep: str | None = None) -> list[tuple[str, str]]:
+def timezone_choices(keep: str | None = None) -> Sequence[tuple[str, str]]:
     """The time zones people live in, named in the reader's language ("Canada — Toronto",
     "Royaume-Uni — Londres") and sorted for them; values are IANA names. One zone per place:
     old aliases (America/Montreal, US/Eastern…) are left out, except ``keep`` (a person's
-    stored zone), named like the zone it stands for."""
-    ordered = _sorted_timezones(current_language() or "fr")
-    if not keep or keep in dict(ordered) or keep not in available_timezones():
-        return list(ordered)
+    stored zone), named like the zone it stands for. Without such an alias, the list is the
+    language's one, shared (a tuple: ``base.drawn`` keys it once)."""
+    language = current_language() or "fr"
+    ordered = _sorted_timezones(language)
+    if not keep or keep in _listed_zones(language) or keep not in available_timezones():
+        return ordered
     choices = dict(ordered)
     canonical = get_global("zone_aliases").get(keep, keep)
     choices[keep] = choices.get(canonical, keep.replace("_", " "))
     return sorted(choices.items(), key=lambda choice: (reading_order(choice[1]), choice[0]))
+
+
+@cache
+def _listed_zones(language: str) -> frozenset[str]:
+    return frozenset(zone for zone, _name in _sorted_timezones(language))
 
 
 @cache

@@ -1,11 +1,15 @@
+from functools import lru_cache
+
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from base.form_fields import MultiCheckboxField, SharedOptionsSelect
-from base.i18n import LANGUAGE_NAMES, reading_order, timezone_choices
+from base.i18n import LANGUAGE_NAMES, gettext, reading_order, timezone_choices
 from base.i18n import lazy_gettext as _l
+from blueprints.accounts.models import NamedRow
 
 NOT_SET = 0
 
@@ -35,10 +39,16 @@ class ProfileForm(FlaskForm):
         self.timezone.choices = timezone_choices(keep=self.timezone.data)
 
 
-def named_choices(rows) -> list[SelectChoice]:
-    """Departments or sites by their name in the reader's language, sorted for them, after "not set"."""
-    ordered = sorted(rows, key=lambda row: reading_order(row.label))
-    return [SelectChoice(NOT_SET, _l("— not set —"))] + [SelectChoice(row.id, row.label) for row in ordered]
+def named_choices(rows) -> tuple[tuple[int, str], ...]:
+    """Departments or sites by their name in the reader's language, sorted for them, after "not
+    set"; worked out once per language and list (a tuple: ``base.drawn`` keys it once)."""
+    return _named_choices(tuple(rows), str(get_locale()))
+
+
+@lru_cache(maxsize=32)
+def _named_choices(rows: tuple[NamedRow, ...], language: str) -> tuple[tuple[int, str], ...]:
+    ordered = sorted(rows, key=lambda row: reading_order(row.label))  # labels in ``language``
+    return ((NOT_SET, gettext("— not set —")), *((row.id, row.label) for row in ordered))
 
 
 class PasswordForm(FlaskForm):
