@@ -182,6 +182,15 @@ def test_the_profile_offers_departments_and_sites_by_their_name_in_the_reader_s_
         "Londres",
         "Montréal",
     ]
+    with app.app_context():  # a renamed department shows its new name in its new place
+        db.session.scalar(sa.select(Department).where(Department.name == "Informatique")).name = "Numérique"
+        db.session.commit()
+    page = client.get("/me").get_data(as_text=True)
+    assert [label for _, label in options(page, "profile-department_id")] == [
+        "— non renseigné —",
+        "Numérique",
+        "Ressources humaines",
+    ]
 
 
 def test_the_demo_company_names_every_department_and_site_in_english():

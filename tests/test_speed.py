@@ -245,6 +245,12 @@ def test_a_blank_forms_key_follows_its_values_and_its_choices_labels(app):
     relabelled = Sample(data={"name": "Ada", "day": date(2026, 1, 2), "kind": "a", "tags": ["x"]})
     relabelled.kind.choices = [SelectChoice("a", "Premier"), SelectChoice("b", "Second")]
     assert form_key(relabelled) != key
+    # A list shared by every form of a language (a tuple: time zones, departments) is keyed the same way.
+    shared = Sample(data={"name": "Ada", "day": date(2026, 1, 2), "kind": "a", "tags": ["x"]})
+    shared.kind.choices = (("a", "First"), ("b", "Second"))
+    assert form_key(shared) == key
+    shared.kind.choices = (("a", "Premier"), ("b", "Second"))
+    assert form_key(shared) == form_key(relabelled) != key
 
 
 @contextmanager
