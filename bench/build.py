@@ -394,11 +394,17 @@ def derive(connection: psycopg.Connection, rules: Rules, first: dict[str, int], 
         "anchor": anchor,
         "first_challenge": first_challenge,
     }
-    with step("share counts"):
+    with step("share and seat counts"):
         connection.execute(
             "UPDATE content_items SET share_count = counted.shares"
             " FROM (SELECT item_id, count(*) AS shares FROM shares GROUP BY item_id) AS counted"
             " WHERE counted.item_id = content_items.id AND content_items.share_count <> counted.shares"
+        )
+        connection.execute(
+            "UPDATE events SET confirmed_count = counted.confirmed, waiting_count = counted.waiting"
+            " FROM (SELECT event_id, count(*) FILTER (WHERE status = 'confirmed') AS confirmed,"
+            " count(*) FILTER (WHERE status = 'waitlisted') AS waiting FROM registrations GROUP BY event_id)"
+            " AS counted WHERE counted.event_id = events.id"
         )
     with step("points"), bulk_loading(connection, ("points_entries",)):
         award_points(connection, rules, values)

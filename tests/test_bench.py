@@ -24,6 +24,7 @@ def test_the_small_benchmark_serves_every_page_with_as_many_queries_as_the_demo(
         status = run.main(
             ["--scale", "small", "--no-timing", "--database-url", url, "--results", str(tmp_path)]
         )
+        miscounted = stored_counts_that_differ(url)
     finally:
         run.drop_database(url)
     results = json.loads((tmp_path / "small.json").read_text())
@@ -33,3 +34,27 @@ def test_the_small_benchmark_serves_every_page_with_as_many_queries_as_the_demo(
     assert results["sizes"]["users"] > 200
     assert results["feed_first_load"]["bytes"] < results["feed_first_load"]["limit"]
     assert "| feed, load more | employee |" in (tmp_path / "small.md").read_text()
+    assert miscounted == (0, 0)
+
+
+def stored_counts_that_differ(url: str) -> tuple[int, int]:
+    """Items whose kept share count, and events whose kept seat counts, differ from their rows."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            items = connection.scalar(
+                sa.text(
+                    "SELECT count(*) FROM content_items WHERE share_count <>"
+                    " (SELECT count(*) FROM shares WHERE shares.item_id = content_items.id)"
+                )
+            )
+            events = connection.scalar(
+                sa.text(
+                    "SELECT count(*) FROM events WHERE (confirmed_count, waiting_count) <>"
+                    " (SELECT count(*) FILTER (WHERE status = 'confirmed'), count(*) FILTER (WHERE status = 'waitlisted')"
+                    " FROM registrations WHERE registrations.event_id = events.id)"
+                )
+            )
+    finally:
+        engine.dispose()
+    return items, events

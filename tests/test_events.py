@@ -184,6 +184,40 @@ def one_seat_two_waiting(make_user, make_event, act):
     return event, holder, first, second
 
 
+def kept_and_counted(app, event_id: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The event's seats as it keeps them, and as its registrations count them afresh."""
+    with app.app_context():
+        event = db.session.get(Event, event_id)
+        live = services.seats(event_id)
+        return (event.confirmed_count, event.waiting_count), (live.confirmed, live.waiting)
+
+
+def test_an_event_keeps_its_seat_counts_through_every_registration_change(app, make_user, make_event, act):
+    event = make_event(capacity=1)
+    people = [make_user().id for _ in range(4)]
+    editor = make_user(Role.COMMS).id
+
+    def more_seats():
+        with app.app_context():
+            services.update_event(db.session.get(User, editor), event, changes_of(app, event, capacity=3))
+
+    steps = [
+        (lambda: act(services.sign_up, people[0], event), (1, 0)),
+        (lambda: act(services.sign_up, people[0], event), (1, 0)),  # a double click
+        (lambda: act(services.sign_up, people[1], event), (1, 1)),
+        (lambda: act(services.sign_up, people[2], event), (1, 2)),
+        (lambda: act(services.cancel_registration, people[2], event), (1, 1)),  # waiting: nobody promoted
+        (lambda: act(services.cancel_registration, people[0], event, give_up_seat=True), (1, 0)),  # promoted
+        (lambda: act(services.sign_up, people[3], event), (1, 1)),
+        (more_seats, (2, 0)),  # more seats: the line moves up
+        (lambda: act(services.cancel_registration, people[1], event), (1, 0)),
+    ]
+    for step, expected in steps:
+        step()
+        kept, counted = kept_and_counted(app, event)
+        assert kept == counted == expected
+
+
 def test_an_events_page_reads_its_seats_and_the_persons_registration_in_one_query(
     app, one_seat_two_waiting, make_user, act, count_queries
 ):
@@ -214,6 +248,8 @@ def test_the_events_list_reads_each_events_seats_and_the_persons_registration_in
         with count_queries() as counter:
             found = listing.events_for(person, utcnow())
         assert counter.count == 2  # the events with their seats and theirs; the latest quiz result
+        # The seats are those the events keep: no registration is counted, whatever their number.
+        assert "count(" not in counter.statements[0]
         shown = {
             listed.event.id: (
                 listed.seats.confirmed,
@@ -859,6 +895,7 @@ def test_forty_simultaneous_sign_ups_never_exceed_five_seats(app, make_user, mak
     assert sum(status == RegistrationStatus.CONFIRMED for status in found.values()) == 5
     assert sum(status == RegistrationStatus.WAITLISTED for status in found.values()) == 35
     assert sorted(positions(app, event).values()) == list(range(1, 36))
+    assert kept_and_counted(app, event) == ((5, 35), (5, 35))  # each sign-up counted once
 
 
 @pytest.mark.sqlite_only
@@ -882,6 +919,7 @@ def test_simultaneous_sign_ups_never_exceed_the_seats_on_sqlite(app, make_user, 
     found = statuses(app, event)
     assert sum(status == RegistrationStatus.CONFIRMED for status in found.values()) == 3
     assert sorted(positions(app, event).values()) == list(range(1, 10))
+    assert kept_and_counted(app, event) == ((3, 9), (3, 9))  # each sign-up counted once
 
 
 def test_the_events_page_and_home_run_as_many_queries_with_many_events(

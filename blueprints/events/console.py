@@ -29,7 +29,7 @@ def index():
         "events_console/index.html",
         upcoming=upcoming,
         past=past,
-        seats=services.seats_of(upcoming.items + past.items),
+        seats={event.id: services.seats_on(event) for event in upcoming.items + past.items},
         now=now,
     )
 
@@ -106,7 +106,7 @@ def sheet_context(event) -> dict:
         "confirmed": confirmed,
         "waiting": waiting,
         "present": sum(registration.attended for registration in confirmed),
-        "seats": services.seats_of([event])[event.id],
+        "seats": services.seats_on(event),
         "now": now,
         "sheet_open": not event.is_cancelled and event.has_started(now),
     }

@@ -12,7 +12,7 @@ from base.database import UTCDateTime, db
 from base.paging import Page
 from blueprints.accounts.models import NAME_ONLY, User
 from blueprints.events.models import ACTIVE, Event, EventStatus, Registration, RegistrationStatus
-from blueprints.events.services import Seats, registrations_counted
+from blueprints.events.services import Seats, seats_on
 from blueprints.quiz.services import latest_result
 
 LIST_LIMIT = 60
@@ -47,11 +47,11 @@ def events_for(user: User, now: datetime, *, kind=None, language=None, past=Fals
     listed = [
         Listed(
             event,
-            Seats(confirmed, waiting, event.capacity),
+            seats_on(event),
             mine,
             bool(personae & set(event.target_personae or [])) and event.status == EventStatus.SCHEDULED,
         )
-        for event, confirmed, waiting, mine in rows
+        for event, mine in rows
     ]
     if past:
         return Listing([], listed)
@@ -60,7 +60,7 @@ def events_for(user: User, now: datetime, *, kind=None, language=None, past=Fals
 
 @lru_cache(maxsize=8)
 def _listing_statement(past: bool, by_kind: bool, by_language: bool) -> sa.Select:
-    """The list's events, each with its confirmed and waiting counts and the person's active
+    """The list's events (their seats kept on them), each with the person's active
     registration, for one shape of list, built once (the moment, the filters and the person
     are parameters)."""
     now = sa.bindparam("now", type_=UTCDateTime)
@@ -74,12 +74,7 @@ def _listing_statement(past: bool, by_kind: bool, by_language: bool) -> sa.Selec
         .correlate(Event)
         .scalar_subquery()
     )
-    events = sa.select(
-        Event,
-        registrations_counted(RegistrationStatus.CONFIRMED),
-        registrations_counted(RegistrationStatus.WAITLISTED),
-        mine,
-    )
+    events = sa.select(Event, mine)
     if past:
         events = events.where(Event.is_over(now)).order_by(Event.starts_at.desc(), Event.id.desc())
     else:

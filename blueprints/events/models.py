@@ -5,7 +5,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_method
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from base.database import UTCDateTime, db, utcnow
 from blueprints.accounts.models import User
@@ -51,6 +53,10 @@ class Event(db.Model):
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE: up on each change of time or place
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Its registrations confirmed and waiting, kept by ``_count_the_registration``: lists show
+    # seats without counting every registration of every event they list.
+    confirmed_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    waiting_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organiser: Mapped[User] = relationship()
 
@@ -102,6 +108,59 @@ class Registration(db.Model):
 
     user: Mapped[User] = relationship()
     event: Mapped[Event] = relationship()
+
+
+COUNTED = {RegistrationStatus.CONFIRMED: "confirmed_count", RegistrationStatus.WAITLISTED: "waiting_count"}
+
+
+def _counted_changes(before: RegistrationStatus | None, after: RegistrationStatus | None) -> dict[str, int]:
+    """How a registration going from ``before`` to ``after`` (None: not there) moves its event's counts."""
+    changes: dict[str, int] = {}
+    for status, step in ((before, -1), (after, 1)):
+        if status in COUNTED:
+            changes[COUNTED[status]] = changes.get(COUNTED[status], 0) + step
+    return {column: step for column, step in changes.items() if step}
+
+
+def _move_counts(connection, registration: "Registration", changes: dict[str, int]) -> None:
+    """Apply the changes to the event's counts in the registration's own transaction (the event's
+    row is locked until it commits, so simultaneous registrations each count), and to the event
+    as this session holds it, if it does (so a page drawn after the change shows it)."""
+    if not changes:
+        return
+    events = Event.__table__
+    counts = connection.execute(
+        events.update()
+        .where(events.c.id == registration.event_id)
+        .values(
+            {column: events.c[column] + step for column, step in changes.items()}
+            | {"updated_at": events.c.updated_at}
+        )
+        .returning(events.c.confirmed_count, events.c.waiting_count)
+    ).one()
+    session = object_session(registration)
+    held = session.identity_map.get(identity_key(Event, registration.event_id)) if session else None
+    if held is not None:
+        for column, value in zip(("confirmed_count", "waiting_count"), counts, strict=True):
+            set_committed_value(held, column, value)
+
+
+@sa.event.listens_for(Registration, "after_insert")
+def _count_the_registration(_mapper, connection, registration: Registration) -> None:
+    _move_counts(connection, registration, _counted_changes(None, RegistrationStatus(registration.status)))
+
+
+@sa.event.listens_for(Registration, "after_update")
+def _count_the_change(_mapper, connection, registration: Registration) -> None:
+    history = sa.inspect(registration).attrs.status.history
+    if history.deleted and history.added:
+        before, after = (RegistrationStatus(value) for value in (history.deleted[0], history.added[0]))
+        _move_counts(connection, registration, _counted_changes(before, after))
+
+
+@sa.event.listens_for(Registration, "after_delete")
+def _uncount_the_registration(_mapper, connection, registration: Registration) -> None:
+    _move_counts(connection, registration, _counted_changes(RegistrationStatus(registration.status), None))
 
 
 class ReminderSent(db.Model):

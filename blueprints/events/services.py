@@ -126,81 +126,50 @@ def event_link(event: Event) -> tuple[str, dict]:
 
 
 def seats(event_id: int) -> Seats:
-    """The event's seats (under the lock: with the capacity being set)."""
-    return seats_of([db.session.get(Event, event_id)])[event_id]
-
-
-def seats_of(events: list[Event]) -> dict[int, Seats]:
-    """The seats of each event, counted in one grouped query."""
-    rows = db.session.execute(_seats_statement(), {"event_ids": [event.id for event in events]})
-    counts = {(event_id, status): count for event_id, status, count in rows}
-    return {
-        event.id: Seats(
-            counts.get((event.id, RegistrationStatus.CONFIRMED), 0),
-            counts.get((event.id, RegistrationStatus.WAITLISTED), 0),
-            event.capacity,
-        )
-        for event in events
-    }
+    """The event's seats counted afresh from its registrations (under the lock, where places are
+    given: the counts kept on the event are for showing)."""
+    event = db.session.get(Event, event_id)
+    counts = dict(db.session.execute(_seats_statement(), {"event": event_id}).all())
+    return Seats(
+        counts.get(RegistrationStatus.CONFIRMED, 0),
+        counts.get(RegistrationStatus.WAITLISTED, 0),
+        event.capacity,
+    )
 
 
 @lru_cache(maxsize=1)
 def _seats_statement() -> sa.Select:
-    """Registrations counted by event and state, built once (the events are a parameter): lists
-    of events run it on every view."""
-    listed = sa.bindparam("event_ids", expanding=True)
+    """An event's active registrations counted by state, built once (the event is a parameter)."""
     return (
-        sa.select(Registration.event_id, Registration.status, sa.func.count(Registration.id))
-        .where(Registration.event_id.in_(listed), Registration.status.in_(ACTIVE))
-        .group_by(Registration.event_id, Registration.status)
+        sa.select(Registration.status, sa.func.count(Registration.id))
+        .where(
+            Registration.event_id == sa.bindparam("event", type_=sa.Integer), Registration.status.in_(ACTIVE)
+        )
+        .group_by(Registration.status)
     )
 
 
-def registrations_counted(status: RegistrationStatus) -> sa.ScalarSelect:
-    """How many of the event's registrations are in ``status``, as a column of a query of events."""
-    return (
-        sa.select(sa.func.count(Registration.id))
-        .where(Registration.event_id == Event.id, Registration.status == status)
-        .correlate(Event)
-        .scalar_subquery()
-    )
+def seats_on(event: Event) -> Seats:
+    """The event's seats as the event keeps them (lists and pages show these)."""
+    return Seats(event.confirmed_count, event.waiting_count, event.capacity)
 
 
 def seats_and_registration(user_id: int, event: Event) -> tuple[Seats, Registration | None]:
     """The event's seats and the person's active registration, in one query (its page)."""
-    found = db.session.execute(_seats_and_registration_statement(), {"event": event.id, "person": user_id})
-    confirmed, waiting, registration = found.one()
-    return Seats(confirmed, waiting, event.capacity), registration
-
-
-@lru_cache(maxsize=1)
-def _seats_and_registration_statement() -> sa.Select:
-    """An event's confirmed and waiting counts and the person's active registration, built
-    once (the event and the person are parameters)."""
-    theirs = sa.and_(
-        Registration.event_id == Event.id,
-        Registration.user_id == sa.bindparam("person", type_=sa.Integer),
-        Registration.status.in_(ACTIVE),
-    )
-    return (
-        sa.select(
-            registrations_counted(RegistrationStatus.CONFIRMED),
-            registrations_counted(RegistrationStatus.WAITLISTED),
-            Registration,
-        )
-        .select_from(Event)
-        .outerjoin(Registration, theirs)
-        .where(Event.id == sa.bindparam("event", type_=sa.Integer))
-    )
+    return seats_on(event), active_registration(user_id, event.id)
 
 
 def active_registration(user_id: int, event_id: int) -> Registration | None:
-    return db.session.scalar(
-        sa.select(Registration).where(
-            Registration.user_id == user_id,
-            Registration.event_id == event_id,
-            Registration.status.in_(ACTIVE),
-        )
+    return db.session.scalar(_active_registration_statement(), {"person": user_id, "event": event_id})
+
+
+@lru_cache(maxsize=1)
+def _active_registration_statement() -> sa.Select:
+    """A person's active registration at an event, built once (both are parameters)."""
+    return sa.select(Registration).where(
+        Registration.user_id == sa.bindparam("person", type_=sa.Integer),
+        Registration.event_id == sa.bindparam("event", type_=sa.Integer),
+        Registration.status.in_(ACTIVE),
     )
 
 
