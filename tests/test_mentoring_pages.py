@@ -1081,3 +1081,37 @@ def test_home_points_a_mentor_of_several_to_the_overview(app, client, signed_in,
     for _ in range(2):
         mentoring.active_pair(make_user(language="en").id, me.id)
     assert '<a href="/mentoring">Your 2 mentoring pairings</a>' in steps(text(client.get("/")))
+
+
+def test_an_active_pairs_page_lists_what_fits_its_topics_in_one_query(
+    app, client, auth, make_user, mentoring, make_item, make_event, count_queries
+):
+    mentor, mentee = make_user(language="en"), make_user(language="en")
+    pair_id = mentoring.active_pair(mentee.id, mentor.id)  # on expertise
+    now = utcnow()
+    for hours, title in ((4, "Oldest"), (3, "Third"), (2, "Second"), (1, "Newest")):
+        make_item(title=title, theme="expertise", language="en", publish_at=now - timedelta(hours=hours))
+    make_item(title="In French", theme="expertise", language="fr")
+    make_item(title="Other theme", theme="company_news", language="en")
+    make_item(title="Expired", theme="expertise", language="en", expire_at=now - timedelta(minutes=1))
+    for days, kind, title in (
+        (2, "training", "Training"),
+        (1, "webinar", "Webinar"),
+        (3, "social_cafe", "Café"),
+        (4, "training", "Too far"),
+        (1, "talk", "A talk"),
+    ):
+        make_event(title=title, kind=kind, language="en", starts_at=now + timedelta(days=days))
+    make_event(title="Before", kind="training", language="en", starts_at=now - timedelta(days=1))
+    with app.app_context():
+        pair, reader = db.session.get(MentoringPair, pair_id), db.session.get(User, mentee.id)
+        with count_queries() as counter:
+            found = services.fitting(pair, reader, now)
+    assert counter.count == 1
+    assert [row.title for row in found.content] == ["Newest", "Second", "Third"]
+    assert [row.title for row in found.events] == ["Webinar", "Training", "Café"]
+    sign_in_as(client, auth, mentee)
+    page = text(client.get(f"/mentoring/pairs/{pair_id}"))
+    learn = page[page.index("To learn together") :]
+    assert learn.index("Newest") < learn.index("Second") < learn.index("Third") < learn.index("Webinar")
+    assert "Oldest" not in learn and "Too far" not in learn and "A talk" not in learn

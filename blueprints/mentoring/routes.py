@@ -308,8 +308,7 @@ def render_pair(pair_id: int, status: int = 200, **failed):
         sessions=services.sessions_of(found.id)
         if found.status in (PairStatus.ACTIVE, PairStatus.ENDED)
         else [],
-        content=services.fitting_content(found, current_user) if active else [],
-        events=services.fitting_events(found, current_user) if active else [],
+        fitting=services.fitting(found, current_user) if active else None,
         my_feedback=mine,
         **(shown_forms(found, to_answer, mine) | failed),
         **labels(),

@@ -826,24 +826,26 @@ def sessions_of(pair_id: int) -> list[MentoringSession]:
 FITTING_SHOWN = 3
 
 
-def fitting_content(pair: MentoringPair, reader: User, now: datetime | None = None) -> list[sa.Row]:
-    """The newest live items (id, title, language), in the reader's languages, of the themes
-    that fit the pair's topics."""
-    themes = topics.themes_of(pair.topics)
-    if not themes:
-        return []
-    content, _events = _fitting_statements()
-    found = {"as_of": now or utcnow(), "themes": sorted(themes), "languages": reading_languages(reader)}
-    return list(db.session.execute(content, found))
+@dataclass(frozen=True)
+class Fitting:
+    """What an active pair may learn from together, as its page lists it: id, title, language
+    and ``at`` (when an item was published, when an event starts)."""
+
+    content: list[sa.Row]
+    events: list[sa.Row]
 
 
-def fitting_events(pair: MentoringPair, reader: User, now: datetime | None = None) -> list[Event]:
-    """The next events to learn at together, in the reader's languages: trainings, webinars and
-    social cafés."""
-    _content, events = _fitting_statements()
-    return list(
-        db.session.scalars(events, {"as_of": now or utcnow(), "languages": reading_languages(reader)})
+def fitting(pair: MentoringPair, reader: User, now: datetime | None = None) -> Fitting:
+    """In one query, in the reader's languages: the newest live items of the themes that fit the
+    pair's topics, and the next events to learn at together (trainings, webinars, social cafés)."""
+    themes = sorted(topics.themes_of(pair.topics))
+    found = {"as_of": now or utcnow(), "themes": themes, "languages": reading_languages(reader)}
+    rows = db.session.execute(_fitting_statement(), found).all()
+    content = sorted(
+        (row for row in rows if row.kind == "content"), key=lambda row: (row.at, row.id), reverse=True
     )
+    events = sorted((row for row in rows if row.kind == "event"), key=lambda row: (row.at, row.id))
+    return Fitting(content, events)
 
 
 # The statements of a pair's page, built once (the pair, the moment and the reader's languages
@@ -870,11 +872,17 @@ def _sessions_statement() -> sa.Select:
 
 
 @lru_cache(maxsize=1)
-def _fitting_statements() -> tuple[sa.Select, sa.Select]:
+def _fitting_statement() -> sa.CompoundSelect:
     as_of = sa.bindparam("as_of", type_=UTCDateTime)
     languages = sa.bindparam("languages", expanding=True)
     content = (
-        sa.select(ContentItem.id, ContentItem.title, ContentItem.language)
+        sa.select(
+            ContentItem.id,
+            ContentItem.title,
+            ContentItem.language,
+            sa.literal("content").label("kind"),
+            ContentItem.publish_at.label("at"),
+        )
         .where(
             live_items(as_of),
             ContentItem.theme.in_(sa.bindparam("themes", expanding=True)),
@@ -884,7 +892,7 @@ def _fitting_statements() -> tuple[sa.Select, sa.Select]:
         .limit(FITTING_SHOWN)
     )
     events = (
-        sa.select(Event)
+        sa.select(Event.id, Event.title, Event.language, sa.literal("event"), Event.starts_at)
         .where(
             Event.status == EventStatus.SCHEDULED,
             Event.starts_at > as_of,
@@ -894,7 +902,8 @@ def _fitting_statements() -> tuple[sa.Select, sa.Select]:
         .order_by(Event.starts_at, Event.id)
         .limit(FITTING_SHOWN)
     )
-    return content, events
+    # Each part's order and limit inside a subquery (SQLite wants them there); sorted again after.
+    return sa.union_all(*(sa.select(part.subquery()) for part in (content, events)))
 
 
 # --- topics, managed by comms -----------------------------------------------------------
