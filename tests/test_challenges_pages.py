@@ -562,6 +562,32 @@ def test_the_list_shows_each_challenge_with_the_persons_standing(
     assert "Team: rank 1 over the whole challenge · your share 2" in page
 
 
+def test_the_list_reads_each_score_with_its_challenge_a_collective_one_for_the_group_one_is_in_now(
+    app, make_user, challenge, count_queries
+):
+    now = utcnow()
+    first, second = add_group(app, Department, "First"), add_group(app, Department, "Second")
+    lyon = add_group(app, Site, "Lyon")
+    personal = challenge(title_en="Mine")
+    by_department = challenge(mode=Mode.COLLECTIVE, group_by=GroupBy.DEPARTMENT)
+    by_site = challenge(mode=Mode.COLLECTIVE, group_by=GroupBy.SITE)
+    person = make_user(department_id=first, site_id=lyon).id
+    give_scores(app, personal, {person: 3}, at=now - 2 * DAY)
+    give_scores(app, by_department, {person: 2}, at=now - 2 * DAY)
+    give_scores(app, by_site, {person: 4}, at=now - 2 * DAY)
+    with app.app_context():
+        db.session.get(User, person).department_id = second  # moved: past points stay with First
+        db.session.commit()
+    give_scores(app, by_department, {person: 1}, at=now - DAY)
+    give_scores(app, personal, {person: 5}, at=now - DAY)
+    with count_queries() as listed:
+        listing = as_user(app, person, services.challenges_for, now)
+    shares = {entry.challenge.id: entry.standing.score for entry in listing.running}
+    assert shares == {personal: 8, by_department: 1, by_site: 4}
+    # No query of the person's entries of its own: the scores come with the challenges.
+    assert not any(statement.startswith("SELECT challenge_entries.") for statement in listed.statements)
+
+
 def test_a_card_of_the_list_follows_the_challenge_and_the_persons_standing(
     app, client, signed_in, make_user, challenge
 ):

@@ -340,58 +340,56 @@ def _group_rank(rows: list[list[int]], group_id: int | None) -> tuple[int | None
     return totals[group_id], 1 + sum(average > mine for average in averages.values())
 
 
-@lru_cache(maxsize=1)
-def _own_counts_statement() -> sa.Select:
-    """The person's counts in some challenges, by the group they were in at the time; built once
-    (the person and the challenges are parameters)."""
+def _own_score() -> sa.ScalarSelect:
+    """The person's score in the challenge, read with it (the parameters ``person``, and
+    ``department`` and ``site``, their groups now): all they counted in a personal challenge; in a
+    collective one, what they counted for the group they are in now, as its board shows it."""
+    entries = ChallengeEntry
+    for_their_group = sa.or_(
+        Challenge.mode == Mode.PERSONAL,
+        sa.and_(
+            Challenge.group_by == GroupBy.SITE,
+            entries.site_id.is_not_distinct_from(sa.bindparam("site", type_=sa.Integer)),
+        ),
+        sa.and_(
+            Challenge.group_by.is_distinct_from(GroupBy.SITE),
+            entries.department_id.is_not_distinct_from(sa.bindparam("department", type_=sa.Integer)),
+        ),
+    )
     return (
-        sa.select(
-            ChallengeEntry.challenge_id,
-            ChallengeEntry.department_id,
-            ChallengeEntry.site_id,
-            sa.func.sum(ChallengeEntry.value),
-        )
+        sa.select(sa.func.coalesce(sa.func.sum(entries.value), 0))
         .where(
-            ChallengeEntry.user_id == sa.bindparam("person", type_=sa.Integer),
-            ChallengeEntry.challenge_id.in_(sa.bindparam("challenges", expanding=True)),
+            entries.challenge_id == Challenge.id,
+            entries.user_id == sa.bindparam("person", type_=sa.Integer),
+            for_their_group,
         )
-        .group_by(ChallengeEntry.challenge_id, ChallengeEntry.department_id, ChallengeEntry.site_id)
+        .correlate(Challenge)
+        .scalar_subquery()
     )
 
 
-def standings(user: User, challenges: list[Challenge], taking_part: set[int], now: datetime) -> dict:
-    """The person's standing in each started challenge they take part in, in at most three
-    queries whatever the number of challenges or participants (two when cached)."""
+def standings(
+    user: User, challenges: list[Challenge], taking_part: set[int], now: datetime, scores: dict[int, int]
+) -> dict:
+    """The person's standing in each started challenge they take part in, from their ``scores``
+    (read with the challenges: ``_own_score``), in at most two queries whatever the number of
+    challenges or participants (none when cached)."""
     started = [c for c in challenges if c.id in taking_part and c.starts_at <= now]
     if not started:
         return {}
-    ids = [c.id for c in started]
-    # The person's counts by challenge and by the group they were in at the time: a collective
-    # share is what they counted for their group now, as the board shows it.
-    mine: dict[tuple, int] = {}
-    for challenge_id, department_id, site_id, value in db.session.execute(
-        _own_counts_statement(), {"person": user.id, "challenges": ids}
-    ):
-        for key in (
-            (challenge_id,),
-            (challenge_id, GroupBy.DEPARTMENT, department_id),
-            (challenge_id, GroupBy.SITE, site_id),
-        ):
-            mine[key] = mine.get(key, 0) + int(value or 0)
     personal = [c.id for c in started if c.mode == Mode.PERSONAL]
     collective = [c.id for c in started if c.mode == Mode.COLLECTIVE]
     counts = _remember_each(personal, "score-counts", _score_counts) if personal else {}
     totals = _remember_each(collective, "group-totals", _group_totals) if collective else {}
     result = {}
     for challenge in started:
-        score = mine.get((challenge.id,), 0)
+        score = scores.get(challenge.id, 0)
         if challenge.mode == Mode.PERSONAL:
             ahead = sum(people for value, people in counts[challenge.id] if value > score)
             rank = 1 + ahead if score > 0 else None  # nothing counted yet: no rank, no "last"
             result[challenge.id] = Standing(Mode.PERSONAL, score, rank, challenge.target)
         else:
             group_id, group_name = group_of(user, challenge.group_by)
-            score = mine.get((challenge.id, challenge.group_by, group_id), 0)
             total, rank = _group_rank(totals[challenge.id], group_id)
             result[challenge.id] = Standing(
                 Mode.COLLECTIVE, score, rank, challenge.target, group_name, total or 0
@@ -406,9 +404,10 @@ def challenges_for(user: User, now: datetime | None = None) -> Listing:
     values = {**audience_values(user), "now": now}
     rows = db.session.execute(_listing_statement(_dialect()), values).all()
     rows.sort(key=lambda row: _listing_order(row[0], now))
-    challenges = [challenge for challenge, _taking_part in rows]
-    taking_part = {challenge.id for challenge, taking_part in rows if taking_part}
-    places = standings(user, challenges, taking_part, now)
+    challenges = [challenge for challenge, _taking_part, _score in rows]
+    taking_part = {challenge.id for challenge, taking_part, _score in rows if taking_part}
+    scores = {challenge.id: score for challenge, _taking_part, score in rows}
+    places = standings(user, challenges, taking_part, now, scores)
     listing = Listing()
     for challenge in challenges:
         status = status_of(challenge, now)
@@ -428,15 +427,17 @@ def _listing_order(challenge: Challenge, now: datetime) -> tuple:
 @lru_cache(maxsize=2)
 def _listing_statement(dialect: str) -> sa.Select:
     """The challenges not over (the first LIST_LIMIT to start) and the latest finished ones of
-    the person's audience, each with whether they take part, in one statement built once per
-    database (the person, their audience and the moment are parameters)."""
+    the person's audience, each with whether they take part and their score, in one statement
+    built once per database (the person, their audience and the moment are parameters)."""
     now = sa.bindparam("now", type_=UTCDateTime)
-    listed = sa.select(Challenge, _taking_part_now().label("taking_part")).where(_audience(dialect))
+    listed = sa.select(
+        Challenge, _taking_part_now().label("taking_part"), _own_score().label("own_score")
+    ).where(_audience(dialect))
     not_over = listed.where(Challenge.ends_at > now).order_by(Challenge.starts_at, Challenge.id)
     finished = listed.where(Challenge.ends_at <= now).order_by(Challenge.ends_at.desc(), Challenge.id.desc())
     parts = (not_over.limit(LIST_LIMIT), finished.limit(FINISHED_SHOWN))
     both = sa.union_all(*(sa.select(part.subquery()) for part in parts)).subquery()
-    return sa.select(aliased(Challenge, both), both.c.taking_part)
+    return sa.select(aliased(Challenge, both), both.c.taking_part, both.c.own_score)
 
 
 @dataclass(frozen=True)
@@ -451,23 +452,30 @@ def home_challenges(user: User, now: datetime | None = None, limit: int = HOME_S
     now = now or utcnow()
     values = {**audience_values(user), "now": now, "shown": limit}
     rows = db.session.execute(_home_statement(_dialect()), values).all()
-    mine = [challenge for challenge, joined, _open in rows if joined]
+    mine = [challenge for challenge, joined, _score, _open in rows if joined]
     if mine:
-        places = standings(user, mine, {c.id for c in mine}, now)
+        scores = {challenge.id: score for challenge, _joined, score, _open in rows}
+        places = standings(user, mine, {c.id for c in mine}, now, scores)
         return HomeChallenges([Listed(c, RUNNING, True, places.get(c.id)) for c in mine], 0)
-    return HomeChallenges([], rows[0][2] if rows else 0)
+    return HomeChallenges([], rows[0][3] if rows else 0)
 
 
 @lru_cache(maxsize=2)
 def _home_statement(dialect: str) -> sa.Select:
-    """The person's running challenges first (as many as are shown), each row also counting the
-    challenges of their audience not over that they have not joined; built once per database
-    (the person, their audience, the moment and how many are shown are parameters)."""
+    """The person's running challenges first (as many as are shown) with their scores, each row
+    also counting the challenges of their audience not over that they have not joined; built
+    once per database (the person, their audience, the moment and how many are shown are
+    parameters)."""
     now = sa.bindparam("now", type_=UTCDateTime)
     joined = _taking_part_now()
     not_joined = sa.case((joined, 0), else_=1)
     return (
-        sa.select(Challenge, joined.label("joined"), sa.func.sum(not_joined).over().label("open_to_join"))
+        sa.select(
+            Challenge,
+            joined.label("joined"),
+            _own_score().label("own_score"),
+            sa.func.sum(not_joined).over().label("open_to_join"),
+        )
         .where(_audience(dialect), Challenge.ends_at > now, sa.or_(~joined, Challenge.starts_at <= now))
         .order_by(not_joined, Challenge.ends_at, Challenge.id)
         .limit(sa.bindparam("shown", type_=sa.Integer))
