@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from base.database import db
 from blueprints.accounts.models import Department, Site, User
 from blueprints.activity.models import Activity
+from blueprints.auth.services import get_or_create_department
 from blueprints.demo.data_files import load
 from tests.conftest import PASSWORD, Auth, post, text
 
@@ -271,3 +272,18 @@ def test_the_drawn_profile_form_holds_each_persons_values_and_the_pages_token(ap
         assert f'value="{name}"' in form and f'<option selected value="{zone}">' in form
         tokens = set(re.findall(r'name="profile-csrf_token" type="hidden" value="([^"]+)"', form))
         assert tokens and tokens == set(re.findall(r'"X-CSRFToken": "([^"]+)"', page))
+
+
+def test_the_kept_departments_and_sites_cost_no_query_and_a_new_one_shows_at_once(
+    app, client, signed_in, count_queries
+):
+    signed_in(language="en")
+    client.get("/me")
+    with count_queries() as again:
+        client.get("/me")
+    assert not any("FROM departments" in statement for statement in again.statements)
+    with app.app_context():  # created as people are imported: an INSERT the ORM does not see
+        get_or_create_department("Logistique")
+        db.session.commit()
+    page = client.get("/me").get_data(as_text=True)
+    assert "Logistique" in [label for _, label in options(page, "profile-department_id")]

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from base.i18n import gettext as _
 from base.i18n import ngettext, reading_order
 from base.vocabularies import NETWORKS, THEMES
+from blueprints.accounts.organisation import organisation
 from blueprints.analytics import figures
 from blueprints.analytics.charts import Band, Marker, Series, bar_chart, heatmap, line_chart
 from blueprints.analytics.figures import (
@@ -34,7 +35,6 @@ from blueprints.analytics.figures import (
     remembered,
 )
 from blueprints.events.catalogue import KINDS
-from blueprints.profile.services import organisation
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.rewards.catalogue import localized
 

@@ -30,6 +30,7 @@ from base.i18n import lazy_gettext as _l
 from base.registry import PersonFigures
 from base.web import MAX_INT
 from blueprints.accounts.models import Department, Role, Site, User
+from blueprints.accounts.organisation import organisation_changed
 from blueprints.activity.services import record
 from blueprints.auth import verbs
 from blueprints.notifications.services import notify
@@ -252,6 +253,7 @@ def _get_or_create_named(model, name: str):
         dialect = db.session.get_bind().dialect.name
         insert = postgresql_insert(model) if dialect == "postgresql" else sqlite_insert(model)
         db.session.execute(insert.values(name=name).on_conflict_do_nothing(index_elements=[model.name]))
+        organisation_changed()  # an INSERT the ORM does not see
         found = db.session.scalar(named)
     return found
 

@@ -7,6 +7,7 @@ from base.i18n import gettext as _
 from base.i18n import reading_languages
 from base.web import wants_fragment
 from blueprints.accounts.labels import ROLE_LABELS
+from blueprints.accounts.organisation import organisation
 from blueprints.auth.sessions import renew_session
 from blueprints.contributions.catalogue import STATUS_LABELS as CONTRIBUTION_STATUSES
 from blueprints.contributions.services import contributions_of
@@ -32,7 +33,7 @@ def profile_form() -> ProfileForm:
         "anonymous_on_boards": current_user.anonymous_on_boards,
         "content_languages": reading_languages(current_user),
     }
-    known = services.organisation()
+    known = organisation()
     return ProfileForm(known.departments, known.sites, prefix="profile", data=defaults)
 
 

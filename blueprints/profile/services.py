@@ -1,13 +1,8 @@
 """A person's own profile."""
 
-from dataclasses import dataclass
-from functools import lru_cache
-
-import sqlalchemy as sa
-
 from base.database import db
 from base.i18n import reading_languages
-from blueprints.accounts.models import Department, NamedRow, Site, User
+from blueprints.accounts.models import User
 from blueprints.activity.services import record
 from blueprints.notifications.services import settle
 from blueprints.profile import verbs
@@ -17,32 +12,6 @@ from blueprints.quiz.services import forget_distribution
 def profile_complete(user: User) -> bool:
     """What the welcome notification asks for and the home page checks: a department and a time zone."""
     return bool(user.department_id and user.timezone)
-
-
-@dataclass(frozen=True)
-class Organisation:
-    departments: list[NamedRow]
-    sites: list[NamedRow]
-
-
-def organisation() -> Organisation:
-    """Every department and every site, by name, in one query."""
-    rows = db.session.execute(_organisation_statement())
-    found = {Department.__tablename__: [], Site.__tablename__: []}
-    for kind, *named in rows:
-        found[kind].append(NamedRow(*named))
-    return Organisation(found[Department.__tablename__], found[Site.__tablename__])
-
-
-@lru_cache(maxsize=1)
-def _organisation_statement() -> sa.CompoundSelect:
-    """Departments and sites, each row named by its kind, built once."""
-    return sa.union_all(
-        *(
-            sa.select(sa.literal(model.__tablename__).label("kind"), model.id, model.name, model.name_en)
-            for model in (Department, Site)
-        )
-    )
 
 
 def update_profile(
