@@ -3,6 +3,7 @@
 import random
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -231,6 +232,12 @@ def test_the_feed_runs_as_many_queries_with_500_items_as_with_10(
     assert len(feed_ids(page)) == PAGE_SIZE
     assert large.count == small.count, large.statements
     assert large.count <= 4, large.statements  # the person, the reader, the candidates, the cards
+    more = unescape(re.search(r'href="(/feed\?[^"]*cursor=[^"]+)"', page.get_data(as_text=True)).group(1))
+    with count_queries() as later:
+        assert client.get(more, headers={"HX-Request": "true"}).status_code == 200
+    # A later page also reads the shares made since the first page's moment, to take them off.
+    assert later.count == large.count + 1, later.statements
+    assert later.statements[-3].startswith("SELECT shares.item_id, count(*)")
 
 
 def test_the_reader_is_read_in_one_query_with_the_latest_results_scores(
@@ -276,9 +283,14 @@ def test_the_feed_counts_the_shares_made_up_to_its_moment(app, make_user, make_i
         db.session.commit()
         reader = db.session.get(User, person.id)
         assert db.session.get(ContentItem, item).share_count == 5
-        assert feed._candidates(reader, Filters(), moment).shares == {item: 3}
-        assert feed._candidates(reader, Filters(), moment + timedelta(hours=1)).shares == {item: 5}
-        assert feed._candidates(reader, Filters(), moment - timedelta(days=1)).shares == {}  # live, none yet
+        for at, expected in (
+            (moment, {item: 3}),
+            (moment + timedelta(hours=1), {item: 5}),
+            (moment - timedelta(days=1), {}),  # live, none yet
+        ):
+            assert feed._candidates(reader, Filters(), at, feed._shares_since(at)).shares == expected
+        # A first page is ranked as of now: it counts every share stored, with no query of its own.
+        assert feed._candidates(reader, Filters(), moment, {}).shares == {item: 5}
 
 
 def walk_the_feed(app, user_id: int, pages: int) -> list[int]:

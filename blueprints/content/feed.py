@@ -99,7 +99,10 @@ class FeedPage:
 def feed_page(user: User, filters: Filters, cursor: Cursor, size: int = PAGE_SIZE) -> FeedPage:
     """One page of the person's feed, ranked as of the cursor's moment."""
     reader = _reader(user, cursor.as_of)
-    ranking = _leading(user, filters, reader, cursor.as_of, wanted=cursor.position + size + 1)
+    # The first page is ranked as of now: every share stored so far counts. A later page is
+    # ranked as of the first one's moment (the cursor's): the shares made since are taken off.
+    made_since = _shares_since(cursor.as_of) if cursor.position else {}
+    ranking = _leading(user, filters, reader, cursor.as_of, made_since, wanted=cursor.position + size + 1)
     page = list(islice(_after(iter(ranking), cursor), size + 1))
     more = len(page) > size
     page = page[:size]
@@ -109,7 +112,9 @@ def feed_page(user: User, filters: Filters, cursor: Cursor, size: int = PAGE_SIZ
     return FeedPage(_cards(user, reader, page), next_cursor)
 
 
-def _leading(user: User, filters: Filters, reader: Reader, as_of: datetime, wanted: int) -> list[Ranked]:
+def _leading(
+    user: User, filters: Filters, reader: Reader, as_of: datetime, made_since: dict[int, int], wanted: int
+) -> list[Ranked]:
     """The first ``wanted`` items of the feed's order, ranking only the newest items when that is exact.
 
     An item's score is at most ``score_ceiling`` times its freshness, and freshness only falls
@@ -119,11 +124,11 @@ def _leading(user: User, filters: Filters, reader: Reader, as_of: datetime, want
     """
     window = RECENT_WINDOW + RECENT_PER_ITEM_SHOWN * wanted
     for limit in (window, window * WIDER):
-        recent = _candidates(user, filters, as_of, limit=limit)
+        recent = _candidates(user, filters, as_of, made_since, limit=limit)
         ordered = _rank(recent, reader, as_of, wanted)
         if len(recent.items) < limit or _beyond_reach(ordered, recent, reader, as_of, bool(filters.theme)):
             return ordered
-    return _rank(_candidates(user, filters, as_of), reader, as_of, wanted)
+    return _rank(_candidates(user, filters, as_of, made_since), reader, as_of, wanted)
 
 
 def _rank(candidates: "Candidates", reader: Reader, as_of: datetime, wanted: int) -> list[Ranked]:
@@ -174,10 +179,12 @@ class Candidates:
     most_shares: int  # the library's highest share count: it bounds how popular an item can be
 
 
-def _candidates(user: User, filters: Filters, as_of: datetime, limit: int | None = None) -> Candidates:
+def _candidates(
+    user: User, filters: Filters, as_of: datetime, made_since: dict[int, int], limit: int | None = None
+) -> Candidates:
     """The live items the person may see, all of them or the ``limit`` newest (pinned ones always),
     with their shares by everyone up to ``as_of`` for the mild engagement factor: the item's
-    stored count less the shares made since (few: one read of the shares' moment index)."""
+    stored count less the shares ``made_since`` that moment."""
     query = _candidates_query(tuple(reading_languages(user)), filters, limit)
     rows = db.session.execute(query, {"as_of": as_of, "reader_id": user.id}).all()
     # Rows unpacked by position: reading hundreds of rows' columns by name costs more.
@@ -186,8 +193,24 @@ def _candidates(user: User, filters: Filters, as_of: datetime, limit: int | None
         for item_id, theme, personae, publish_at, pinned, _shares, _most in rows
     ]
     # (Never below zero: a count is only ever short if shares were written around the listener.)
-    shares = {row[0]: row[5] for row in rows if row[5] > 0}
-    return Candidates(items, shares, rows[0][6] if rows else 0)
+    shares = {row[0]: row[5] - made_since.get(row[0], 0) for row in rows}
+    return Candidates(
+        items, {item: count for item, count in shares.items() if count > 0}, rows[0][6] if rows else 0
+    )
+
+
+def _shares_since(as_of: datetime) -> dict[int, int]:
+    """The shares made after ``as_of``, by item (few: one read of the shares' moment index)."""
+    return dict(db.session.execute(_shares_since_statement(), {"as_of": as_of}).all())
+
+
+@lru_cache(maxsize=1)
+def _shares_since_statement() -> sa.Select:
+    return (
+        sa.select(Share.item_id, sa.func.count())
+        .where(Share.created_at > sa.bindparam("as_of", type_=UTCDateTime))
+        .group_by(Share.item_id)
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -202,13 +225,6 @@ def _candidates_query(languages: tuple[str, ...], filters: Filters, limit: int |
     """The candidates' statement for one shape of feed, the moment and the reader as parameters:
     built once, it is not put together (and its cache key computed) again on every page."""
     as_of = sa.bindparam("as_of", type_=UTCDateTime)
-    since = (
-        sa.select(Share.item_id, sa.func.count().label("shares"))
-        .where(Share.created_at > as_of)
-        .group_by(Share.item_id)
-        .subquery()
-    )
-    shares = (ContentItem.share_count - sa.func.coalesce(since.c.shares, 0)).label("shares")
     # The highest share count of the library (one read of its index), read with the candidates.
     counted = ContentItem.__table__.alias("counted")
     most_shares = sa.select(sa.func.coalesce(sa.func.max(counted.c.share_count), 0)).scalar_subquery()
@@ -218,9 +234,9 @@ def _candidates_query(languages: tuple[str, ...], filters: Filters, limit: int |
         sa.cast(ContentItem.target_personae, sa.Text).label("target_personae"),
         ContentItem.publish_at,
         ContentItem.pinned,
-        shares,
+        ContentItem.share_count,
         most_shares.label("most_shares"),
-    ).outerjoin(since, since.c.item_id == ContentItem.id)
+    )
     query = query.where(live_items(as_of), ContentItem.language.in_(languages))
     if filters.theme:
         query = query.where(ContentItem.theme == filters.theme)
