@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from base.database import db, utcnow
 from blueprints.accounts.models import Department, Role, User
 from blueprints.content.models import Share
+from blueprints.core.services import mentoring_step
 from blueprints.mentoring import services
 from blueprints.mentoring.models import (
     MenteeWish,
@@ -1115,3 +1116,21 @@ def test_an_active_pairs_page_lists_what_fits_its_topics_in_one_query(
     learn = page[page.index("To learn together") :]
     assert learn.index("Newest") < learn.index("Second") < learn.index("Third") < learn.index("Webinar")
     assert "Oldest" not in learn and "Too far" not in learn and "A talk" not in learn
+
+
+def test_home_reads_the_persons_mentoring_in_one_query(app, make_user, mentoring, count_queries):
+    mentor = make_user(language="en", display_name="Mona Mentor")
+    mentee, newcomer = make_user(language="en"), make_user(language="en")
+    pair_id = mentoring.active_pair(mentee.id, mentor.id)
+    with app.app_context(), count_queries() as read:
+        theirs = mentoring_step(mentee.id, set())
+        nothing_yet = mentoring_step(newcomer.id, set())
+    assert read.count == 2  # one each
+    assert (theirs.pair_id, theirs.partner_name, theirs.active, theirs.to_answer, theirs.step) == (
+        pair_id,
+        "Mona Mentor",
+        1,
+        0,
+        None,  # a mentee with a mentor has their pairing
+    )
+    assert (nothing_yet.pair_id, nothing_yet.active, nothing_yet.step) == (None, 0, "ask")

@@ -21,14 +21,14 @@ from blueprints.admin import verbs as admin_verbs
 from blueprints.auth import verbs as auth_verbs
 from blueprints.challenges import verbs as challenges_verbs
 from blueprints.content import verbs as content_verbs
-from blueprints.content.models import ContentItem, Share
+from blueprints.content.models import ContentItem
 from blueprints.contributions import verbs as contributions_verbs
 from blueprints.events import verbs as events_verbs
 from blueprints.events.models import Event
 from blueprints.kudos import verbs as kudos_verbs
 from blueprints.mentoring import verbs as mentoring_verbs
 from blueprints.mentoring.models import MentoringPair, PairStatus
-from blueprints.mentoring.services import must_answer, my_offer, my_wish, pairs_in_progress
+from blueprints.mentoring.services import HomeFacts, home_facts, must_answer
 from blueprints.notifications.services import unread_count_of
 from blueprints.quiz import verbs as quiz_verbs
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
@@ -260,41 +260,40 @@ class MentoringPointer:
     "asking" or None)."""
 
     to_answer: int
-    pair: MentoringPair | None  # their only active pair, to open
-    partner: User | None  # the other side of it
+    pair_id: int | None  # their only active pair, to open
+    partner_name: str | None  # the other side of it
     active: int  # their active pairs
     step: str | None
 
 
 def mentoring_step(user_id: int, personae: set[str], now: datetime | None = None) -> MentoringPointer:
-    """The mentoring lines of the person's next steps on home, in at most four queries whatever
-    the data. Requests and proposals to answer (before their deadline) and active pairs come
-    first. Then "offer" for experts and challengers ("offering" once they do); "ask" for people
-    who have not shared yet ("asking" once they did), unless they offer mentoring themselves or
-    have a mentor; None for others, and for anyone who closed their offer or wish (they chose to
-    stop)."""
+    """The mentoring lines of the person's next steps on home, in one query whatever the data.
+    Requests and proposals to answer (before their deadline) and active pairs come first. Then
+    "offer" for experts and challengers ("offering" once they do); "ask" for people who have not
+    shared yet ("asking" once they did), unless they offer mentoring themselves or have a mentor;
+    None for others, and for anyone who closed their offer or wish (they chose to stop)."""
     now = now or utcnow()
-    pairs = pairs_in_progress(user_id)
-    to_answer = sum(must_answer(pair, user_id) and pair.expires_at > now for pair in pairs)
-    active = [pair for pair in pairs if pair.status == PairStatus.ACTIVE]
-    only = active[0] if len(active) == 1 else None
+    facts = home_facts(user_id)
+    to_answer = sum(must_answer(pair, user_id) and pair.expires_at > now for pair, _partner in facts.pairs)
+    active = [(pair, partner) for pair, partner in facts.pairs if pair.status == PairStatus.ACTIVE]
+    only = active[0] if len(active) == 1 else (None, None)
     return MentoringPointer(
         to_answer=to_answer,
-        pair=only,
-        partner=only.other(user_id) if only else None,
+        pair_id=only[0].id if only[0] else None,
+        partner_name=only[1],
         active=len(active),
-        step=_mentoring_step(user_id, personae, active),
+        step=_mentoring_step(user_id, personae, facts, [pair for pair, _partner in active]),
     )
 
 
-def _mentoring_step(user_id: int, personae: set[str], active: list[MentoringPair]) -> str | None:
-    offer = my_offer(user_id)
-    offering = "offering" if offer is not None and offer.open else None
+def _mentoring_step(
+    user_id: int, personae: set[str], facts: HomeFacts, active: list[MentoringPair]
+) -> str | None:
+    offering = "offering" if facts.offer_open else None
     if personae & MENTOR_PERSONAE:
-        return "offer" if offer is None else offering
+        return "offer" if facts.offer_open is None else offering
     if offering or any(pair.mentee_id == user_id for pair in active):
         return offering  # a mentor is not pointed to asking; a mentee with a mentor has their pairing
-    if db.session.scalar(sa.select(Share.id).where(Share.user_id == user_id).limit(1)) is not None:
+    if facts.has_shared:
         return None
-    wish = my_wish(user_id)
-    return "ask" if wish is None else "asking" if wish.open else None
+    return "ask" if facts.wish_open is None else "asking" if facts.wish_open else None

@@ -29,7 +29,7 @@ from base.vocabularies import THEMES
 from blueprints.accounts.models import NAME_ONLY, User
 from blueprints.activity.services import record
 from blueprints.content.feed import live_items
-from blueprints.content.models import ContentItem
+from blueprints.content.models import ContentItem, Share
 from blueprints.contributions.services import today_for
 from blueprints.events.models import Event, EventStatus
 from blueprints.mentoring import matching, topics, verbs
@@ -766,6 +766,58 @@ def pairs_in_progress(person_id: int) -> list[MentoringPair]:
     with both people by name and department."""
     current, _past = _overview_statements()
     return list(db.session.scalars(current, {"person": person_id}))
+
+
+@dataclass(frozen=True)
+class HomeFacts:
+    """What home says of the person's mentoring, read in one query."""
+
+    pairs: list[tuple[MentoringPair, str]]  # proposals and active pairs, with the other side's name
+    offer_open: bool | None  # None: no offer
+    wish_open: bool | None  # None: no wish
+    has_shared: bool
+
+
+def home_facts(person_id: int) -> HomeFacts:
+    """The person's proposals and active pairs (plain values: ``must_answer`` and ``side_of``
+    read them), their offer's and wish's state and whether they shared anything, in one query."""
+    rows = db.session.execute(_home_facts_statement(), {"person": person_id}).all()
+    offer_open, wish_open, has_shared = rows[0][:3]  # a row at least: all is joined to the person
+    pairs = [
+        (MentoringPair(**dict(zip(PAIR_FACTS, values, strict=True))), partner)
+        for *values, partner in (row[3:] for row in rows)
+        if values[0] is not None
+    ]
+    return HomeFacts(pairs, offer_open, wish_open, bool(has_shared))
+
+
+PAIR_FACTS = ("id", "status", "mentor_id", "mentee_id", "mentor_agreed_at", "mentee_agreed_at", "expires_at")
+
+
+@lru_cache(maxsize=1)
+def _home_facts_statement() -> sa.Select:
+    """Built once, the person a parameter."""
+    person = sa.select(sa.bindparam("person", type_=sa.Integer).label("id")).subquery()
+    partner = aliased(User)
+    theirs = sa.or_(MentoringPair.mentor_id == person.c.id, MentoringPair.mentee_id == person.c.id)
+    partner_id = sa.case(
+        (MentoringPair.mentor_id == person.c.id, MentoringPair.mentee_id), else_=MentoringPair.mentor_id
+    )
+    shared = sa.exists().where(Share.user_id == person.c.id)
+    return (
+        sa.select(
+            MentorOffer.open,
+            MenteeWish.open,
+            shared,
+            *(getattr(MentoringPair, name) for name in PAIR_FACTS),
+            partner.display_name,
+        )
+        .select_from(person)
+        .outerjoin(MentorOffer, MentorOffer.user_id == person.c.id)
+        .outerjoin(MenteeWish, MenteeWish.user_id == person.c.id)
+        .outerjoin(MentoringPair, sa.and_(theirs, MentoringPair.status.in_(TAKING_A_PLACE)))
+        .outerjoin(partner, partner.id == partner_id)
+    )
 
 
 @lru_cache(maxsize=1)
