@@ -98,10 +98,9 @@ class FeedPage:
 
 def feed_page(user: User, filters: Filters, cursor: Cursor, size: int = PAGE_SIZE) -> FeedPage:
     """One page of the person's feed, ranked as of the cursor's moment."""
-    reader = _reader(user, cursor.as_of)
     # The first page is ranked as of now: every share stored so far counts. A later page is
     # ranked as of the first one's moment (the cursor's): the shares made since are taken off.
-    made_since = _shares_since(cursor.as_of) if cursor.position else {}
+    reader, made_since = _reader(user, cursor.as_of, later_page=bool(cursor.position))
     ranking = _leading(user, filters, reader, cursor.as_of, made_since, wanted=cursor.position + size + 1)
     page = list(islice(_after(iter(ranking), cursor), size + 1))
     more = len(page) > size
@@ -199,20 +198,6 @@ def _candidates(
     )
 
 
-def _shares_since(as_of: datetime) -> dict[int, int]:
-    """The shares made after ``as_of``, by item (few: one read of the shares' moment index)."""
-    return dict(db.session.execute(_shares_since_statement(), {"as_of": as_of}).all())
-
-
-@lru_cache(maxsize=1)
-def _shares_since_statement() -> sa.Select:
-    return (
-        sa.select(Share.item_id, sa.func.count())
-        .where(Share.created_at > sa.bindparam("as_of", type_=UTCDateTime))
-        .group_by(Share.item_id)
-    )
-
-
 @lru_cache(maxsize=1024)
 def _personae_of(stored: str | None) -> tuple[str, ...]:
     """An item's target personae from their stored JSON text: a library repeats a few lists, so
@@ -259,25 +244,29 @@ def _pinned_and_newest(query: sa.Select, limit: int) -> sa.Select:
     return sa.union_all(sa.select(pinned), sa.select(newest))
 
 
-def _reader(user: User, as_of: datetime) -> Reader:
+def _reader(user: User, as_of: datetime, later_page: bool = False) -> tuple[Reader, dict[int, int]]:
     """What the ranking needs of the person, in one query: their latest quiz result's persona
     scores, how many items of each theme they shared or liked (their interests, learned), and
-    the items they shared; a row each."""
-    scores, themes, shared_ids = {}, {}, set()
-    rows = db.session.execute(_reader_query(), {"reader_id": user.id, "as_of": as_of})
+    the items they shared; a row each. For a ``later_page``, also the shares made by anyone
+    since ``as_of``, by item (few: one read of the shares' moment index)."""
+    scores, themes, shared_ids, made_since = {}, {}, set(), {}
+    rows = db.session.execute(_reader_query(later_page), {"reader_id": user.id, "as_of": as_of})
     for name, actions, item_id, score in rows:
         if score is not None:
             scores[name] = score
+        elif item_id is not None and actions is not None:
+            made_since[item_id] = actions
         elif item_id is not None:
             shared_ids.add(item_id)
         else:
             themes[name] = actions
-    return Reader(scores, themes, frozenset(shared_ids))
+    return Reader(scores, themes, frozenset(shared_ids)), made_since
 
 
-@lru_cache(maxsize=1)
-def _reader_query() -> sa.CompoundSelect:
-    """The reader's statement, built once (the reader and the moment are parameters)."""
+@lru_cache(maxsize=2)
+def _reader_query(later_page: bool) -> sa.CompoundSelect:
+    """The reader's statement, built once per kind of page (the reader and the moment are
+    parameters)."""
     reader = sa.bindparam("reader_id", type_=sa.Integer)
     as_of = sa.bindparam("as_of", type_=UTCDateTime)
     nothing, no_number = sa.null(), sa.cast(sa.null(), sa.Float)
@@ -301,7 +290,15 @@ def _reader_query() -> sa.CompoundSelect:
     persona_scores = sa.select(PersonaScore.persona, nothing, nothing, PersonaScore.score).where(
         PersonaScore.result_id == latest_result_id(reader)
     )
-    return sa.union_all(per_theme, shared_items, persona_scores)
+    parts = [per_theme, shared_items, persona_scores]
+    if later_page:
+        made_since = (
+            sa.select(nothing, sa.func.count(), Share.item_id, no_number)
+            .where(Share.created_at > as_of)
+            .group_by(Share.item_id)
+        )
+        parts.append(made_since)
+    return sa.union_all(*parts)
 
 
 def _cards(user: User, reader: Reader, page: list[Ranked]) -> list[Card]:
