@@ -11,6 +11,7 @@ from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
 from blueprints.activity.services import record
 from blueprints.content import verbs as content_verbs
+from blueprints.content.models import ContentItem
 from blueprints.events import verbs as event_verbs
 from blueprints.recognition.models import PointsBalance, PointsEntry
 from blueprints.rewards.models import Reward, RewardKind
@@ -88,6 +89,24 @@ def test_the_history_pages_with_htmx_or_without(app, client, signed_in, make_ite
     assert "Item 0" in more and "Item 1" in more and "Show older points" not in more
     plain = text(client.get(f"/me/points?before={oldest_shown}"))
     assert "My points history" in plain and "Item 1" in plain
+
+
+def test_the_drawn_history_follows_a_new_entry_a_renamed_item_and_the_language(
+    app, client, signed_in, make_item
+):
+    me = signed_in(language="en")
+    item = make_item(title="Our new office")
+    act(app, me.id, content_verbs.CONTENT_SHARED, "content", item)
+    assert "Sharing an item — " in text(client.get("/me"))
+    with app.app_context():
+        db.session.get(ContentItem, item).title = "Our bigger office"
+        db.session.commit()
+    page = text(client.get("/me"))
+    assert "Our bigger office" in page and "Our new office" not in page
+    act(app, me.id, content_verbs.CONTENT_SHARED, "content", make_item(title="Another story"))
+    assert "Another story" in text(client.get("/me"))
+    post(client, "/language", {"language": "fr"})
+    assert "Partager un contenu — " in text(client.get("/me"))
 
 
 def test_appearing_anonymously_is_a_choice_on_me(app, client, signed_in):

@@ -1,7 +1,9 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import refresh
 from flask_login import current_user
+from markupsafe import Markup
 
+from base.drawn import frozen, part, reader_key
 from base.extensions import limiter
 from base.i18n import gettext as _
 from base.i18n import reading_languages
@@ -16,9 +18,30 @@ from blueprints.profile import services
 from blueprints.profile.forms import NOT_SET, PasswordForm, ProfileForm
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import history as quiz_history
-from blueprints.recognition.services import points_history, recognition_summary
+from blueprints.recognition.services import HistoryPage, points_history, recognition_summary
 
 bp = Blueprint("profile", __name__)
+
+HISTORY_TEMPLATE = "profile/_points_history.html"
+
+
+@bp.app_template_global()
+def points_history_rows(history: HistoryPage) -> Markup:
+    """A page of the person's points history drawn once per state (``base.drawn``): each line as
+    it shows, whether older points follow, and the reader's language, zone and mount path."""
+    key = (
+        tuple(
+            (line.entry_id, line.label, line.points, line.reason, line.at, line.about, _link_key(line.link))
+            for line in history.lines
+        ),
+        history.next_before,
+        *reader_key(),
+    )
+    return part(HISTORY_TEMPLATE, key, history=history)
+
+
+def _link_key(link: tuple[str, dict] | None) -> tuple | None:
+    return (link[0], frozen(link[1])) if link else None
 
 
 def profile_form() -> ProfileForm:
@@ -59,7 +82,7 @@ def points_page():
     """More of the person's points history (htmx appends it; without JavaScript, a page)."""
     history = points_history(current_user.id, before=request.args.get("before", type=int))
     if wants_fragment():
-        return render_template("profile/_points_history.html", history=history)
+        return points_history_rows(history)
     return render_template("profile/points.html", history=history)
 
 
