@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 
 DRAWN = "drawn_parts"  # the app's kept parts, in app.extensions
 READER_KEYS = "_reader_keys"  # on flask.g
+REQUEST_TOKEN = "_request_token"  # on flask.g
 PARTS_KEPT = 8192  # drawn parts kept per process (a few kilobytes each)
 # Kept in place of what belongs to the request: its form token (wherever a drawn part wrote it:
 # ``csrf_field()``, a form's ``hidden_tag()``) and its own address (``here``, where a part's forms
@@ -94,10 +95,20 @@ def without_token(html: str) -> str:
 def with_request_parts(html: str) -> Markup:
     """A drawn part with this request's form token and address in place of its marks."""
     if TOKEN_MARK in html:
-        html = html.replace(TOKEN_MARK, generate_csrf())
+        html = html.replace(TOKEN_MARK, request_token())
     if HERE_MARK in html:
         html = html.replace(HERE_MARK, str(escape(request.full_path.rstrip("?"))))
     return Markup(html)
+
+
+def request_token() -> str:
+    """This request's form token, asked of Flask-WTF once (it reads its settings on every call,
+    and a list asks for each of its parts)."""
+    token = g.get(REQUEST_TOKEN)
+    if token is None:
+        token = generate_csrf()
+        setattr(g, REQUEST_TOKEN, token)
+    return token
 
 
 def frozen(value):
