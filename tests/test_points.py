@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.exc import IntegrityError
 
-from base.database import db
+from base.database import db, utcnow
 from blueprints.accounts.models import Role, User
 from blueprints.activity.models import Activity
 from blueprints.activity.services import record
@@ -314,12 +314,12 @@ def test_weeks_in_a_row_make_a_streak_and_four_earn_its_badge(app, person, items
         )  # not the person's doing
         streak = db.session.get(Streak, person)
         assert (streak.length, streak.best, streak.last_week) == (3, 3, date(2026, 11, 30))
-        assert services.streak_now(person, MONDAY + timedelta(weeks=3)) == services.streaks.StreakNow(
-            3, 3, True
-        )
-        assert services.streak_now(person, MONDAY + timedelta(weeks=4)).weeks == 0
+        assert services.streak_and_badges(person, MONDAY + timedelta(weeks=3))[
+            0
+        ] == services.streaks.StreakNow(3, 3, True)
+        assert services.streak_and_badges(person, MONDAY + timedelta(weeks=4))[0].weeks == 0
         act(person, content_verbs.CONTENT_LIKED, items[3], MONDAY + timedelta(weeks=3, days=6))
-        assert "streak_4" in {earned.badge.key for earned in services.badges_of(person)}
+        assert "streak_4" in {earned.badge.key for earned in services.streak_and_badges(person, utcnow())[1]}
         act(person, content_verbs.CONTENT_LIKED, items[4], MONDAY + timedelta(weeks=6))  # a gap: starts again
         db.session.expire_all()
         streak = db.session.get(Streak, person)
@@ -440,7 +440,9 @@ def test_the_sync_gives_the_streak_badge_a_late_log_calls_for(app, person, items
             )
         db.session.commit()
         services.sync()
-        assert {earned.badge.key for earned in services.badges_of(person)} == {"streak_4"}
+        assert {earned.badge.key for earned in services.streak_and_badges(person, utcnow())[1]} == {
+            "streak_4"
+        }
 
 
 def test_recomputing_rewrites_every_balance_from_the_new_table(app, person, items, make_user):

@@ -300,11 +300,3 @@ def _streak_and_badges_statement() -> sa.Select:
         .outerjoin(BadgeAward, BadgeAward.user_id == person.c.id)
         .order_by(BadgeAward.earned_at.desc())
     )
-
-
-def badges_of(user_id: int) -> list[EarnedBadge]:
-    return streak_and_badges(user_id, utcnow())[1]
-
-
-def streak_now(user_id: int, now: datetime | None = None) -> streaks.StreakNow:
-    return streak_and_badges(user_id, now or utcnow())[0]
