@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 
-from base.database import UTCDateTime, db, utcnow
+from base.database import UTCDateTime, column_rows, db, utcnow
 from base.registry import registry
 from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
@@ -117,7 +117,7 @@ def object_names(
         return {}
     types = tuple(sorted(wanted))
     ids = {f"ids_{number}": sorted(wanted[object_type]) for number, object_type in enumerate(types)}
-    rows = db.session.execute(_names_statement(types, tuple(targets[t] for t in types)), ids)
+    rows = column_rows(_names_statement(types, tuple(targets[t] for t in types)), ids)
     return {(object_type, object_id): name for object_type, object_id, name in rows}
 
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload, lazyload
 
-from base.database import UTCDateTime, db
+from base.database import UTCDateTime, column_rows, db
 from base.i18n import gettext as _
 from base.i18n import ngettext, reading_languages
 from blueprints.accounts.models import User
@@ -185,7 +185,7 @@ def _candidates(
     with their shares by everyone up to ``as_of`` for the mild engagement factor: the item's
     stored count less the shares ``made_since`` that moment."""
     query = _candidates_query(tuple(reading_languages(user)), filters, limit)
-    rows = db.session.execute(query, {"as_of": as_of, "reader_id": user.id}).all()
+    rows = column_rows(query, {"as_of": as_of, "reader_id": user.id}).all()
     # Rows unpacked by position: reading hundreds of rows' columns by name costs more.
     items = [
         Candidate(item_id, theme, _personae_of(personae), publish_at, pinned)
@@ -250,7 +250,7 @@ def _reader(user: User, as_of: datetime, later_page: bool = False) -> tuple[Read
     the items they shared; a row each. For a ``later_page``, also the shares made by anyone
     since ``as_of``, by item (few: one read of the shares' moment index)."""
     scores, themes, shared_ids, made_since = {}, {}, set(), {}
-    rows = db.session.execute(_reader_query(later_page), {"reader_id": user.id, "as_of": as_of})
+    rows = column_rows(_reader_query(later_page), {"reader_id": user.id, "as_of": as_of})
     for name, actions, item_id, score in rows:
         if score is not None:
             scores[name] = score

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, partial
-from operator import itemgetter
 from typing import NamedTuple
 
 # Tuning, kept here with the formula it tunes.
@@ -19,6 +18,7 @@ INTEREST_WEIGHT = 0.5  # a theme that is all the person shares and likes weighs 
 ENGAGEMENT_WEIGHT = 0.1  # mild: popularity must not drown personal relevance
 ALREADY_SHARED = 0.25  # what is left of the score of an item the person already shared
 MAX_SAME_THEME_IN_A_ROW = 2
+SECONDS_A_DAY = 86400
 
 
 class Candidate(NamedTuple):
@@ -71,8 +71,7 @@ def interest(theme_actions: dict[str, int], theme: str) -> float:
 
 def freshness(publish_at: datetime, as_of: datetime, half_life_days: float) -> float:
     """2^(−age / half-life); a future-dated item gets no boost beyond 1."""
-    age_days = max((as_of - publish_at).total_seconds(), 0) / 86400
-    return 2 ** (-age_days / half_life_days)
+    return 2 ** (min(publish_at.timestamp() - as_of.timestamp(), 0) / (half_life_days * SECONDS_A_DAY))
 
 
 def engagement(shares: int) -> float:
@@ -111,27 +110,35 @@ def rank(
     no more than two items in a row share a theme when another theme can follow.
     """
     # The same formulas, each part computed once per distinct input: many items share a theme,
-    # a target list or a share count, and a page ranks hundreds of them.
+    # a target list or a share count, and a page ranks hundreds of them. Freshness is worked
+    # out on timestamps (as ``freshness`` does), and the sort compares plain tuples: the id
+    # makes each one's start unique, so the values after it are never compared.
     affinity_to = cache(partial(affinity, reader.persona_scores))
     interest_in = cache(partial(interest, reader.theme_actions))
     engagement_of = cache(engagement)
+    shared_ids, now, half_life = reader.shared_item_ids, as_of.timestamp(), half_life_days * SECONDS_A_DAY
     keyed = []
     for candidate in candidates:
-        shared = candidate.id in reader.shared_item_ids
+        shared = candidate.id in shared_ids
         shares = share_counts.get(candidate.id, 0)
-        parts = (
+        published = candidate.publish_at.timestamp()
+        liked_by_persona, theme_interest = (
             affinity_to(candidate.target_personae),
             interest_in(candidate.theme),
-            freshness(candidate.publish_at, as_of, half_life_days),
         )
-        score = parts[0] * parts[1] * parts[2] * engagement_of(shares) * (ALREADY_SHARED if shared else 1.0)
-        order = (not candidate.pinned, -score, -candidate.publish_at.timestamp(), -candidate.id)
-        keyed.append((order, Ranked(candidate, score, *parts, shares, shared)))
-    keyed.sort(key=itemgetter(0))
-    ranked = [entry for _order, entry in keyed]
+        fresh = 2 ** (min(published - now, 0) / half_life)
+        score = liked_by_persona * theme_interest * fresh * engagement_of(shares)
+        if shared:
+            score *= ALREADY_SHARED
+        keyed.append(
+            (not candidate.pinned, -score, -published, -candidate.id,
+             candidate, liked_by_persona, theme_interest, fresh, shares, shared)
+        )  # fmt: skip
+    keyed.sort()
+    ranked = [Ranked(entry[4], -entry[1], *entry[5:]) for entry in keyed]
     pinned = [r for r in ranked if r.candidate.pinned]
     yield from pinned
-    yield from vary_themes([r for r in ranked if not r.candidate.pinned])
+    yield from vary_themes(ranked[len(pinned) :])
 
 
 def vary_themes(ordered: list[Ranked]) -> Iterator[Ranked]:

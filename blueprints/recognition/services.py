@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 
-from base.database import db, unit_of_work, utcnow
+from base.database import column_rows, db, unit_of_work, utcnow
 from base.memo import per_request
 from base.registry import DAY, EVER, WEEK, Badge, registry
 from blueprints.accounts.models import User
@@ -281,7 +281,7 @@ class EarnedBadge:
 def streak_and_badges(user_id: int, now: datetime) -> tuple[streaks.StreakNow, list[EarnedBadge]]:
     """The person's streak as it stands at ``now`` and their badges, latest first (badges no
     feature declares any more are left out), in one query."""
-    rows = db.session.execute(_streak_and_badges_statement(), {"person": user_id}).all()
+    rows = column_rows(_streak_and_badges_statement(), {"person": user_id}).all()
     length, best, last_week = rows[0][:3]  # a row at least: both are joined to the person
     known = registry().badges
     badges = [EarnedBadge(known[badge], earned_at) for *_, badge, earned_at in rows if badge in known]
