@@ -13,14 +13,23 @@ from itertools import islice
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload, lazyload
 
-from base.database import UTCDateTime, column_rows, db
+from base.database import UTCDateTime, column_rows
 from base.i18n import gettext as _
 from base.i18n import ngettext, reading_languages
 from blueprints.accounts.models import User
 from blueprints.content.catalogue import Status
-from blueprints.content.models import BOOKMARK, LIKE, ContentItem, Reaction, Share
+from blueprints.content.models import (
+    BOOKMARK,
+    LIKE,
+    ContentItem,
+    LinkPreview,
+    PreviewLook,
+    Reaction,
+    Share,
+    preview_shown,
+    site_shown,
+)
 from blueprints.content.ranking import (
     Candidate,
     Ranked,
@@ -82,7 +91,7 @@ class Filters:
 
 @dataclass
 class Card:
-    item: ContentItem
+    item: "CardItem | ContentItem"
     reason: str
     liked: bool
     bookmarked: bool
@@ -306,20 +315,73 @@ def _cards(user: User, reader: Reader, page: list[Ranked]) -> list[Card]:
     ids = [ranked.candidate.id for ranked in page]
     if not ids:
         return []
-    rows = db.session.execute(_cards_query(), {"ids": ids, "reader_id": user.id})
-    found = {row.ContentItem.id: row for row in rows}
+    rows = column_rows(_cards_query(), {"ids": ids, "reader_id": user.id})
+    found = {row[0]: row for row in rows}
     return [
         Card(
-            row.ContentItem,
+            _card_item(*row[:ITEM_COLUMNS]),
             reason(ranked, reader),
-            row.liked,
-            row.bookmarked,
-            row.likes,
+            *row[ITEM_COLUMNS:],
             ranked.already_shared,
         )
         for ranked in page
         for row in [found[ranked.candidate.id]]
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class CardPreview(PreviewLook):
+    url: str
+    site_name: str | None
+    image_width: int | None
+    image_height: int | None
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CardItem:
+    """What a card shows of an item (as ``ContentItem`` names it), read as plain columns: a
+    page shows a dozen, and mapped objects cost more to load and to read."""
+
+    id: int
+    title: str
+    summary: str
+    url: str | None
+    theme: str
+    kind: str
+    language: str
+    pinned: bool
+    publish_at: datetime
+    link_preview: CardPreview | None
+    link_site: str | None
+
+
+CARD_COLUMNS = (
+    ContentItem.id,
+    ContentItem.title,
+    ContentItem.summary,
+    ContentItem.url,
+    ContentItem.theme,
+    ContentItem.kind,
+    ContentItem.language,
+    ContentItem.pinned,
+    ContentItem.publish_at,
+)
+PREVIEW_COLUMNS = (
+    LinkPreview.url,
+    LinkPreview.site_name,
+    LinkPreview.image_width,
+    LinkPreview.image_height,
+    LinkPreview.fetched_at,
+)
+ITEM_COLUMNS = len(CARD_COLUMNS) + len(PREVIEW_COLUMNS)
+
+
+def _card_item(*values) -> CardItem:
+    fields, preview = values[: len(CARD_COLUMNS)], values[len(CARD_COLUMNS) :]
+    url = fields[3]
+    shown = preview_shown(url, CardPreview(*preview) if preview[0] is not None else None)
+    return CardItem(*fields, shown, site_shown(url, shown))
 
 
 @lru_cache(maxsize=1)
@@ -339,13 +401,14 @@ def _cards_query() -> sa.Select:
     )
     return (
         sa.select(
-            ContentItem,
+            *CARD_COLUMNS,
+            *PREVIEW_COLUMNS,
             reacted(LIKE).label("liked"),
             reacted(BOOKMARK).label("bookmarked"),
             likes.label("likes"),
         )
+        .outerjoin(LinkPreview, LinkPreview.item_id == ContentItem.id)
         .where(ContentItem.id.in_(sa.bindparam("ids", expanding=True)))
-        .options(lazyload(ContentItem.share_texts), joinedload(ContentItem.preview))
     )
 
 

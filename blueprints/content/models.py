@@ -92,23 +92,44 @@ class ContentItem(db.Model):
 
     @property
     def link_preview(self) -> "LinkPreview | None":
-        """The preview fetched for the item's current link, if it found something to show."""
-        preview = self.preview
-        if preview is None or preview.url != self.url or not (preview.has_image or preview.site_name):
-            return None
-        return preview
+        return preview_shown(self.url, self.preview)
 
     @property
     def link_site(self) -> str | None:
-        """The name of the site the link leads to: as the site names itself, or its host."""
-        preview = self.link_preview
-        if preview and preview.site_name:
-            return preview.site_name
-        host = urlsplit(self.url or "").hostname or ""
-        return host.removeprefix("www.") or None
+        return site_shown(self.url, self.link_preview)
 
 
-class LinkPreview(db.Model):
+def preview_shown(url: str | None, preview: "PreviewLook | None") -> "PreviewLook | None":
+    """The preview fetched for an item's current link ``url``, if it found something to show."""
+    if preview is None or preview.url != url or not (preview.has_image or preview.site_name):
+        return None
+    return preview
+
+
+def site_shown(url: str | None, shown: "PreviewLook | None") -> str | None:
+    """The name of the site a link leads to: as the site names itself (its ``shown`` preview),
+    or its host."""
+    if shown and shown.site_name:
+        return shown.site_name
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.") or None
+
+
+class PreviewLook:
+    """What a link's preview shows, from its ``url``, ``site_name``, ``image_width`` and
+    ``fetched_at``: the stored preview, or its columns as a feed card reads them."""
+
+    @property
+    def has_image(self) -> bool:
+        return self.image_width is not None
+
+    @property
+    def version(self) -> int:
+        """Changes with each fetch: the image's address carries it, so browsers may cache it for good."""
+        return int(self.fetched_at.timestamp())
+
+
+class LinkPreview(PreviewLook, db.Model):
     """What an item's link shows once posted: the page's image and site name.
 
     Fetched once, when comms save the link; the image is stored small and re-encoded,
@@ -130,15 +151,6 @@ class LinkPreview(db.Model):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     item: Mapped[ContentItem] = relationship(back_populates="preview")
-
-    @property
-    def has_image(self) -> bool:
-        return self.image_width is not None
-
-    @property
-    def version(self) -> int:
-        """Changes with each fetch: the image's address carries it, so browsers may cache it for good."""
-        return int(self.fetched_at.timestamp())
 
 
 class ShareText(db.Model):
