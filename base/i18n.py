@@ -16,7 +16,7 @@ from flask import current_app, g, has_app_context, has_request_context, request,
 from flask_babel import Babel, Domain, format_date, get_locale, to_user_timezone
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
@@ -95,19 +95,22 @@ def init_babel(app, babel: Babel) -> None:
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
 
 
-@pass_context
-def template_gettext(context, string: str, /, **variables) -> str:
+# Given the evaluation context, not the whole context: Jinja calls a function that takes the
+# context inside a block with variables (a ``{% set %}``, a loop) on a copy of the context made
+# for the call, and pages call these dozens of times (issue #14).
+@pass_eval_context
+def template_gettext(eval_context, string: str, /, **variables) -> str:
     translated = current_translations().ugettext(string)
-    if context.eval_ctx.autoescape:
+    if eval_context.autoescape:
         translated = Markup(translated)
     return translated % variables  # always a format string ("%%" is "%"), as Jinja's are
 
 
-@pass_context
-def template_ngettext(context, singular: str, plural: str, n: int, /, **variables) -> str:
+@pass_eval_context
+def template_ngettext(eval_context, singular: str, plural: str, n: int, /, **variables) -> str:
     variables.setdefault("num", n)
     translated = current_translations().ungettext(singular, plural, n)
-    if context.eval_ctx.autoescape:
+    if eval_context.autoescape:
         translated = Markup(translated)
     return translated % variables
 
