@@ -11,6 +11,7 @@ from base.database import db, utcnow
 from base.registry import Feature, Registry, registry
 from blueprints.accounts.models import Role, User
 from blueprints.activity.services import active_people_count, personal_progress, programme_pulse, record
+from blueprints.core.services import home_progress
 from blueprints.notifications.services import notify
 from tests.conftest import csrf_token, queries_before_and_after, text
 
@@ -127,6 +128,26 @@ def test_home_progress_query_count_does_not_grow_with_the_log(
 
     before, after = queries_before_and_after(client, count_queries, "/", much_more_activity)
     assert before == after
+
+
+def test_home_reads_what_each_recent_action_was_about_with_the_actions(
+    app, make_user, make_item, make_event, count_queries
+):
+    """One statement for the progress card: the counts, the latest actions and the name and
+    language of what each was about (an item, an event, a colleague)."""
+    me, colleague = make_user(), make_user(display_name="Ada Lovelace")
+    item, event = make_item(title="Notre usine", language="fr"), make_event(title="Photo walk", language="en")
+    log(app, me.id, "content_shared", days_ago=0.3, object_type="content", object_id=item)
+    log(app, me.id, "event_registered", days_ago=0.2, object_type="event", object_id=event)
+    log(app, me.id, "kudos_sent", days_ago=0.1, object_type="user", object_id=colleague.id)
+    with app.test_request_context(), count_queries() as counter:
+        progress = home_progress(me.id)
+    assert counter.count == 1
+    assert [(step.about, step.language) for step in progress.recent] == [
+        ("Ada Lovelace", None),
+        ("Photo walk", "en"),
+        ("Notre usine", "fr"),
+    ]
 
 
 def test_the_console_keeps_the_programme_figures(app, client, signed_in, make_user):

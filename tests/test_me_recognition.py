@@ -14,6 +14,7 @@ from blueprints.content import verbs as content_verbs
 from blueprints.content.models import ContentItem
 from blueprints.events import verbs as event_verbs
 from blueprints.recognition.models import PointsBalance, PointsEntry
+from blueprints.recognition.services import points_history
 from blueprints.rewards.models import Reward, RewardKind
 from tests.conftest import htmx_headers, post, queries_before_and_after, text
 
@@ -56,6 +57,23 @@ def test_me_shows_the_ledgers_figures_each_entry_with_its_reason_and_link(
     assert "-2</span>" in page and "+2</span>" in page and "+5</span>" in page
     assert "First share" in page  # the badge the share earned
     assert "1 week in a row" in page
+
+
+def test_the_history_reads_what_each_entry_was_for_with_the_entries(
+    app, make_item, make_event, make_user, count_queries
+):
+    """One statement for a page of the history, the names of items and events in it."""
+    me = make_user()
+    item, event = make_item(title="Our new office"), make_event(title="Photo walk")
+    act(app, me.id, content_verbs.CONTENT_SHARED, "content", item)
+    act(app, me.id, event_verbs.EVENT_REGISTERED, "event", event)
+    with app.test_request_context(), count_queries() as counter:
+        lines = points_history(me.id).lines
+    assert counter.count == 1
+    assert [(line.about, line.link) for line in lines] == [
+        ("Photo walk", ("events.detail", {"event_id": event})),
+        ("Our new office", ("content.item", {"item_id": item})),
+    ]
 
 
 def test_capped_and_own_content_entries_say_why_they_earn_nothing(app, client, signed_in, make_item):

@@ -7,7 +7,7 @@ link, a seat given by the waiting list), the same rule for the programme and for
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -83,22 +83,30 @@ def programme_pulse(now: datetime | None = None) -> dict:
 
 @dataclass
 class Progress:
-    """A person's own participation: actions in the last 7 days, in all, and the latest ones."""
+    """A person's own participation: actions in the last 7 days, in all, and the latest ones
+    (with the values of the columns that describe them, when asked)."""
 
     this_week: int
     total: int
     recent: list[Activity]
+    descriptions: list[tuple] = field(default_factory=list)
 
 
-def personal_progress(user_id: int, now: datetime | None = None, recent: int = RECENT_ACTIONS) -> Progress:
+def personal_progress(
+    user_id: int,
+    now: datetime | None = None,
+    recent: int = RECENT_ACTIONS,
+    described_by: tuple[sa.ColumnElement, ...] = (),
+) -> Progress:
     """What the person did themselves, from the log, in one query whatever its size: the latest
-    entries, each row carrying the counts (none when the person did nothing yet)."""
+    entries, each row carrying the counts (none when the person did nothing yet) and the
+    columns ``described_by`` (the same objects on every call: the statement is kept for them)."""
     now = now or utcnow()
-    statement = _progress_statement(tuple(sorted(registry().passive_verbs)))
-    rows = db.session.execute(statement, {"person": user_id, "since": now - WEEK, "shown": recent}).all()
+    statement = _progress_statement(tuple(sorted(registry().passive_verbs)), recent, described_by)
+    rows = db.session.execute(statement, {"person": user_id, "since": now - WEEK}).all()
     if not rows:
         return Progress(0, 0, [])
-    return Progress(rows[0][1], rows[0][2], [row[0] for row in rows])
+    return Progress(rows[0][1], rows[0][2], [row[0] for row in rows], [tuple(row[3:]) for row in rows])
 
 
 def object_names(
@@ -121,11 +129,38 @@ def object_names(
     return {(object_type, object_id): name for object_type, object_id, name in rows}
 
 
+def column_by_type(type_column, id_column, columns: dict[str, tuple]) -> sa.ColumnElement:
+    """A column of the object a row names by type and id, read in the row's own statement (not
+    in a second query): for each type, ``(model, column)`` read by the model's id; only the
+    row's own type is looked up."""
+    return sa.case(
+        *(
+            (
+                type_column == object_type,
+                sa.select(sa.cast(column, sa.String)).where(model.id == id_column).scalar_subquery(),
+            )
+            for object_type, (model, column) in columns.items()
+        ),
+        else_=sa.null(),
+    )
+
+
+def linked_names(targets: dict) -> dict[str, tuple]:
+    """The registered types that have a page (``registry().audit_targets``), each with its
+    model and name column, for ``column_by_type``."""
+    return {
+        object_type: (target.model, target.name_column)
+        for object_type, target in targets.items()
+        if target.endpoint
+    }
+
+
 @lru_cache(maxsize=4)
-def _progress_statement(passive: tuple[str, ...]) -> sa.Select:
+def _progress_statement(
+    passive: tuple[str, ...], shown: int, described_by: tuple[sa.ColumnElement, ...]
+) -> sa.Select:
     """A person's latest own entries (``passive`` verbs left out), each row with their counts
-    since a moment and in all, built once: the person, the moment and how many are shown are
-    parameters."""
+    since a moment and in all, built once: the person and the moment are parameters."""
     mine = sa.and_(
         Activity.user_id == sa.bindparam("person", type_=sa.Integer),
         Activity.verb.not_in(passive) if passive else sa.true(),
@@ -136,10 +171,12 @@ def _progress_statement(passive: tuple[str, ...]) -> sa.Select:
 
     since = sa.bindparam("since", type_=UTCDateTime)
     return (
-        sa.select(Activity, counted(Activity.created_at >= since), counted())
+        sa.select(Activity, counted(Activity.created_at >= since), counted(), *described_by)
         .where(mine)
         .order_by(Activity.created_at.desc(), Activity.id.desc())
-        .limit(sa.bindparam("shown", type_=sa.Integer))
+        .limit(
+            sa.literal_column(str(shown))
+        )  # written in, as ``recognition.services._history_statement`` says
     )
 
 

@@ -16,7 +16,7 @@ from base.memo import per_request, remember
 from base.registry import PersonFigures
 from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
-from blueprints.activity.services import Progress, personal_progress
+from blueprints.activity.services import Progress, column_by_type, personal_progress
 from blueprints.admin import verbs as admin_verbs
 from blueprints.auth import verbs as auth_verbs
 from blueprints.challenges import verbs as challenges_verbs
@@ -188,11 +188,12 @@ class HomeProgress:
 
 
 def home_progress(user_id: int) -> HomeProgress:
-    """The person's own progress with their latest actions in words (two queries: the log, the names)."""
-    progress: Progress = personal_progress(user_id)
-    titles = _object_names(progress.recent)
+    """The person's own progress with their latest actions in words, in one query."""
+    progress: Progress = personal_progress(user_id, described_by=_name_and_language())
     return HomeProgress(
-        progress.this_week, progress.total, [_step(entry, titles) for entry in progress.recent]
+        progress.this_week,
+        progress.total,
+        [_step(entry, *about) for entry, about in zip(progress.recent, progress.descriptions, strict=True)],
     )
 
 
@@ -200,44 +201,26 @@ def home_progress(user_id: int) -> HomeProgress:
 NAMED_OBJECTS = {
     "content": (ContentItem, ContentItem.title, ContentItem.language),
     "event": (Event, Event.title, Event.language),
-    "user": (User, User.display_name, sa.null()),
+    "user": (User, User.display_name, None),
 }
 
 
-def _object_names(entries: list[Activity]) -> dict[tuple[str, int], tuple[str, str | None]]:
-    """The name and language of each entry's object, every kind in one query."""
-    wanted = {
-        object_type: sorted({entry.object_id for entry in entries if entry.object_type == object_type})
-        for object_type in NAMED_OBJECTS
+@lru_cache(maxsize=1)
+def _name_and_language() -> tuple[sa.ColumnElement, sa.ColumnElement]:
+    """The name of each entry's object and the language it is written in, read with the entries
+    (built once: the progress statement is kept for these very columns)."""
+    names = {kind: (model, name) for kind, (model, name, _language) in NAMED_OBJECTS.items()}
+    languages = {
+        kind: (model, language) for kind, (model, _name, language) in NAMED_OBJECTS.items() if language
     }
-    types = tuple(object_type for object_type, ids in wanted.items() if ids)
-    if not types:
-        return {}
-    rows = db.session.execute(_names_statement(types), {f"{t}_ids": wanted[t] for t in types})
-    return {(object_type, object_id): (name, language) for object_type, object_id, name, language in rows}
+    return (
+        column_by_type(Activity.object_type, Activity.object_id, names),
+        column_by_type(Activity.object_type, Activity.object_id, languages),
+    )
 
 
-@lru_cache(maxsize=8)
-def _names_statement(types: tuple[str, ...]) -> sa.CompoundSelect:
-    """Names and languages of objects of these kinds (their ids the parameters ``<kind>_ids``),
-    built once per set of kinds."""
-    named = []
-    for object_type in types:
-        model, column, language = NAMED_OBJECTS[object_type]
-        named.append(
-            sa.select(
-                sa.literal(object_type).label("object_type"),
-                model.id.label("id"),
-                sa.cast(column, sa.String).label("name"),
-                sa.cast(language, sa.String).label("language"),
-            ).where(model.id.in_(sa.bindparam(f"{object_type}_ids", expanding=True)))
-        )
-    return sa.union_all(*named)
-
-
-def _step(entry: Activity, names: dict) -> Step:
+def _step(entry: Activity, about: str | None, language: str | None) -> Step:
     name = ACTION_NAMES.get(entry.verb, ACTION)
-    about, language = names.get((entry.object_type, entry.object_id), (None, None))
     link = None
     if entry.verb == quiz_verbs.QUIZ_COMPLETED and entry.payload.get("primary") in PERSONA_BY_KEY:
         about, language = str(PERSONA_BY_KEY[entry.payload["primary"]].name), None

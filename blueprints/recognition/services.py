@@ -12,7 +12,7 @@ from base.memo import per_request
 from base.registry import DAY, EVER, WEEK, Badge, registry
 from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
-from blueprints.activity.services import object_names, record
+from blueprints.activity.services import column_by_type, linked_names, record
 from blueprints.recognition import badges, points, streaks
 from blueprints.recognition.catalogue import rule_label
 from blueprints.recognition.models import BadgeAward, PointsBalance, PointsEntry, PointsRule, Streak
@@ -218,25 +218,34 @@ class HistoryPage:
 
 
 def points_history(user_id: int, before: int | None = None, limit: int = HISTORY_PAGE) -> HistoryPage:
-    """The person's ledger newest first, a page at a time (with the names of what it was for);
-    entries worth nothing by rule (a like, a thank-you sent) are left out, capped ones stay."""
-    page = {"person": user_id, "before": before, "shown": limit + 1}
-    entries = list(db.session.scalars(_history_statement(bool(before)), page))
-    more = len(entries) > limit
-    entries = entries[:limit]
-    names = object_names(((entry.object_type, entry.object_id) for entry in entries), linked_only=True)
-    lines = [_history_line(entry, names) for entry in entries]
-    return HistoryPage(lines, entries[-1].id if more else None)
+    """The person's ledger newest first, a page at a time, each entry with the name of what
+    it was for (one query); entries worth nothing by rule (a like, a thank-you sent) are left
+    out, capped ones stay."""
+    page = {"person": user_id, "before": before}
+    targets = registry().audit_targets
+    rows = column_rows(_history_statement(bool(before), limit + 1, tuple(targets.items())), page).all()
+    lines = [_history_line(*row, targets) for row in rows[:limit]]
+    return HistoryPage(lines, lines[-1].entry_id if len(rows) > limit else None)
 
 
-@lru_cache(maxsize=2)
-def _history_statement(after_an_entry: bool) -> sa.Select:
+@lru_cache(maxsize=8)
+def _history_statement(after_an_entry: bool, shown: int, targets: tuple) -> sa.Select:
     """A page of the person's telling entries, newest first (after the entry ``before`` when
-    asked), built once: the person, the entry and the page's size are parameters."""
+    asked), with the name of each one's object when it has a page, built once: the person and
+    the entry are parameters. The page's size is written in the statement: PostgreSQL plans a
+    statement once for all its parameters only when it can see how many rows are asked for."""
     telling = sa.or_(PointsEntry.points != 0, PointsEntry.reason.in_([points.CAPPED, points.OWN]))
-    query = sa.select(PointsEntry).where(
-        PointsEntry.user_id == sa.bindparam("person", type_=sa.Integer), telling
-    )
+    about = column_by_type(PointsEntry.object_type, PointsEntry.object_id, linked_names(dict(targets)))
+    query = sa.select(
+        PointsEntry.id,
+        PointsEntry.rule,
+        PointsEntry.points,
+        PointsEntry.reason,
+        PointsEntry.earned_at,
+        PointsEntry.object_type,
+        PointsEntry.object_id,
+        about,
+    ).where(PointsEntry.user_id == sa.bindparam("person", type_=sa.Integer), telling)
     if after_an_entry:
         before = sa.bindparam("before", type_=sa.Integer)
         anchor = sa.select(PointsEntry.earned_at).where(PointsEntry.id == before).scalar_subquery()
@@ -247,16 +256,13 @@ def _history_statement(after_an_entry: bool) -> sa.Select:
             )
         )
     newest_first = (PointsEntry.earned_at.desc(), PointsEntry.id.desc())
-    return query.order_by(*newest_first).limit(sa.bindparam("shown", type_=sa.Integer))
+    return query.order_by(*newest_first).limit(sa.literal_column(str(shown)))
 
 
-def _history_line(entry: PointsEntry, names: dict) -> HistoryLine:
-    about = names.get((entry.object_type, entry.object_id))
-    target = registry().audit_targets.get(entry.object_type or "")
-    link = (target.endpoint, {target.id_argument: entry.object_id}) if about is not None else None
-    return HistoryLine(
-        entry.id, rule_label(entry.rule), entry.points, entry.reason, entry.earned_at, about, link
-    )
+def _history_line(entry_id, rule, points, reason, at, object_type, object_id, about, targets) -> HistoryLine:
+    target = targets.get(object_type or "")
+    link = (target.endpoint, {target.id_argument: object_id}) if about is not None else None
+    return HistoryLine(entry_id, rule_label(rule), points, reason, at, about, link)
 
 
 @dataclass(frozen=True)
