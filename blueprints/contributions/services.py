@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from base.database import begin_locked_transaction, db, unit_of_work, utcnow
+from base.database import begin_locked_transaction, column_rows, db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
 from base.paging import paginate
 from blueprints.accounts.models import NAME_ONLY, Role, User
@@ -248,19 +248,19 @@ def _newest_first(user_id: int | sa.BindParameter):
     )
 
 
-def contributions_of(user_id: int, limit: int = 5, validated_only: bool = False) -> list[Contribution]:
-    """The person's latest contributions, newest first (for the profile page)."""
-    return list(db.session.scalars(_latest_statement(validated_only), {"person": user_id, "shown": limit}))
+def contributions_of(user_id: int, limit: int = 5) -> list[sa.Row]:
+    """The person's latest contributions, newest first, each its ``id``, ``title`` and ``status``
+    (what the profile page lists: plain rows)."""
+    return column_rows(_latest_statement(), {"person": user_id, "shown": limit}).all()
 
 
-@lru_cache(maxsize=2)
-def _latest_statement(validated_only: bool) -> sa.Select:
-    """A person's latest contributions (validated ones only, or all), built once: the person
-    and how many are shown are parameters."""
-    query = _newest_first(sa.bindparam("person", type_=sa.Integer))
-    if validated_only:
-        query = query.where(Contribution.status == ContributionStatus.VALIDATED)
-    return query.limit(sa.bindparam("shown", type_=sa.Integer))
+@lru_cache(maxsize=1)
+def _latest_statement() -> sa.Select:
+    """A person's latest contributions, built once: the person and how many are shown are
+    parameters."""
+    latest = _newest_first(sa.bindparam("person", type_=sa.Integer))
+    listed = latest.with_only_columns(Contribution.id, Contribution.title, Contribution.status)
+    return listed.limit(sa.bindparam("shown", type_=sa.Integer))
 
 
 def my_contributions(user_id: int, page: int):

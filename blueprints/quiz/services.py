@@ -6,10 +6,10 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import joinedload
 
 from base.cache import cache
-from base.database import db, utcnow
+from base.database import column_rows, db, utcnow
 from base.i18n import lazy_gettext as _l
 from base.memo import per_request
 from blueprints.accounts.models import Department, User
@@ -147,17 +147,17 @@ def own_result(user_id: int, result_id: int) -> QuizResult | None:
     return result if result is not None and result.user_id == user_id else None
 
 
-def history(user_id: int) -> list[QuizResult]:
-    """The person's results, newest first, without their scores (the list names the primary one)."""
-    return list(db.session.scalars(_history_statement(), {"person": user_id}))
+def history(user_id: int) -> list[sa.Row]:
+    """The person's results newest first, each its ``id``, ``created_at`` and
+    ``primary_persona`` (what the list shows: plain rows, not results with their scores)."""
+    return column_rows(_history_statement(), {"person": user_id}).all()
 
 
 @lru_cache(maxsize=1)
 def _history_statement() -> sa.Select:
-    """A person's results without their scores, built once (the person is a parameter)."""
+    """A person's results, built once (the person is a parameter)."""
     return (
-        sa.select(QuizResult)
-        .options(lazyload(QuizResult.scores))
+        sa.select(QuizResult.id, QuizResult.created_at, QuizResult.primary_persona)
         .where(QuizResult.user_id == sa.bindparam("person", type_=sa.Integer))
         .order_by(QuizResult.id.desc())
     )
