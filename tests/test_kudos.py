@@ -362,7 +362,7 @@ def test_kudos_received_for_the_profile_newest_first_with_their_senders(app, mak
     with app.app_context():
         with count_queries() as counter:
             latest = services.kudos_received(me.id)
-            names = [kudos.sender.display_name for kudos in latest]
+            names = [kudos.sender_name for kudos in latest]
         assert counter.count == 1  # senders loaded with the kudos
         assert names == [f"Sender {n}" for n in (6, 5, 4, 3, 2)]
         assert services.kudos_counts(me.id) == services.KudosCounts(received=7, sent=0, left_today=5)

@@ -12,13 +12,20 @@ from datetime import datetime
 from functools import lru_cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 
-from base.database import UTCDateTime, begin_locked_transaction, db, locked_row, unit_of_work, utcnow
+from base.database import (
+    UTCDateTime,
+    begin_locked_transaction,
+    column_rows,
+    db,
+    locked_row,
+    unit_of_work,
+    utcnow,
+)
 from base.i18n import lazy_gettext as _l
 from base.registry import DAY
 from base.web import MAX_INT
-from blueprints.accounts.models import NAME_ONLY, User
+from blueprints.accounts.models import User
 from blueprints.activity.services import record
 from blueprints.kudos import verbs
 from blueprints.kudos.models import Kudos
@@ -169,34 +176,46 @@ def send(sender: User, recipient_id: int | None, message: str, now: datetime | N
 # --- What pages read --------------------------------------------------------------------
 
 
-def kudos_received(user_id: int, limit: int = 5) -> list[Kudos]:
-    """The latest kudos the person received, newest first, with their senders."""
+def kudos_received(user_id: int, limit: int = 5) -> list[sa.Row]:
+    """The latest kudos the person received, newest first: each its ``message``,
+    ``from_manager``, ``from_comms``, ``created_at`` and ``sender_name`` (plain rows)."""
     received, _sent = _latest_statements()
-    return list(db.session.scalars(received, {"person": user_id, "shown": limit}))
+    return column_rows(received, {"person": user_id, "shown": limit}).all()
 
 
-def kudos_sent(user_id: int, limit: int = 5) -> list[Kudos]:
-    """The latest kudos the person sent, newest first, with their recipients."""
+def kudos_sent(user_id: int, limit: int = 5) -> list[sa.Row]:
+    """The latest kudos the person sent, newest first: as ``kudos_received``, with
+    ``recipient_name``."""
     _received, sent = _latest_statements()
-    return list(db.session.scalars(sent, {"person": user_id, "shown": limit}))
+    return column_rows(sent, {"person": user_id, "shown": limit}).all()
 
 
 @lru_cache(maxsize=1)
 def _latest_statements() -> tuple[sa.Select, sa.Select]:
-    """A person's latest kudos received (with their senders) and sent (with their recipients),
-    built once: the person and how many are shown are parameters."""
+    """A person's latest kudos received (with their senders' names) and sent (with their
+    recipients'), built once: the person and how many are shown are parameters."""
     person, shown = sa.bindparam("person", type_=sa.Integer), sa.bindparam("shown", type_=sa.Integer)
 
-    def latest(side, other_person) -> sa.Select:
+    def latest(side, other_side, other_name: str) -> sa.Select:
         return (
-            sa.select(Kudos)
+            sa.select(
+                Kudos.id,
+                Kudos.message,
+                Kudos.from_manager,
+                Kudos.from_comms,
+                Kudos.created_at,
+                User.display_name.label(other_name),
+            )
+            .join(User, User.id == other_side)
             .where(side == person)
-            .options(joinedload(other_person).options(*NAME_ONLY))
             .order_by(Kudos.created_at.desc(), Kudos.id.desc())
             .limit(shown)
         )
 
-    return latest(Kudos.recipient_id, Kudos.sender), latest(Kudos.sender_id, Kudos.recipient)
+    return (
+        latest(Kudos.recipient_id, Kudos.sender_id, "sender_name"),
+        latest(Kudos.sender_id, Kudos.recipient_id, "recipient_name"),
+    )
 
 
 @dataclass(frozen=True)
