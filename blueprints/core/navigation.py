@@ -23,10 +23,8 @@ class MenuItem:
 def navigation(menu: str) -> list[MenuItem]:
     """A menu's entries that the person may see, as the features registered them, with their
     counts (all of a menu's in one query)."""
-    here = request.endpoint or ""
-    entries = [
-        entry for entry in registry().navigation if entry.menu == menu and current_user.has_role(entry.role)
-    ]
+    here, person = request.endpoint or "", current_user._get_current_object()  # the proxy once, not per entry
+    entries = [entry for entry in registry().navigation if entry.menu == menu and person.has_role(entry.role)]
     counts = services.menu_counts([entry.badge for entry in entries if entry.badge])
     return [
         MenuItem(entry.endpoint, entry.label, here.startswith(entry.section), entry.badge and next(counts))
