@@ -127,10 +127,11 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["DEFAULT_LANGUAGE"]
 
 
-def lang_attribute(language: str) -> Markup:
-    """`` lang="…"`` for text written in another language than the page's, else nothing: screen
-    readers read it with the right voice (templates: ``<h2{{ lang_attribute(item.language) }}>``)."""
-    if language == str(get_locale()):
+def lang_attribute(language: str | None) -> Markup:
+    """`` lang="…"`` for text written in another language than the page's, else nothing (also
+    for text of no particular language): screen readers read it with the right voice
+    (templates: ``<h2{{ lang_attribute(item.language) }}>``)."""
+    if not language or language == str(get_locale()):
         return Markup("")
     return Markup(' lang="%s"') % language
 

@@ -11,9 +11,10 @@ from base.database import db, utcnow
 from base.registry import Feature, Registry, registry
 from blueprints.accounts.models import Role, User
 from blueprints.activity.services import active_people_count, personal_progress, programme_pulse, record
+from blueprints.content.models import ContentItem
 from blueprints.core.services import home_progress
 from blueprints.notifications.services import notify
-from tests.conftest import csrf_token, queries_before_and_after, text
+from tests.conftest import csrf_token, post, queries_before_and_after, text
 
 # Verbs that features log for a person without the person doing anything.
 PASSIVE = ["signed_in", "click_received", "profile_updated"]
@@ -148,6 +149,36 @@ def test_home_reads_what_each_recent_action_was_about_with_the_actions(
         ("Photo walk", "en"),
         ("Notre usine", "fr"),
     ]
+
+
+def test_the_drawn_progress_card_follows_each_change_of_what_it_shows(
+    app, client, signed_in, make_item, make_user
+):
+    """The card is drawn once per state: a renamed item, a new action, the counts, the
+    language and the time zone each show at once."""
+    me = signed_in(language="en", timezone="Europe/Paris")
+    item = make_item(title="Our new office", language="en")
+    log(app, me.id, "content_shared", days_ago=2, object_type="content", object_id=item)
+
+    def card() -> str:
+        page = text(client.get("/"))
+        return words(page[page.index("Your progress") : page.index("Your recognition")])
+
+    assert "1 action in the last 7 days" in card() and "Shared: Our new office" in card()
+    with app.app_context():
+        db.session.get(ContentItem, item).title = "Our bigger office"
+        db.session.commit()
+    assert "Shared: Our bigger office" in card()
+    log(app, me.id, "kudos_sent", object_type="user", object_id=make_user(display_name="Ada Lovelace").id)
+    assert "2 actions in the last 7 days" in card() and "Ada Lovelace" in card()
+    in_paris = card()
+    with app.app_context():
+        db.session.get(User, me.id).timezone = "America/New_York"  # six hours behind Paris
+        db.session.commit()
+    assert card() != in_paris
+    post(client, "/language", {"language": "fr"})
+    page = text(client.get("/"))
+    assert "Partagé" in page and "Shared:" not in page
 
 
 def test_the_console_keeps_the_programme_figures(app, client, signed_in, make_user):

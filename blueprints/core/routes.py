@@ -18,9 +18,11 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from base.assets import ONE_YEAR, fingerprint
 from base.database import utcnow
+from base.drawn import frozen, part, reader_key
 from base.i18n import format_day, format_when
 from base.i18n import gettext as _
 from base.urls import local_or
@@ -96,6 +98,29 @@ def layout_helpers():
         "unread_notifications": lambda: services.header_figures(current_user.id).unread,
         "notification_text": message_text,
     }
+
+
+PROGRESS_TEMPLATE = "core/_progress.html"
+
+
+@bp.app_template_global()
+def progress_card(progress: services.HomeProgress) -> Markup:
+    """Home's progress card drawn once per state (``base.drawn``): the counts, each recent
+    action as it shows (its name, what it was about and where, when, in which language), and
+    the reader's language, zone and mount path."""
+    steps = tuple(
+        (
+            str(step.name),
+            step.about,
+            step.link and (step.link[0], frozen(step.link[1])),
+            step.when,
+            step.language,
+        )
+        for step in progress.recent
+    )
+    return part(
+        PROGRESS_TEMPLATE, (progress.this_week, progress.total, steps, *reader_key()), progress=progress
+    )
 
 
 @bp.route("/")
