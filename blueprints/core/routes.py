@@ -18,11 +18,9 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from htmx_flask import make_response
 from jinja2 import pass_context
-from markupsafe import Markup
 
 from base.assets import ONE_YEAR, fingerprint
 from base.database import utcnow
-from base.drawn import frozen, part, reader_key
 from base.i18n import format_day, format_when
 from base.i18n import gettext as _
 from base.urls import local_or
@@ -31,16 +29,15 @@ from blueprints.challenges.services import home_challenges
 from blueprints.challenges.services import title_of as challenge_title
 from blueprints.content.feed import Cursor, Filters, feed_page
 from blueprints.core import services
+from blueprints.core.cards import HOME_CARDS
 from blueprints.core.header import site_header
 from blueprints.core.navigation import drawn_menu
 from blueprints.events.listing import home_events
 from blueprints.notifications.services import latest_notifications, message_text
 from blueprints.profile.services import profile_complete
 from blueprints.profile.services import set_language as remember_language
-from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import latest_result
 from blueprints.recognition.services import recognition_summary
-from blueprints.rewards.catalogue import reward_title
 from blueprints.rewards.services import reward_within_reach
 
 bp = Blueprint("core", __name__)
@@ -100,27 +97,8 @@ def layout_helpers():
     }
 
 
-PROGRESS_TEMPLATE = "core/_progress.html"
-
-
-@bp.app_template_global()
-def progress_card(progress: services.HomeProgress) -> Markup:
-    """Home's progress card drawn once per state (``base.drawn``): the counts, each recent
-    action as it shows (its name, what it was about and where, when, in which language), and
-    the reader's language, zone and mount path."""
-    steps = tuple(
-        (
-            str(step.name),
-            step.about,
-            step.link and (step.link[0], frozen(step.link[1])),
-            step.when,
-            step.language,
-        )
-        for step in progress.recent
-    )
-    return part(
-        PROGRESS_TEMPLATE, (progress.this_week, progress.total, steps, *reader_key()), progress=progress
-    )
+for card in HOME_CARDS:
+    bp.add_app_template_global(card)
 
 
 @bp.route("/")
@@ -135,14 +113,12 @@ def home():
         mentoring_step=services.mentoring_step(
             current_user.id, quiz_result.own_personae() if quiz_result else set()
         ),
-        personae=PERSONA_BY_KEY,
         feed_preview=feed_page(current_user, Filters(), Cursor(utcnow()), size=HOME_FEED_ITEMS).cards,
         events=home_events(current_user, utcnow()),
         challenges=home_challenges(current_user, utcnow()),
         challenge_title=challenge_title,
         recognition=recognition_summary(current_user.id),
         reward=reward_within_reach(current_user.id),
-        reward_title=reward_title,
     )
 
 

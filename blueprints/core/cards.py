@@ -1,0 +1,100 @@
+"""Home's cards drawn once per state and reused (``base.drawn``): home gathers eight features'
+news, and drawing each card cost more than reading what it shows (issue #14).
+
+Each key names everything its template (``core/_<card>.html``) reads, the reader's language,
+time zone and mount path included (``reader_key``); the form token and the page's address are
+the request's own, put in by ``base.drawn``.
+"""
+
+from markupsafe import Markup
+
+from base.drawn import frozen, part, reader_key
+from blueprints.core.services import HomeProgress, MentoringPointer
+from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
+from blueprints.rewards.catalogue import reward_title
+
+
+def persona_card(quiz_result, in_progress) -> Markup:
+    """The person's ambassador profile (their latest result, the personae they also are) or an
+    invitation to the quiz, with their unfinished attempt."""
+    result = quiz_result and (
+        quiz_result.id,
+        quiz_result.primary_persona,
+        tuple(score.persona for score in quiz_result.scores if score.also_you),
+    )
+    key = (result, _attempt(in_progress), *reader_key())
+    context = {"quiz_result": quiz_result, "in_progress": in_progress, "personae": PERSONA_BY_KEY}
+    return part("core/_persona.html", key, **context)
+
+
+def steps_card(quiz_result, in_progress, profile_complete: bool, mentoring: MentoringPointer, unread: int,
+               is_comms: bool) -> Markup:  # fmt: skip
+    """The person's next steps: the quiz, their profile, mentoring, notifications, the console."""
+    key = (
+        bool(quiz_result),
+        _attempt(in_progress),
+        profile_complete,
+        mentoring,
+        unread,
+        is_comms,
+        *reader_key(),
+    )
+    context = {
+        "quiz_done": bool(quiz_result),
+        "in_progress": in_progress,
+        "profile_complete": profile_complete,
+    }
+    return part("core/_steps.html", key, mentoring=mentoring, unread=unread, is_comms=is_comms, **context)
+
+
+def _attempt(in_progress) -> tuple[int, int] | None:
+    return in_progress and (in_progress.number, in_progress.total)
+
+
+def feed_preview_card(cards: list) -> Markup:
+    """The top of the person's feed: each item's title, language and why it is shown."""
+    shown = tuple((card.item.id, card.item.title, card.item.language, card.reason) for card in cards)
+    return part("core/_feed_preview.html", (shown, *reader_key()), feed_preview=cards)
+
+
+def events_card(events: tuple[list, bool]) -> Markup:
+    """The person's next events (or the next ones they may join): each one's title, language
+    and start."""
+    upcoming, registered = events
+    shown = tuple((event.id, event.title, event.language, event.starts_at) for event in upcoming)
+    return part(
+        "core/_events.html", (registered, shown, *reader_key()), upcoming=upcoming, registered=registered
+    )
+
+
+def progress_card(progress: HomeProgress) -> Markup:
+    """The person's own progress: the counts, and each recent action as it shows (its name,
+    what it was about and where, when, in which language)."""
+    steps = tuple(
+        (
+            str(step.name),
+            step.about,
+            step.link and (step.link[0], frozen(step.link[1])),
+            step.when,
+            step.language,
+        )
+        for step in progress.recent
+    )
+    return part(
+        "core/_progress.html", (progress.this_week, progress.total, steps, *reader_key()), progress=progress
+    )
+
+
+def recognition_card(recognition, reward) -> Markup:
+    """The person's points, streak, latest badge and the reward within reach."""
+    balance, streak = recognition.balance, recognition.streak
+    latest_badge = recognition.badges[0].badge.key if recognition.badges else None
+    title = reward and reward_title(reward.reward)
+    within_reach = reward and (title.text, title.lang, reward.missing)
+    key = (balance, streak.weeks, streak.at_risk, latest_badge, within_reach, *reader_key())
+    return part(
+        "core/_recognition.html", key, recognition=recognition, reward=reward, reward_title=reward_title
+    )
+
+
+HOME_CARDS = (persona_card, steps_card, feed_preview_card, events_card, progress_card, recognition_card)

@@ -1,0 +1,95 @@
+"""Home's cards are drawn once per state (core/cards.py): whatever a card shows, when it
+changes, the next view shows it, in the reader's language."""
+
+import re
+
+from base.database import db
+from blueprints.accounts.models import User
+from blueprints.activity.services import record
+from blueprints.content import verbs as content_verbs
+from blueprints.content.models import ContentItem
+from blueprints.events.models import Event
+from blueprints.notifications.services import notify
+from blueprints.quiz.models import PersonaScore, QuizResult
+from blueprints.rewards.models import Reward, RewardKind
+from tests.conftest import post, text
+
+
+def home(client) -> str:
+    """Home as it reads, tags dropped and spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", text(client.get("/"))).split())
+
+
+def card(page: str, title: str, next_title: str) -> str:
+    return page[page.index(title) : page.index(next_title)]
+
+
+def change(app, model, row_id: int, **fields) -> None:
+    with app.app_context():
+        row = db.session.get(model, row_id)
+        for name, value in fields.items():
+            setattr(row, name, value)
+        db.session.commit()
+
+
+def share(app, person_id: int, item_id: int) -> None:
+    with app.app_context():
+        record(db.session.get(User, person_id), content_verbs.CONTENT_SHARED, "content", item_id)
+        db.session.commit()
+
+
+def test_the_persona_and_next_steps_cards_follow_the_quiz_and_the_notifications(app, client, signed_in):
+    me = signed_in(language="en")
+    assert "What kind of ambassador are you?" in home(client)
+    with app.app_context():
+        result = QuizResult(user_id=me.id, version=1, answers={}, networks=[], primary_persona="messenger")
+        result.scores = [
+            PersonaScore(persona="messenger", score=0.9, rank=1, held=True, also_you=False),
+            PersonaScore(persona="expert", score=0.85, rank=2, held=True, also_you=True),
+        ]
+        db.session.add(result)
+        db.session.commit()
+        notify(db.session.get(User, me.id), "welcome", {"name": "Zoé"}, link=("profile.me", {}))
+        db.session.commit()
+    page = home(client)
+    assert "Your ambassador profile: Messenger" in page and "Also you: Expert" in page
+    steps = card(page, "Your next steps", "To share this week")
+    assert "Done: you know your ambassador profile." in steps and "1 unread" in steps
+    post(client, "/language", {"language": "fr"})
+    assert "Votre profil d'ambassadeur" in home(client) and "Aussi vous" in home(client)
+
+
+def test_the_feed_and_events_cards_follow_renamed_items_and_sign_ups(
+    app, client, signed_in, make_item, make_event
+):
+    signed_in(language="en")
+    item = make_item(title="Our new office", language="en")
+    event = make_event(title="Photo walk", language="en", capacity=10)
+    page = home(client)
+    assert "Our new office" in card(page, "To share this week", "Coming up")
+    assert "Photo walk" in card(page, "Coming up", "Your progress")
+    change(app, ContentItem, item, title="Our bigger office")
+    change(app, Event, event, title="Photo walk by the river")
+    page = home(client)
+    assert "Our bigger office" in page and "Our new office" not in page
+    assert "Photo walk by the river" in card(page, "Coming up", "Your progress")
+    post(client, f"/events/{event}/register")
+    assert "Photo walk by the river" in card(home(client), "My next events", "Your progress")
+
+
+def test_the_recognition_card_follows_points_badges_and_rewards(app, client, signed_in, make_item):
+    me = signed_in(language="en")
+    with app.app_context():
+        reward = Reward(kind=RewardKind.SYMBOLIC, title_en="A donation", title_fr=None, cost=40, stock=None)
+        db.session.add(reward)
+        db.session.commit()
+        reward_id = reward.id
+    recognition = card(home(client), "Your recognition", "New notifications")
+    assert "0 points earned" in recognition and "Latest badge" not in recognition
+    assert "A donation — 40 points to go" in recognition
+    share(app, me.id, make_item())
+    change(app, Reward, reward_id, title_en="A gift to charity")
+    recognition = card(home(client), "Your recognition", "New notifications")
+    assert "5 points earned" in recognition and "1 week in a row" in recognition
+    assert "Latest badge: 📣 First share" in recognition
+    assert "A gift to charity — 35 points to go" in recognition
