@@ -3,7 +3,7 @@ changes, the next view shows it, in the reader's language."""
 
 import re
 
-from base.database import db
+from base.database import db, utcnow
 from blueprints.accounts.models import User
 from blueprints.activity.services import record
 from blueprints.content import verbs as content_verbs
@@ -11,6 +11,7 @@ from blueprints.content.models import ContentItem
 from blueprints.events.models import Event
 from blueprints.notifications.services import notify
 from blueprints.quiz.models import PersonaScore, QuizResult
+from blueprints.recognition.models import BadgeAward
 from blueprints.rewards.models import Reward, RewardKind
 from tests.conftest import post, text
 
@@ -49,14 +50,19 @@ def test_the_persona_and_next_steps_cards_follow_the_quiz_and_the_notifications(
         ]
         db.session.add(result)
         db.session.commit()
-        notify(db.session.get(User, me.id), "welcome", {"name": "Zoé"}, link=("profile.me", {}))
-        db.session.commit()
+        expert = (result.id, "expert")
     page = home(client)
     assert "Your ambassador profile: Messenger" in page and "Also you: Expert" in page
     steps = card(page, "Your next steps", "To share this week")
-    assert "Done: you know your ambassador profile." in steps and "1 unread" in steps
+    assert "Done: you know your ambassador profile." in steps and "all read" in steps
+    change(app, PersonaScore, expert, also_you=False)  # the result scored again
+    assert "Also you" not in home(client)
+    with app.app_context():
+        notify(db.session.get(User, me.id), "welcome", {"name": "Zoé"}, link=("profile.me", {}))
+        db.session.commit()
+    assert "1 unread" in card(home(client), "Your next steps", "To share this week")
     post(client, "/language", {"language": "fr"})
-    assert "Votre profil d'ambassadeur" in home(client) and "Aussi vous" in home(client)
+    assert "Votre profil d'ambassadeur" in home(client)
 
 
 def test_the_feed_and_events_cards_follow_renamed_items_and_sign_ups(
@@ -84,12 +90,19 @@ def test_the_recognition_card_follows_points_badges_and_rewards(app, client, sig
         db.session.add(reward)
         db.session.commit()
         reward_id = reward.id
-    recognition = card(home(client), "Your recognition", "New notifications")
-    assert "0 points earned" in recognition and "Latest badge" not in recognition
-    assert "A donation — 40 points to go" in recognition
+
+    def recognition() -> str:
+        return card(home(client), "Your recognition", "New notifications")
+
+    assert "0 points earned" in recognition() and "Latest badge" not in recognition()
+    assert "A donation — 40 points to go" in recognition()
     share(app, me.id, make_item())
+    assert "5 points earned" in recognition() and "1 week in a row" in recognition()
+    assert "Latest badge: 📣 First share" in recognition()
+    assert "A donation — 35 points to go" in recognition()
     change(app, Reward, reward_id, title_en="A gift to charity")
-    recognition = card(home(client), "Your recognition", "New notifications")
-    assert "5 points earned" in recognition and "1 week in a row" in recognition
-    assert "Latest badge: 📣 First share" in recognition
-    assert "A gift to charity — 35 points to go" in recognition
+    assert "A gift to charity — 35 points to go" in recognition()
+    with app.app_context():
+        db.session.add(BadgeAward(user_id=me.id, badge="shares_10", earned_at=utcnow()))
+        db.session.commit()
+    assert "Latest badge: 🔟 Ten shares" in recognition()

@@ -27,8 +27,9 @@ def persona_card(quiz_result, in_progress) -> Markup:
     return part("core/_persona.html", key, **context)
 
 
-def steps_card(quiz_result, in_progress, profile_complete: bool, mentoring: MentoringPointer, unread: int,
-               is_comms: bool) -> Markup:  # fmt: skip
+def steps_card(
+    quiz_result, in_progress, profile_complete: bool, mentoring: MentoringPointer, unread: int, is_comms: bool
+) -> Markup:
     """The person's next steps: the quiz, their profile, mentoring, notifications, the console."""
     key = (
         bool(quiz_result),
