@@ -170,13 +170,14 @@ def _progress_statement(
         return sa.select(sa.func.count(Activity.id)).where(mine, *since).scalar_subquery()
 
     since = sa.bindparam("since", type_=UTCDateTime)
+    shown_rows = sa.literal_column(
+        str(shown)
+    )  # written in, as ``recognition.services._history_statement`` says
     return (
         sa.select(Activity, counted(Activity.created_at >= since), counted(), *described_by)
         .where(mine)
         .order_by(Activity.created_at.desc(), Activity.id.desc())
-        .limit(
-            sa.literal_column(str(shown))
-        )  # written in, as ``recognition.services._history_statement`` says
+        .limit(shown_rows)
     )
 
 

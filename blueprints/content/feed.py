@@ -331,6 +331,8 @@ def _cards(user: User, reader: Reader, page: list[Ranked]) -> list[Card]:
 
 @dataclass(frozen=True, slots=True)
 class CardPreview(PreviewLook):
+    """A card's link preview, read as plain columns (as ``LinkPreview`` names them)."""
+
     url: str
     site_name: str | None
     image_width: int | None
@@ -374,12 +376,15 @@ PREVIEW_COLUMNS = (
     LinkPreview.image_height,
     LinkPreview.fetched_at,
 )
+CARD_URL = 3  # where ``ContentItem.url`` is among CARD_COLUMNS
 ITEM_COLUMNS = len(CARD_COLUMNS) + len(PREVIEW_COLUMNS)
 
 
 def _card_item(*values) -> CardItem:
+    """A card's item from its columns (``CARD_COLUMNS``, then ``PREVIEW_COLUMNS``: all empty
+    when no preview was fetched), its preview kept only as ``ContentItem.link_preview`` would."""
     fields, preview = values[: len(CARD_COLUMNS)], values[len(CARD_COLUMNS) :]
-    url = fields[3]
+    url = fields[CARD_URL]
     shown = preview_shown(url, CardPreview(*preview) if preview[0] is not None else None)
     return CardItem(*fields, shown, site_shown(url, shown))
 
