@@ -13,14 +13,17 @@ from functools import lru_cache
 from threading import Lock
 
 from flask import current_app, g, request
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_timezone
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 
+from base.i18n import current_locale
+
 DRAWN = "drawn_parts"  # the app's kept parts, in app.extensions
 READER_KEYS = "_reader_keys"  # on flask.g
 REQUEST_TOKEN = "_request_token"  # on flask.g
+REQUEST_ADDRESS = "_request_address"  # on flask.g
 PARTS_KEPT = 8192  # drawn parts kept per process (a few kilobytes each)
 # Kept in place of what belongs to the request: its form token (wherever a drawn part wrote it:
 # ``csrf_field()``, a form's ``hidden_tag()``) and its own address (``here``, where a part's forms
@@ -56,7 +59,7 @@ def reader_key() -> tuple:
     """What every drawn part depends on besides its own fields: the reader's language and time
     zone, and the path the site is mounted at (its addresses start with it). Read once per
     request (a list asks it for each of its parts); a language switch answers with a redirect."""
-    locale = get_locale()
+    locale = current_locale()
     # Per language: a page may draw a part in another one (force_locale). Each entry holds its
     # locale, so the id it is found by stays that locale's for the request.
     keys = g.setdefault(READER_KEYS, {})
@@ -97,8 +100,17 @@ def with_request_parts(html: str) -> Markup:
     if TOKEN_MARK in html:
         html = html.replace(TOKEN_MARK, request_token())
     if HERE_MARK in html:
-        html = html.replace(HERE_MARK, str(escape(request.full_path.rstrip("?"))))
+        html = html.replace(HERE_MARK, request_address())
     return Markup(html)
+
+
+def request_address() -> str:
+    """This request's own address (path and query), escaped, worked out once per request."""
+    here = g.get(REQUEST_ADDRESS)
+    if here is None:
+        here = str(escape(request.full_path.rstrip("?")))
+        setattr(g, REQUEST_ADDRESS, here)
+    return here
 
 
 def request_token() -> str:

@@ -42,13 +42,24 @@ def current_translations():
     if not has_app_context():
         return NULL_TRANSLATIONS
     context_globals = g._get_current_object()
-    locale = getattr(getattr(context_globals, BABEL_STATE, None), "babel_locale", None) or get_locale()
+    locale = _settled_locale(context_globals) or get_locale()
     remembered = getattr(context_globals, REMEMBERED, None)
     if remembered is None or remembered[0] is not locale:
         domain = current_app.extensions["babel"].instance.domain_instance
         remembered = (locale, Domain.get_translations(domain))
         setattr(context_globals, REMEMBERED, remembered)
     return remembered[1]
+
+
+def _settled_locale(context_globals):
+    """The locale Flask-Babel already settled on for this context, if it did (else None)."""
+    return getattr(getattr(context_globals, BABEL_STATE, None), "babel_locale", None)
+
+
+def current_locale():
+    """Flask-Babel's ``get_locale()``, without its lookups once the locale is settled (parts of
+    a page ask for it dozens of times)."""
+    return (has_app_context() and _settled_locale(g._get_current_object())) or get_locale()
 
 
 # Python code translates through these rather than Flask-Babel's own: same contract (a string
@@ -131,7 +142,7 @@ def lang_attribute(language: str | None) -> Markup:
     """`` lang="…"`` for text written in another language than the page's, else nothing (also
     for text of no particular language): screen readers read it with the right voice
     (templates: ``<h2{{ lang_attribute(item.language) }}>``)."""
-    if not language or language == str(get_locale()):
+    if not language or language == str(current_locale()):
         return Markup("")
     return Markup(' lang="%s"') % language
 
