@@ -315,7 +315,7 @@ def _cards(user: User, reader: Reader, page: list[Ranked]) -> list[Card]:
     ids = [ranked.candidate.id for ranked in page]
     if not ids:
         return []
-    rows = column_rows(_cards_query(), {"ids": ids, "reader_id": user.id})
+    rows = column_rows(_cards_query(), {"ids": ids, "reader_id": user.id}).all()
     found = {row[0]: row for row in rows}
     return [
         Card(

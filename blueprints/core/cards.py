@@ -11,28 +11,28 @@ from markupsafe import Markup
 from base.drawn import frozen, part, reader_key
 from blueprints.core.services import HomeProgress, MentoringPointer
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
+from blueprints.quiz.services import Profile
 from blueprints.rewards.catalogue import reward_title
 
 
-def persona_card(quiz_result, in_progress) -> Markup:
+def persona_card(profile: Profile | None, in_progress) -> Markup:
     """The person's ambassador profile (their latest result, the personae they also are) or an
     invitation to the quiz, with their unfinished attempt."""
-    result = quiz_result and (
-        quiz_result.id,
-        quiz_result.primary_persona,
-        tuple(score.persona for score in quiz_result.scores if score.also_you),
-    )
-    key = (result, _attempt(in_progress), *reader_key())
-    context = {"quiz_result": quiz_result, "in_progress": in_progress, "personae": PERSONA_BY_KEY}
-    return part("core/_persona.html", key, **context)
+    key = (profile, _attempt(in_progress), *reader_key())
+    return part("core/_persona.html", key, profile=profile, in_progress=in_progress, personae=PERSONA_BY_KEY)
 
 
 def steps_card(
-    quiz_result, in_progress, profile_complete: bool, mentoring: MentoringPointer, unread: int, is_comms: bool
+    profile: Profile | None,
+    in_progress,
+    profile_complete: bool,
+    mentoring: MentoringPointer,
+    unread: int,
+    is_comms: bool,
 ) -> Markup:
     """The person's next steps: the quiz, their profile, mentoring, notifications, the console."""
     key = (
-        bool(quiz_result),
+        profile is not None,
         _attempt(in_progress),
         profile_complete,
         mentoring,
@@ -41,7 +41,7 @@ def steps_card(
         *reader_key(),
     )
     context = {
-        "quiz_done": bool(quiz_result),
+        "quiz_done": profile is not None,
         "in_progress": in_progress,
         "profile_complete": profile_complete,
     }

@@ -36,7 +36,7 @@ from blueprints.events.listing import home_events
 from blueprints.notifications.services import latest_notifications, message_text
 from blueprints.profile.services import profile_complete
 from blueprints.profile.services import set_language as remember_language
-from blueprints.quiz.services import latest_result
+from blueprints.quiz.services import latest_profile
 from blueprints.recognition.services import recognition_summary
 from blueprints.rewards.services import reward_within_reach
 
@@ -103,16 +103,14 @@ for card in HOME_CARDS:
 
 @bp.route("/")
 def home():
-    quiz_result = latest_result(current_user.id)
+    quiz_profile = latest_profile(current_user.id)
     return render_template(
         "core/home.html",
         progress=services.home_progress(current_user.id),
         notifications=latest_notifications(current_user, unread_only=True),
         profile_complete=profile_complete(current_user),
-        quiz_result=quiz_result,
-        mentoring_step=services.mentoring_step(
-            current_user.id, quiz_result.own_personae() if quiz_result else set()
-        ),
+        quiz_profile=quiz_profile,
+        mentoring_step=services.mentoring_step(current_user.id, quiz_profile.own if quiz_profile else set()),
         feed_preview=feed_page(current_user, Filters(), Cursor(utcnow()), size=HOME_FEED_ITEMS).cards,
         events=home_events(current_user, utcnow()),
         challenges=home_challenges(current_user, utcnow()),

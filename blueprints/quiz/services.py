@@ -1,6 +1,7 @@
 """The quiz's rules: checking answers, storing results, reading them back."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
@@ -120,6 +121,46 @@ def _latest_result_statement() -> sa.Select:
         sa.select(QuizResult)
         .options(joinedload(QuizResult.scores))
         .where(QuizResult.id == latest_result_id(person))
+    )
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What home shows of the person's latest result: its id, its primary persona, the personae
+    it also finds in them (by rank) and those it presents as theirs (``QuizResult.own_personae``)."""
+
+    result_id: int
+    primary_persona: str
+    also_you: tuple[str, ...]
+    own: frozenset[str]
+
+
+def latest_profile(user_id: int) -> Profile | None:
+    """The person's latest result as home shows it, in one query of plain rows."""
+    rows = column_rows(_latest_profile_statement(), {"person": user_id}).all()
+    if not rows:
+        return None
+    result_id, primary = rows[0][:2]
+    also_you = tuple(persona for *_, persona, also, _own in rows if also)
+    return Profile(
+        result_id, primary, also_you, frozenset(persona for *_, persona, _also, own in rows if own)
+    )
+
+
+@lru_cache(maxsize=1)
+def _latest_profile_statement() -> sa.Select:
+    """Built once, the person a parameter: the latest result, a row for each of its scores."""
+    return (
+        sa.select(
+            QuizResult.id,
+            QuizResult.primary_persona,
+            PersonaScore.persona,
+            PersonaScore.also_you,
+            PersonaScore.presented_as_own,
+        )
+        .outerjoin(PersonaScore, PersonaScore.result_id == QuizResult.id)
+        .where(QuizResult.id == latest_result_id(sa.bindparam("person", type_=sa.Integer)))
+        .order_by(PersonaScore.rank)
     )
 
 
