@@ -13,7 +13,7 @@ from blueprints.activity.services import record
 from blueprints.content import verbs as content_verbs
 from blueprints.content.models import ContentItem
 from blueprints.events import verbs as event_verbs
-from blueprints.recognition.models import PointsBalance, PointsEntry
+from blueprints.recognition.models import BadgeAward, PointsBalance, PointsEntry
 from blueprints.recognition.services import points_history
 from blueprints.rewards.models import Reward, RewardKind
 from tests.conftest import htmx_headers, post, queries_before_and_after, text
@@ -125,6 +125,23 @@ def test_the_drawn_history_follows_a_new_entry_a_renamed_item_and_the_language(
     assert "Another story" in text(client.get("/me"))
     post(client, "/language", {"language": "fr"})
     assert "Partager un contenu — " in text(client.get("/me"))
+
+
+def test_the_drawn_badges_follow_a_new_badge_and_the_language(app, client, signed_in, make_item):
+    me = signed_in(language="en")
+    act(app, me.id, content_verbs.CONTENT_SHARED, "content", make_item())
+
+    def badges() -> str:
+        page = text(client.get("/me"))
+        return page[page.index("My badges") : page.index("My points history")]
+
+    assert "First share" in badges() and "Ten shares" not in badges()
+    with app.app_context():
+        db.session.add(BadgeAward(user_id=me.id, badge="shares_10", earned_at=utcnow()))
+        db.session.commit()
+    assert "Ten shares" in badges()
+    post(client, "/language", {"language": "fr"})
+    assert "Premier partage" in text(client.get("/me"))
 
 
 def test_appearing_anonymously_is_a_choice_on_me(app, client, signed_in):

@@ -18,7 +18,7 @@ from blueprints.profile import services
 from blueprints.profile.forms import NOT_SET, PasswordForm, ProfileForm
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import history as quiz_history
-from blueprints.recognition.services import HistoryPage, points_history, recognition_summary
+from blueprints.recognition.services import EarnedBadge, HistoryPage, points_history, recognition_summary
 
 bp = Blueprint("profile", __name__)
 
@@ -38,6 +38,14 @@ def points_history_rows(history: HistoryPage) -> Markup:
         *reader_key(),
     )
     return part(HISTORY_TEMPLATE, key, history=history)
+
+
+@bp.app_template_global()
+def earned_badges(badges: list[EarnedBadge]) -> Markup:
+    """The person's badges drawn once per state (``base.drawn``): which badges, when each was
+    earned, and the reader's language, zone and mount path."""
+    key = (tuple((earned.badge.key, earned.earned_at) for earned in badges), *reader_key())
+    return part("profile/_badges.html", key, badges=badges)
 
 
 def _link_key(link: tuple[str, dict] | None) -> tuple | None:
