@@ -23,7 +23,7 @@ def persona_card(profile: Profile | None, in_progress) -> Markup:
 
 
 def steps_card(
-    profile: Profile | None,
+    quiz_profile: Profile | None,
     in_progress,
     profile_complete: bool,
     mentoring: MentoringPointer,
@@ -32,7 +32,7 @@ def steps_card(
 ) -> Markup:
     """The person's next steps: the quiz, their profile, mentoring, notifications, the console."""
     key = (
-        profile is not None,
+        quiz_profile is not None,
         _attempt(in_progress),
         profile_complete,
         mentoring,
@@ -41,7 +41,7 @@ def steps_card(
         *reader_key(),
     )
     context = {
-        "quiz_done": profile is not None,
+        "quiz_done": quiz_profile is not None,
         "in_progress": in_progress,
         "profile_complete": profile_complete,
     }
