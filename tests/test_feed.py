@@ -14,7 +14,7 @@ from blueprints.activity.models import Activity
 from blueprints.content import feed
 from blueprints.content import verbs as content_verbs
 from blueprints.content.catalogue import Status
-from blueprints.content.feed import PAGE_SIZE, Cursor, Filters, feed_page
+from blueprints.content.feed import PAGE_SIZE, Cursor, Filters, feed_page, feed_preview
 from blueprints.content.models import ContentItem, Reaction, Share
 from blueprints.quiz.models import PersonaScore, QuizResult
 from tests.conftest import htmx_headers, post, text
@@ -336,6 +336,22 @@ def test_ranking_the_newest_items_only_gives_the_order_of_the_whole_library(
     assert walk_the_feed(app, person.id, pages=5) == whole_library
     assert len(whole_library) == 60
     assert full_rankings.count(None) < 5  # some pages came from the newest items alone
+    assert home_preview(app, person.id) == whole_library[:3]
+
+
+def home_preview(app, person_id: int) -> list[int]:
+    with app.test_request_context():
+        return [preview.item_id for preview in feed_preview(db.session.get(User, person_id), utcnow(), 3)]
+
+
+def test_home_previews_the_feed_reading_titles_with_the_candidates(app, make_user, make_item, count_queries):
+    person = make_user()
+    first = make_item(title="Our new office", language="fr", publish_at=hours_ago(1))
+    make_item(title="Older news", publish_at=hours_ago(30))
+    with app.test_request_context(), count_queries() as counter:
+        previews = feed_preview(db.session.get(User, person.id), utcnow(), 1)
+    assert counter.count == 3  # the person, what the ranking needs of them, the candidates
+    assert [(p.item_id, p.title, p.language) for p in previews] == [(first, "Our new office", "fr")]
 
 
 @pytest.mark.parametrize("wider", [1, 4])
@@ -372,6 +388,6 @@ def spy_on_full_rankings(monkeypatch, window: int, wider: int = feed.WIDER) -> l
     monkeypatch.setattr(feed, "WIDER", wider)
     monkeypatch.setattr(feed, "RECENT_PER_ITEM_SHOWN", 1)
     monkeypatch.setattr(
-        feed, "_candidates", lambda *a, limit=None: limits.append(limit) or fetch(*a, limit=limit)
+        feed, "_candidates", lambda *a, limit=None, **k: limits.append(limit) or fetch(*a, limit=limit, **k)
     )
     return limits

@@ -110,7 +110,9 @@ def feed_page(user: User, filters: Filters, cursor: Cursor, size: int = PAGE_SIZ
     # The first page is ranked as of now: every share stored so far counts. A later page is
     # ranked as of the first one's moment (the cursor's): the shares made since are taken off.
     reader, made_since = _reader(user, cursor.as_of, later_page=bool(cursor.position))
-    ranking = _leading(user, filters, reader, cursor.as_of, made_since, wanted=cursor.position + size + 1)
+    ranking, _read = _leading(
+        user, filters, reader, cursor.as_of, made_since, wanted=cursor.position + size + 1
+    )
     page = list(islice(_after(iter(ranking), cursor), size + 1))
     more = len(page) > size
     page = page[:size]
@@ -120,10 +122,38 @@ def feed_page(user: User, filters: Filters, cursor: Cursor, size: int = PAGE_SIZ
     return FeedPage(_cards(user, reader, page), next_cursor)
 
 
+@dataclass(frozen=True)
+class Preview:
+    """An item at the top of the person's feed, as home lists it."""
+
+    item_id: int
+    title: str
+    language: str
+    reason: str
+
+
+def feed_preview(user: User, now: datetime, size: int) -> list[Preview]:
+    """The first ``size`` items of the person's feed, each one's title and language read with
+    the ranking's candidates (home lists no more: no query of the items themselves)."""
+    reader, made_since = _reader(user, now)
+    ranking, read = _leading(user, Filters(), reader, now, made_since, wanted=size, titled=True)
+    return [
+        Preview(ranked.candidate.id, *read.titles[ranked.candidate.id], reason(ranked, reader))
+        for ranked in ranking
+    ]
+
+
 def _leading(
-    user: User, filters: Filters, reader: Reader, as_of: datetime, made_since: dict[int, int], wanted: int
-) -> list[Ranked]:
-    """The first ``wanted`` items of the feed's order, ranking only the newest items when that is exact.
+    user: User,
+    filters: Filters,
+    reader: Reader,
+    as_of: datetime,
+    made_since: dict[int, int],
+    wanted: int,
+    titled: bool = False,
+) -> tuple[list[Ranked], "Candidates"]:
+    """The first ``wanted`` items of the feed's order, ranking only the newest items when that is
+    exact, and the candidates they were taken from (with their ``titled``).
 
     An item's score is at most ``score_ceiling`` times its freshness, and freshness only falls
     with age: once every item taken from the newest ones scores above what any older item
@@ -132,11 +162,12 @@ def _leading(
     """
     window = RECENT_WINDOW + RECENT_PER_ITEM_SHOWN * wanted
     for limit in (window, window * WIDER):
-        recent = _candidates(user, filters, as_of, made_since, limit=limit)
+        recent = _candidates(user, filters, as_of, made_since, limit=limit, titled=titled)
         ordered = _rank(recent, reader, as_of, wanted)
         if len(recent.items) < limit or _beyond_reach(ordered, recent, reader, as_of, bool(filters.theme)):
-            return ordered
-    return _rank(_candidates(user, filters, as_of, made_since), reader, as_of, wanted)
+            return ordered, recent
+    everything = _candidates(user, filters, as_of, made_since, titled=titled)
+    return _rank(everything, reader, as_of, wanted), everything
 
 
 def _rank(candidates: "Candidates", reader: Reader, as_of: datetime, wanted: int) -> list[Ranked]:
@@ -185,25 +216,32 @@ class Candidates:
     items: list[Candidate]
     shares: dict[int, int]  # by everyone, for the items shared at all
     most_shares: int  # the library's highest share count: it bounds how popular an item can be
+    titles: dict[int, tuple[str, str]]  # each item's title and language, when asked for
 
 
 def _candidates(
-    user: User, filters: Filters, as_of: datetime, made_since: dict[int, int], limit: int | None = None
+    user: User,
+    filters: Filters,
+    as_of: datetime,
+    made_since: dict[int, int],
+    limit: int | None = None,
+    titled: bool = False,
 ) -> Candidates:
     """The live items the person may see, all of them or the ``limit`` newest (pinned ones always),
     with their shares by everyone up to ``as_of`` for the mild engagement factor: the item's
-    stored count less the shares ``made_since`` that moment."""
-    query = _candidates_query(tuple(reading_languages(user)), filters, limit)
+    stored count less the shares ``made_since`` that moment; ``titled``, with their titles."""
+    query = _candidates_query(tuple(reading_languages(user)), filters, limit, titled)
     rows = column_rows(query, {"as_of": as_of, "reader_id": user.id}).all()
     # Rows unpacked by position: reading hundreds of rows' columns by name costs more.
     items = [
         Candidate(item_id, theme, _personae_of(personae), publish_at, pinned)
-        for item_id, theme, personae, publish_at, pinned, _shares, _most in rows
+        for item_id, theme, personae, publish_at, pinned, *_counts_and_titles in rows
     ]
     # (Never below zero: a count is only ever short if shares were written around the listener.)
     shares = {row[0]: row[5] - made_since.get(row[0], 0) for row in rows}
+    titles = {row[0]: (row[7], row[8]) for row in rows} if titled else {}
     return Candidates(
-        items, {item: count for item, count in shares.items() if count > 0}, rows[0][6] if rows else 0
+        items, {item: count for item, count in shares.items() if count > 0}, rows[0][6] if rows else 0, titles
     )
 
 
@@ -215,7 +253,9 @@ def _personae_of(stored: str | None) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=256)
-def _candidates_query(languages: tuple[str, ...], filters: Filters, limit: int | None) -> sa.Select:
+def _candidates_query(
+    languages: tuple[str, ...], filters: Filters, limit: int | None, titled: bool = False
+) -> sa.Select:
     """The candidates' statement for one shape of feed, the moment and the reader as parameters:
     built once, it is not put together (and its cache key computed) again on every page."""
     as_of = sa.bindparam("as_of", type_=UTCDateTime)
@@ -230,6 +270,7 @@ def _candidates_query(languages: tuple[str, ...], filters: Filters, limit: int |
         ContentItem.pinned,
         ContentItem.share_count,
         most_shares.label("most_shares"),
+        *((ContentItem.title, ContentItem.language) if titled else ()),
     )
     query = query.where(live_items(as_of), ContentItem.language.in_(languages))
     if filters.theme:

@@ -9,6 +9,7 @@ the request's own, put in by ``base.drawn``.
 from markupsafe import Markup
 
 from base.drawn import frozen, part, reader_key
+from blueprints.content.feed import Preview
 from blueprints.core.services import HomeProgress, MentoringPointer
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import Profile
@@ -52,10 +53,9 @@ def _attempt(in_progress) -> tuple[int, int] | None:
     return in_progress and (in_progress.number, in_progress.total)
 
 
-def feed_preview_card(cards: list) -> Markup:
+def feed_preview_card(previews: list[Preview]) -> Markup:
     """The top of the person's feed: each item's title, language and why it is shown."""
-    shown = tuple((card.item.id, card.item.title, card.item.language, card.reason) for card in cards)
-    return part("core/_feed_preview.html", (shown, *reader_key()), feed_preview=cards)
+    return part("core/_feed_preview.html", (*previews, *reader_key()), feed_preview=previews)
 
 
 def events_card(events: tuple[list, bool]) -> Markup:

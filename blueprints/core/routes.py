@@ -27,7 +27,7 @@ from base.urls import local_or
 from base.web import public
 from blueprints.challenges.services import home_challenges
 from blueprints.challenges.services import title_of as challenge_title
-from blueprints.content.feed import Cursor, Filters, feed_page
+from blueprints.content.feed import feed_preview
 from blueprints.core import services
 from blueprints.core.cards import HOME_CARDS
 from blueprints.core.header import site_header
@@ -111,7 +111,7 @@ def home():
         profile_complete=profile_complete(current_user),
         quiz_profile=quiz_profile,
         mentoring_step=services.mentoring_step(current_user.id, quiz_profile.own if quiz_profile else set()),
-        feed_preview=feed_page(current_user, Filters(), Cursor(utcnow()), size=HOME_FEED_ITEMS).cards,
+        feed_preview=feed_preview(current_user, utcnow(), HOME_FEED_ITEMS),
         events=home_events(current_user, utcnow()),
         challenges=home_challenges(current_user, utcnow()),
         challenge_title=challenge_title,
