@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from base.database import db, utcnow
 from blueprints.accounts.models import Department, Role, User
-from blueprints.content.models import Share
+from blueprints.content.models import ContentItem, Share
 from blueprints.core.services import mentoring_step
 from blueprints.mentoring import services
 from blueprints.mentoring.models import (
@@ -1116,6 +1116,10 @@ def test_an_active_pairs_page_lists_what_fits_its_topics_in_one_query(
     learn = page[page.index("To learn together") :]
     assert learn.index("Newest") < learn.index("Second") < learn.index("Third") < learn.index("Webinar")
     assert "Oldest" not in learn and "Too far" not in learn and "A talk" not in learn
+    with app.app_context():  # drawn once per state: a renamed item shows at once
+        db.session.get(ContentItem, found.content[0].id).title = "Newest, renamed"
+        db.session.commit()
+    assert "Newest, renamed" in text(client.get(f"/mentoring/pairs/{pair_id}"))
 
 
 def test_home_reads_the_persons_mentoring_in_one_query(app, make_user, mentoring, count_queries):

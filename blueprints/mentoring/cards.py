@@ -14,6 +14,7 @@ from blueprints.accounts.models import User
 from blueprints.mentoring import topics
 from blueprints.mentoring.catalogue import ORIGIN_LABELS, STATUS_LABELS
 from blueprints.mentoring.reports import PairRow
+from blueprints.mentoring.services import Fitting
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 
 PAIR_TEMPLATE = "mentoring_console/_pair_row.html"
@@ -63,3 +64,11 @@ def blank_topic_form_and_themes(form) -> Markup:
         personae=PERSONA_BY_KEY,
         themes=THEMES,
     )
+
+
+def fitting_card(fitting: Fitting) -> Markup:
+    """What an active pair may learn from together (templates: ``fitting_card``), drawn once per
+    state: each item's and event's id, title, language and moment, in the reader's language,
+    zone and mount path."""
+    key = (tuple(map(tuple, fitting.content)), tuple(map(tuple, fitting.events)), *reader_key())
+    return part("mentoring/_fitting.html", key, fitting=fitting)
