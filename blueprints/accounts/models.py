@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import get_locale
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from base.database import UTCDateTime, db, utcnow
+from base.i18n import current_locale
 
 
 class Role(enum.StrEnum):
@@ -35,7 +35,7 @@ class NamedInTwoLanguages:
 
     @property
     def label(self) -> str:
-        if self.name_en and (locale := get_locale()) is not None and locale.language == "en":
+        if self.name_en and (locale := current_locale()) is not None and locale.language == "en":
             return self.name_en
         return self.name
 
