@@ -6,6 +6,7 @@ the blank form to add a topic and the themes' table are the same in each languag
 language, zone and mount path included.
 """
 
+from flask_login import current_user
 from markupsafe import Markup
 
 from base.drawn import part, reader_key
@@ -13,6 +14,7 @@ from base.vocabularies import THEMES
 from blueprints.accounts.models import User
 from blueprints.mentoring import topics
 from blueprints.mentoring.catalogue import ORIGIN_LABELS, STATUS_LABELS
+from blueprints.mentoring.models import MentoringSession
 from blueprints.mentoring.reports import PairRow
 from blueprints.mentoring.services import Fitting
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
@@ -72,3 +74,14 @@ def fitting_card(fitting: Fitting) -> Markup:
     zone and mount path."""
     key = (tuple(map(tuple, fitting.content)), tuple(map(tuple, fitting.events)), *reader_key())
     return part("mentoring/_fitting.html", key, fitting=fitting)
+
+
+def session_lines(sessions: list[MentoringSession]) -> Markup:
+    """A pair's sessions as its page lists them (templates: ``session_lines``), drawn once per
+    state: each one's day, notes and who logged it (the reader, or another by first name)."""
+    reader_id = current_user.id
+    shown = tuple(
+        (session.held_on, session.notes, session.logged_by_id == reader_id or session.logged_by.first_name)
+        for session in sessions
+    )
+    return part("mentoring/_sessions.html", (shown, *reader_key()), sessions=sessions, reader_id=reader_id)

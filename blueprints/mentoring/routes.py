@@ -15,7 +15,7 @@ from base.i18n import gettext as _
 from base.web import int_arg
 from blueprints.contributions.services import today_for
 from blueprints.mentoring import reports, services
-from blueprints.mentoring.cards import fitting_card
+from blueprints.mentoring.cards import fitting_card, session_lines
 from blueprints.mentoring.catalogue import (
     LANGUAGE_LABELS,
     ORIGIN_LABELS,
@@ -41,6 +41,7 @@ from blueprints.mentoring.topics import labels_of
 
 bp = Blueprint("mentoring", __name__)
 bp.add_app_template_global(fitting_card)
+bp.add_app_template_global(session_lines)
 
 
 def labels() -> dict:
