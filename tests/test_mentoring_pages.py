@@ -1122,6 +1122,20 @@ def test_an_active_pairs_page_lists_what_fits_its_topics_in_one_query(
     assert "Newest, renamed" in text(client.get(f"/mentoring/pairs/{pair_id}"))
 
 
+def test_each_pair_shows_its_own_sessions_however_alike(app, client, auth, make_user, mentoring):
+    """Sessions are drawn once per state: two pairs' sessions on the same day, logged by the same
+    person, differ by their notes, and each page shows its own."""
+    mentor = make_user(language="en")
+    first, second = (mentoring.active_pair(make_user(language="en").id, mentor.id) for _ in range(2))
+    sign_in_as(client, auth, mentor)
+    for pair_id, notes in ((first, "Plan the first post"), (second, "Review the profile")):
+        post(client, f"/mentoring/pairs/{pair_id}/sessions", {"held_on": today().isoformat(), "notes": notes})
+    first_page, second_page = (text(client.get(f"/mentoring/pairs/{pair_id}")) for pair_id in (first, second))
+    assert "Plan the first post" in first_page and "Review the profile" not in first_page
+    assert "Review the profile" in second_page and "Plan the first post" not in second_page
+    assert "Logged by you" in first_page
+
+
 def test_home_reads_the_persons_mentoring_in_one_query(app, make_user, mentoring, count_queries):
     mentor = make_user(language="en", display_name="Mona Mentor")
     mentee, newcomer = make_user(language="en"), make_user(language="en")
