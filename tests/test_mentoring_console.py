@@ -317,7 +317,7 @@ def test_the_index_shows_the_figures_in_both_languages(client, signed_in, progra
 def test_the_oldest_wait_counts_calendar_days_in_the_programme_zone(
     app, client, signed_in, make_user, mentoring, sent, seen, shown
 ):
-    today = NOW.astimezone(PARIS).date()
+    today = utcnow().astimezone(PARIS).date()  # the page's day, not the module's (a run may cross midnight)
     day_sent = today - timedelta(days=1) if sent > seen else today
     requested = datetime.combine(day_sent, time.fromisoformat(sent), PARIS)
     looked = datetime.combine(today, time.fromisoformat(seen), PARIS)
