@@ -116,10 +116,10 @@ def object_names(
     its feature registered (``registry().audit_targets``); with ``linked_only``, only the types
     that have a page."""
     targets = registry().audit_targets
+    named = linked_names(targets) if linked_only else targets
     wanted = defaultdict(set)
     for object_type, object_id in objects:
-        target = targets.get(object_type)
-        if target is not None and object_id is not None and (target.endpoint or not linked_only):
+        if object_type in named and object_id is not None:
             wanted[object_type].add(object_id)
     if not wanted:
         return {}
