@@ -109,9 +109,8 @@ def feed_page(user: User, filters: Filters, cursor: Cursor, size: int = PAGE_SIZ
     """One page of the person's feed, ranked as of the cursor's moment."""
     # The first page is ranked as of now: every share stored so far counts. A later page is
     # ranked as of the first one's moment (the cursor's): the shares made since are taken off.
-    reader, made_since = _reader(user, cursor.as_of, later_page=bool(cursor.position))
-    ranking, _read = _leading(
-        user, filters, reader, cursor.as_of, made_since, wanted=cursor.position + size + 1
+    reader, ranking, _read = _leading(
+        user, filters, cursor.as_of, wanted=cursor.position + size + 1, later_page=bool(cursor.position)
     )
     page = list(islice(_after(iter(ranking), cursor), size + 1))
     more = len(page) > size
@@ -135,8 +134,7 @@ class Preview:
 def feed_preview(user: User, now: datetime, size: int) -> list[Preview]:
     """The first ``size`` items of the person's feed, each one's title and language read with
     the ranking's candidates (home lists no more: no query of the items themselves)."""
-    reader, made_since = _reader(user, now)
-    ranking, read = _leading(user, Filters(), reader, now, made_since, wanted=size, titled=True)
+    reader, ranking, read = _leading(user, Filters(), now, wanted=size, titled=True)
     return [
         Preview(ranked.candidate.id, *read.titles[ranked.candidate.id], reason(ranked, reader))
         for ranked in ranking
@@ -146,14 +144,13 @@ def feed_preview(user: User, now: datetime, size: int) -> list[Preview]:
 def _leading(
     user: User,
     filters: Filters,
-    reader: Reader,
     as_of: datetime,
-    made_since: dict[int, int],
     wanted: int,
+    later_page: bool = False,
     titled: bool = False,
-) -> tuple[list[Ranked], "Candidates"]:
-    """The first ``wanted`` items of the feed's order, ranking only the newest items when that is
-    exact, and the candidates they were taken from (with their ``titled``).
+) -> tuple[Reader, list[Ranked], "Candidates"]:
+    """The reader, the first ``wanted`` items of the feed's order, ranking only the newest items
+    when that is exact, and the candidates they were taken from (with their ``titled``).
 
     An item's score is at most ``score_ceiling`` times its freshness, and freshness only falls
     with age: once every item taken from the newest ones scores above what any older item
@@ -161,13 +158,15 @@ def _leading(
     window grows with how far the person reads (``wanted``), never with the library.
     """
     window = RECENT_WINDOW + RECENT_PER_ITEM_SHOWN * wanted
+    reader, made_since, recent = _reader_and_newest(user, filters, as_of, window, later_page, titled)
     for limit in (window, window * WIDER):
-        recent = _candidates(user, filters, as_of, made_since, limit=limit, titled=titled)
+        if limit != window:
+            recent = _candidates(user, filters, as_of, made_since, limit=limit, titled=titled)
         ordered = _rank(recent, reader, as_of, wanted)
         if len(recent.items) < limit or _beyond_reach(ordered, recent, reader, as_of, bool(filters.theme)):
-            return ordered, recent
+            return reader, ordered, recent
     everything = _candidates(user, filters, as_of, made_since, titled=titled)
-    return _rank(everything, reader, as_of, wanted), everything
+    return reader, _rank(everything, reader, as_of, wanted), everything
 
 
 def _rank(candidates: "Candidates", reader: Reader, as_of: datetime, wanted: int) -> list[Ranked]:
@@ -231,7 +230,26 @@ def _candidates(
     with their shares by everyone up to ``as_of`` for the mild engagement factor: the item's
     stored count less the shares ``made_since`` that moment; ``titled``, with their titles."""
     query = _candidates_query(tuple(reading_languages(user)), filters, limit, titled)
+    return _candidates_of(
+        column_rows(query, {"as_of": as_of, "reader_id": user.id}).all(), made_since, titled
+    )
+
+
+def _reader_and_newest(
+    user: User, filters: Filters, as_of: datetime, limit: int, later_page: bool, titled: bool
+) -> tuple[Reader, dict[int, int], Candidates]:
+    """``_reader`` and the ``limit`` newest ``_candidates`` in one statement (a round trip less on
+    every page of the feed and on home): each row is the reader's or a candidate's, the other's
+    columns empty."""
+    query = _reader_and_newest_query(tuple(reading_languages(user)), filters, limit, titled, later_page)
     rows = column_rows(query, {"as_of": as_of, "reader_id": user.id}).all()
+    reader, made_since = _reader_of(row[:READER_COLUMNS] for row in rows if row[READER_COLUMNS] is None)
+    candidates = [row[READER_COLUMNS:] for row in rows if row[READER_COLUMNS] is not None]
+    return reader, made_since, _candidates_of(candidates, made_since, titled)
+
+
+def _candidates_of(rows: list, made_since: dict[int, int], titled: bool) -> Candidates:
+    """The candidates from the rows of their statement (``_candidates_query``)."""
     # Rows unpacked by position: reading hundreds of rows' columns by name costs more.
     items = [
         Candidate(item_id, theme, _personae_of(personae), publish_at, pinned)
@@ -294,13 +312,12 @@ def _pinned_and_newest(query: sa.Select, limit: int) -> sa.Select:
     return sa.union_all(sa.select(pinned), sa.select(newest))
 
 
-def _reader(user: User, as_of: datetime, later_page: bool = False) -> tuple[Reader, dict[int, int]]:
-    """What the ranking needs of the person, in one query: their latest quiz result's persona
-    scores, how many items of each theme they shared or liked (their interests, learned), and
-    the items they shared; a row each. For a ``later_page``, also the shares made by anyone
-    since ``as_of``, by item (few: one read of the shares' moment index)."""
+def _reader_of(rows) -> tuple[Reader, dict[int, int]]:
+    """What the ranking needs of the person, from their rows (``_reader_parts``): their latest
+    quiz result's persona scores, how many items of each theme they shared or liked (their
+    interests, learned), and the items they shared; a row each. For a later page, also the
+    shares made by anyone since the first page's moment, by item."""
     scores, themes, shared_ids, made_since = {}, {}, set(), {}
-    rows = column_rows(_reader_query(later_page), {"reader_id": user.id, "as_of": as_of})
     for name, actions, item_id, score in rows:
         if score is not None:
             scores[name] = score
@@ -313,10 +330,10 @@ def _reader(user: User, as_of: datetime, later_page: bool = False) -> tuple[Read
     return Reader(scores, themes, frozenset(shared_ids)), made_since
 
 
-@lru_cache(maxsize=2)
-def _reader_query(later_page: bool) -> sa.CompoundSelect:
-    """The reader's statement, built once per kind of page (the reader and the moment are
-    parameters)."""
+def _reader_parts(later_page: bool) -> list[sa.Select]:
+    """The reader's statements (the reader and the moment are parameters), a row each of
+    (name, actions, item, score). For a ``later_page``, the shares made by anyone since the
+    moment (few: one read of the shares' moment index)."""
     reader = sa.bindparam("reader_id", type_=sa.Integer)
     as_of = sa.bindparam("as_of", type_=UTCDateTime)
     nothing, no_number = sa.null(), sa.cast(sa.null(), sa.Float)
@@ -348,7 +365,25 @@ def _reader_query(later_page: bool) -> sa.CompoundSelect:
             .group_by(Share.item_id)
         )
         parts.append(made_since)
-    return sa.union_all(*parts)
+    return parts
+
+
+READER_COLUMNS = 4  # (name, actions, item, score): the reader's rows of ``_reader_and_newest``
+
+
+@lru_cache(maxsize=256)
+def _reader_and_newest_query(
+    languages: tuple[str, ...], filters: Filters, limit: int, titled: bool, later_page: bool
+) -> sa.CompoundSelect:
+    """The reader's rows and the candidates' in one statement, built once per shape: each part
+    leaves the other's columns empty, cast to their types (a union's columns take one type)."""
+    candidates = _candidates_query(languages, filters, limit, titled).subquery()
+    no_candidate = [sa.cast(sa.null(), column.type) for column in candidates.c]
+    no_reader = [sa.cast(sa.null(), kind) for kind in (sa.String, sa.Integer, sa.Integer, sa.Float)]
+    return sa.union_all(
+        *(part.add_columns(*no_candidate) for part in _reader_parts(later_page)),
+        sa.select(*no_reader, *candidates.c),
+    )
 
 
 def _cards(user: User, reader: Reader, page: list[Ranked]) -> list[Card]:
