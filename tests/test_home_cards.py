@@ -106,3 +106,31 @@ def test_the_recognition_card_follows_points_badges_and_rewards(app, client, sig
         db.session.add(BadgeAward(user_id=me.id, badge="shares_10", earned_at=utcnow()))
         db.session.commit()
     assert "Latest badge: 🔟 Ten shares" in recognition()
+
+
+def test_home_lists_the_persons_next_events_or_else_the_next_to_join_in_one_query(
+    app, make_user, make_event, count_queries
+):
+    from datetime import timedelta
+
+    from blueprints.events.listing import home_events
+    from blueprints.events.models import EventStatus, Registration, RegistrationStatus
+
+    person = make_user()
+    later, sooner, soonest = (make_event(starts_at=utcnow() + timedelta(days=days)) for days in (9, 5, 2))
+    make_event(starts_at=utcnow() - timedelta(minutes=5))  # under way: no longer to join
+    make_event(starts_at=utcnow() + timedelta(days=1), status=EventStatus.CANCELLED)
+
+    def listed(limit: int = 3) -> tuple[list[int], bool]:
+        with app.app_context(), count_queries() as counter:
+            events, theirs = home_events(db.session.get(User, person.id), utcnow(), limit)
+        assert counter.count == 2, counter.statements  # the person, then both lists at once
+        return [event.id for event in events], theirs
+
+    assert listed() == ([soonest, sooner, later], False)
+    assert listed(limit=2) == ([soonest, sooner], False)
+    with app.app_context():
+        db.session.add(Registration(event_id=later, user_id=person.id, status=RegistrationStatus.CONFIRMED))
+        db.session.add(Registration(event_id=sooner, user_id=person.id, status=RegistrationStatus.CANCELLED))
+        db.session.commit()
+    assert listed() == ([later], True)

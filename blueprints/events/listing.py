@@ -8,21 +8,43 @@ from functools import lru_cache
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from base.database import UTCDateTime, db
+from base.database import UTCDateTime, column_rows, db
 from base.paging import Page
 from blueprints.accounts.models import NAME_ONLY, User
 from blueprints.events.models import ACTIVE, Event, EventStatus, Registration, RegistrationStatus
-from blueprints.events.services import Seats, seats_on
-from blueprints.quiz.services import latest_result
+from blueprints.events.services import Seats
+from blueprints.quiz.services import latest_profile
 
 LIST_LIMIT = 60
 NAMES_SHOWN = 24
 CONSOLE_PAGE_SIZE = 25  # events per page of each of the console's lists
 
 
+@dataclass(frozen=True, slots=True)
+class EventLine:
+    """What lists show of an event (as ``Event`` names it), read as plain columns: a list shows
+    dozens, and mapped objects cost more to load and to read."""
+
+    id: int
+    title: str
+    kind: str
+    language: str
+    starts_at: datetime
+    place: str | None
+    status: EventStatus
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+
+LINE_COLUMNS = (Event.id, Event.title, Event.kind, Event.language, Event.starts_at, Event.place, Event.status)
+LINE_SIZE = len(LINE_COLUMNS)
+
+
 @dataclass
 class Listed:
-    event: Event
+    event: EventLine | Event
     seats: Seats
     mine: RegistrationStatus | None
     suggested: bool  # aimed at one of the person's personae
@@ -37,25 +59,26 @@ class Listing:
 def events_for(user: User, now: datetime, *, kind=None, language=None, past=False) -> Listing:
     """Upcoming events (soonest first; those for the person's personae apart) or past ones (latest first).
 
-    Two queries: the events with their seats and the person's registration, and the person's
-    latest quiz result.
+    Two queries: the events with their seats and the person's registration, and the personae
+    of the person's latest quiz result.
     """
     statement = _listing_statement(past, bool(kind), bool(language))
-    rows = db.session.execute(statement, {"now": now, "kind": kind, "language": language, "person": user.id})
-    result = latest_result(user.id)
-    personae = result.own_personae() if result else set()
-    listed = [
-        Listed(
-            event,
-            seats_on(event),
-            mine,
-            bool(personae & set(event.target_personae or [])) and event.status == EventStatus.SCHEDULED,
-        )
-        for event, mine in rows
-    ]
+    rows = column_rows(statement, {"now": now, "kind": kind, "language": language, "person": user.id})
+    profile = latest_profile(user.id)
+    personae = profile.own if profile else frozenset()
+    listed = [_listed(row, personae) for row in rows]
     if past:
         return Listing([], listed)
     return Listing([e for e in listed if e.suggested], [e for e in listed if not e.suggested])
+
+
+def _listed(row, personae: frozenset[str]) -> Listed:
+    """A row of ``_listing_statement``: the event, its seats, its target personae, the person's
+    registration."""
+    event = EventLine(*row[:LINE_SIZE])
+    confirmed, waiting, capacity, target_personae, mine = row[LINE_SIZE:]
+    suggested = bool(personae.intersection(target_personae or ())) and event.status == EventStatus.SCHEDULED
+    return Listed(event, Seats(confirmed, waiting, capacity), mine, suggested)
 
 
 @lru_cache(maxsize=8)
@@ -74,7 +97,8 @@ def _listing_statement(past: bool, by_kind: bool, by_language: bool) -> sa.Selec
         .correlate(Event)
         .scalar_subquery()
     )
-    events = sa.select(Event, mine)
+    seats = (Event.confirmed_count, Event.waiting_count, Event.capacity)
+    events = sa.select(*LINE_COLUMNS, *seats, Event.target_personae, mine)
     if past:
         events = events.where(Event.is_over(now)).order_by(Event.starts_at.desc(), Event.id.desc())
     else:
@@ -217,28 +241,33 @@ def calendar_events(user: User) -> list[Event]:
     )
 
 
-def home_events(user: User, now: datetime, limit: int = 3) -> tuple[list[Event], bool]:
-    """The person's next events, or else the next ones they could join; and whether they are theirs."""
-    theirs, joinable = _home_statements()
-    values = {"now": now, "person": user.id, "shown": limit}
-    mine = list(db.session.scalars(theirs, values))
+def home_events(user: User, now: datetime, limit: int = 3) -> tuple[list[EventLine], bool]:
+    """The person's next events, or else the next ones they could join; and whether they are
+    theirs. One query: both lists, each row saying which it belongs to."""
+    rows = column_rows(_home_statement(), {"now": now, "person": user.id, "shown": limit}).all()
+    mine = [EventLine(*row[:LINE_SIZE]) for row in rows if row[LINE_SIZE]]
     if mine:
         return mine, True
-    return list(db.session.scalars(joinable, values)), False
+    return [EventLine(*row[:LINE_SIZE]) for row in rows if not row[LINE_SIZE]], False
 
 
 @lru_cache(maxsize=1)
-def _home_statements() -> tuple[sa.Select, sa.Select]:
-    """The person's next events, and the next ones anyone could join, built once: the moment,
+def _home_statement() -> sa.CompoundSelect:
+    """The person's next events, then the next ones anyone could join, built once: the moment,
     the person and how many are shown are parameters."""
     now = sa.bindparam("now", type_=UTCDateTime)
     upcoming = (
-        sa.select(Event)
+        sa.select(*LINE_COLUMNS)
         .where(~Event.has_started(now), Event.status == EventStatus.SCHEDULED)
-        .order_by(Event.starts_at)
+        .order_by(Event.starts_at, Event.id)
         .limit(sa.bindparam("shown", type_=sa.Integer))
     )
     theirs = upcoming.join(Registration, Registration.event_id == Event.id).where(
         Registration.user_id == sa.bindparam("person", type_=sa.Integer), Registration.status.in_(ACTIVE)
     )
-    return theirs, upcoming
+    return sa.union_all(
+        *(
+            sa.select(part, sa.literal(is_theirs))
+            for part, is_theirs in ((theirs.subquery(), True), (upcoming.subquery(), False))
+        )
+    )
