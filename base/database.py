@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
+from psycopg import _queries as psycopg_queries
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session
 
@@ -18,6 +19,13 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# psycopg keeps each statement as converted for PostgreSQL (its placeholders found), but only
+# statements up to 4,096 characters; longer ones were converted again on every execution. Our
+# statements built once reach 13,000 characters (the feed's reader with its candidates, the
+# challenges list, the console's audit trail): they are kept too (issue #14).
+psycopg_queries.MAX_CACHED_STATEMENT_LENGTH = max(psycopg_queries.MAX_CACHED_STATEMENT_LENGTH, 32_768)
 
 
 class Base(DeclarativeBase):
