@@ -306,3 +306,16 @@ def test_home_shows_only_what_is_not_read_yet(app, client, signed_in):
     post(client, "/notifications/read-all")
     news = text(client.get("/")).split('id="news-title"')[1].split('id="why-title"')[0]
     assert "Welcome to Porte-voix" not in news and "Nothing new for now." in news
+
+
+def test_home_reads_no_notification_when_none_is_unread(app, client, signed_in, count_queries):
+    person = signed_in(language="en")
+    client.get("/")
+    with count_queries() as nothing_unread:
+        client.get("/")
+    add_notifications(app, person, 1)
+    with count_queries() as one_unread:
+        page = text(client.get("/"))
+    assert "Welcome to Porte-voix, N0!" in page
+    assert not [s for s in nothing_unread.statements if "FROM notifications" in s and "LIMIT" in s]
+    assert one_unread.count == nothing_unread.count + 1, one_unread.statements

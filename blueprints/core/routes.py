@@ -104,10 +104,12 @@ for card in HOME_CARDS:
 @bp.route("/")
 def home():
     quiz_profile = latest_profile(current_user.id)
+    # Only unread notifications show: with none (the header's count, read with the person), none to read.
+    unread = services.header_figures(current_user.id).unread
     return render_template(
         "core/home.html",
         progress=services.home_progress(current_user.id),
-        notifications=latest_notifications(current_user, unread_only=True),
+        notifications=latest_notifications(current_user, unread_only=True) if unread else [],
         profile_complete=profile_complete(current_user),
         quiz_profile=quiz_profile,
         mentoring_step=services.mentoring_step(current_user.id, quiz_profile.own if quiz_profile else set()),
