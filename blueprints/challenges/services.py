@@ -24,10 +24,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
 from base.cache import cache
-from base.database import UTCDateTime, db, unit_of_work, utcnow
+from base.database import UTCDateTime, column_rows, db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
 from base.memo import per_request, remember
 from base.registry import WEEK, registry
@@ -47,6 +46,7 @@ from blueprints.quiz.services import latest_result, own_personae_of
 from blueprints.recognition import periods
 from blueprints.recognition.fame import public_name
 from blueprints.rewards.catalogue import Localized, localized
+from blueprints.rewards.models import RewardKind
 
 LIST_LIMIT = 50  # running or upcoming challenges listed (far more than a programme runs at once)
 FINISHED_SHOWN = 10
@@ -231,9 +231,33 @@ class Standing:
         return self.score if self.mode == Mode.PERSONAL else (self.group_total or 0)
 
 
+@dataclass(frozen=True, slots=True)
+class ChallengeLine:
+    """What the list and home show of a challenge (as ``Challenge`` names it), read as plain
+    columns: mapped objects, with their audiences and descriptions, cost more to load."""
+
+    id: int
+    title_fr: str | None
+    title_en: str | None
+    mode: Mode
+    metric: str
+    starts_at: datetime
+    ends_at: datetime
+    target: int | None
+    group_by: GroupBy | None
+    reward_kind: RewardKind
+    reward_fr: str
+    reward_en: str
+    cancelled_at: datetime | None
+
+
+LINE_COLUMNS = tuple(getattr(Challenge, name) for name in ChallengeLine.__slots__)
+LINE_SIZE = len(LINE_COLUMNS)
+
+
 @dataclass(frozen=True)
 class Listed:
-    challenge: Challenge
+    challenge: ChallengeLine | Challenge
     status: str
     taking_part: bool
     standing: Standing | None
@@ -369,7 +393,7 @@ def _own_score() -> sa.ScalarSelect:
 
 
 def standings(
-    user: User, challenges: list[Challenge], taking_part: set[int], now: datetime, scores: dict[int, int]
+    user: User, challenges: list[ChallengeLine], taking_part: set[int], now: datetime, scores: dict[int, int]
 ) -> dict:
     """The person's standing in each started challenge they take part in, from their ``scores``
     (read with the challenges: ``_own_score``), in at most two queries whatever the number of
@@ -402,7 +426,10 @@ def challenges_for(user: User, now: datetime | None = None) -> Listing:
     whether they take part and their standing: a fixed number of queries."""
     now = now or utcnow()
     values = {**audience_values(user), "now": now}
-    rows = db.session.execute(_listing_statement(_dialect()), values).all()
+    rows = [
+        (ChallengeLine(*row[:LINE_SIZE]), *row[LINE_SIZE:])
+        for row in column_rows(_listing_statement(_dialect()), values)
+    ]
     rows.sort(key=lambda row: _listing_order(row[0], now))
     challenges = [challenge for challenge, _taking_part, _score in rows]
     taking_part = {challenge.id for challenge, taking_part, _score in rows if taking_part}
@@ -417,7 +444,7 @@ def challenges_for(user: User, now: datetime | None = None) -> Listing:
     return listing
 
 
-def _listing_order(challenge: Challenge, now: datetime) -> tuple:
+def _listing_order(challenge: ChallengeLine, now: datetime) -> tuple:
     """The list's order: the challenges not over by start, then the finished ones, latest first."""
     if challenge.ends_at > now:
         return (0, challenge.starts_at.timestamp(), challenge.id)
@@ -431,13 +458,13 @@ def _listing_statement(dialect: str) -> sa.Select:
     built once per database (the person, their audience and the moment are parameters)."""
     now = sa.bindparam("now", type_=UTCDateTime)
     listed = sa.select(
-        Challenge, _taking_part_now().label("taking_part"), _own_score().label("own_score")
+        *LINE_COLUMNS, _taking_part_now().label("taking_part"), _own_score().label("own_score")
     ).where(_audience(dialect))
     not_over = listed.where(Challenge.ends_at > now).order_by(Challenge.starts_at, Challenge.id)
     finished = listed.where(Challenge.ends_at <= now).order_by(Challenge.ends_at.desc(), Challenge.id.desc())
     parts = (not_over.limit(LIST_LIMIT), finished.limit(FINISHED_SHOWN))
     both = sa.union_all(*(sa.select(part.subquery()) for part in parts)).subquery()
-    return sa.select(aliased(Challenge, both), both.c.taking_part, both.c.own_score)
+    return sa.select(both)
 
 
 @dataclass(frozen=True)
@@ -451,7 +478,10 @@ def home_challenges(user: User, now: datetime | None = None, limit: int = HOME_S
     how many they could join; a fixed number of queries (one when they take part in none)."""
     now = now or utcnow()
     values = {**audience_values(user), "now": now, "shown": limit}
-    rows = db.session.execute(_home_statement(_dialect()), values).all()
+    rows = [
+        (ChallengeLine(*row[:LINE_SIZE]), *row[LINE_SIZE:])
+        for row in column_rows(_home_statement(_dialect()), values)
+    ]
     mine = [challenge for challenge, joined, _score, _open in rows if joined]
     if mine:
         scores = {challenge.id: score for challenge, _joined, score, _open in rows}
@@ -471,7 +501,7 @@ def _home_statement(dialect: str) -> sa.Select:
     not_joined = sa.case((joined, 0), else_=1)
     return (
         sa.select(
-            Challenge,
+            *LINE_COLUMNS,
             joined.label("joined"),
             _own_score().label("own_score"),
             sa.func.sum(not_joined).over().label("open_to_join"),
