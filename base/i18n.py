@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from functools import cache, lru_cache
 from importlib.resources import files
+from weakref import WeakKeyDictionary
 from zoneinfo import available_timezones
 
 from babel import Locale
@@ -111,10 +112,28 @@ def init_babel(app, babel: Babel) -> None:
 # for the call, and pages call these dozens of times (issue #14).
 @pass_eval_context
 def template_gettext(eval_context, string: str, /, **variables) -> str:
-    translated = current_translations().ugettext(string)
+    translations = current_translations()
+    if eval_context.autoescape and not variables:
+        return _as_shown(translations, string)
+    translated = translations.ugettext(string)
     if eval_context.autoescape:
         translated = Markup(translated)
     return translated % variables  # always a format string ("%%" is "%"), as Jinja's are
+
+
+# Each language's strings without variables as templates show them, kept: a page shows dozens,
+# and each was looked up, marked safe and formatted on every view.
+SHOWN: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _as_shown(translations, string: str) -> Markup:
+    kept = SHOWN.get(translations)
+    if kept is None:
+        kept = SHOWN.setdefault(translations, {})
+    shown = kept.get(string)
+    if shown is None:
+        shown = kept[string] = Markup(translations.ugettext(string)) % {}
+    return shown
 
 
 @pass_eval_context

@@ -159,3 +159,19 @@ def test_no_gettext_with_an_f_string():
         text = path.read_text()
         for marker in ('_(f"', "_(f'", '_l(f"', "_l(f'"):
             assert marker not in text, path
+
+
+def test_a_templates_strings_show_in_each_language_however_often_shown(app):
+    """Strings without variables are kept as shown, per language: each page still gets its own."""
+    from flask import render_template_string
+
+    page = "{{ _('Home') }} · {{ _('50%% of %(what)s', what='<b>') }} · {{ _('100%% yours') }}"
+    with app.test_request_context():
+        shown = {}
+        for language in ("fr", "en", "fr", "en"):
+            with force_locale(language):
+                shown.setdefault(language, set()).add(render_template_string(page))
+    assert shown == {
+        "fr": {"Accueil · 50% of &lt;b&gt; · 100% yours"},
+        "en": {"Home · 50% of &lt;b&gt; · 100% yours"},
+    }
