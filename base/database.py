@@ -1,9 +1,13 @@
 """The SQLAlchemy handle and the column types every model shares."""
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from itertools import chain
+from typing import Any
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -90,6 +94,56 @@ def column_rows(statement: sa.Executable, parameters: dict | None = None) -> sa.
     if session.new or session.dirty or session.deleted:
         session.flush()
     return session.connection().execute(statement, parameters or {})
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A statement of plain columns (``statement()`` builds it once) and what its rows mean
+    (``meaning(rows, parameters)``, the rows in no particular order): read alone, or with
+    others in one round trip (``read_together``)."""
+
+    statement: Callable[[], sa.Select]
+    meaning: Callable[[list, dict], Any]
+
+    def read(self, parameters: dict) -> Any:
+        return self.meaning(column_rows(self.statement(), parameters).all(), parameters)
+
+
+def read_together(readings: Sequence[Reading], parameters: dict) -> list:
+    """What each reading means, read in one statement instead of one each (a page that gathers
+    several features' small reads pays one round trip; issue #14). ``parameters`` holds every
+    statement's (a name means the same value in all of them)."""
+    statement, slices = _together(tuple(reading.statement() for reading in readings))
+    rows: list[list] = [[] for _ in readings]
+    for row in column_rows(statement, parameters):
+        rows[row[0]].append(row[slices[row[0]]])
+    return [reading.meaning(own, parameters) for reading, own in zip(readings, rows, strict=True)]
+
+
+@lru_cache(maxsize=16)
+def _together(statements: tuple[sa.Select, ...]) -> tuple[sa.CompoundSelect, tuple[slice, ...]]:
+    """The statements side by side in a union, built once per set: each row is one statement's,
+    its number first, then each statement's columns in turn, the others' left empty (typed: a
+    union's column takes one type); and where each statement's columns are in a row."""
+    parts = [statement.subquery() for statement in statements]
+    empty = [[sa.cast(sa.null(), column.type) for column in part.c] for part in parts]
+    widths = [len(part.c) for part in parts]
+    starts = [1 + sum(widths[:index]) for index in range(len(parts))]
+    slices = tuple(slice(start, start + width) for start, width in zip(starts, widths, strict=True))
+    return (
+        sa.union_all(
+            *(
+                sa.select(
+                    sa.literal_column(str(index), sa.Integer),
+                    *chain.from_iterable(
+                        part.c if other == index else empty[other] for other, part in enumerate(parts)
+                    ),
+                ).select_from(parts[index])
+                for index in range(len(parts))
+            )
+        ),
+        slices,
+    )
 
 
 @contextmanager

@@ -134,3 +134,65 @@ def test_home_lists_the_persons_next_events_or_else_the_next_to_join_in_one_quer
         db.session.add(Registration(event_id=sooner, user_id=person.id, status=RegistrationStatus.CANCELLED))
         db.session.commit()
     assert listed() == ([later], True)
+
+
+def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_them(
+    app, make_user, count_queries
+):
+    from datetime import timedelta
+
+    from flask_babel import force_locale
+
+    from blueprints.core.services import mentoring_step, personal_facts
+    from blueprints.quiz.services import latest_profile
+    from blueprints.recognition.services import streak_and_badges
+    from blueprints.rewards.services import reward_within_reach
+
+    person = make_user()
+    now = utcnow()
+    with app.app_context():
+        result = QuizResult(
+            user_id=person.id, version=1, answers={}, networks=[], primary_persona="messenger"
+        )
+        result.scores = [
+            PersonaScore(persona="messenger", score=0.9, rank=1, held=True, also_you=False),
+            PersonaScore(persona="expert", score=0.85, rank=2, held=True, also_you=True),
+            PersonaScore(persona="reporter", score=0.2, rank=3, held=False, also_you=False),
+        ]
+        db.session.add_all(
+            [
+                result,
+                BadgeAward(user_id=person.id, badge="shares_10", earned_at=now - timedelta(days=2)),
+                BadgeAward(user_id=person.id, badge="shares_50", earned_at=now - timedelta(hours=1)),
+                Reward(
+                    kind=RewardKind.SYMBOLIC, title_fr="Un arbre planté", title_en=None, cost=40, stock=None
+                ),
+            ]
+        )
+        db.session.commit()
+    with app.app_context(), force_locale("en"):
+        with count_queries() as counter:
+            facts = personal_facts(person.id, now)
+        profile = latest_profile(person.id)
+        alone = (
+            profile,
+            streak_and_badges(person.id, now),
+            reward_within_reach(person.id),
+            mentoring_step(person.id, profile.own, now),
+        )
+    assert counter.count == 2, counter.statements  # the person's points, then all four at once
+    assert (facts.quiz_profile.also_you, facts.quiz_profile.own) == (("expert",), {"messenger", "expert"})
+    assert [earned.badge.key for earned in facts.recognition.badges] == ["shares_50", "shares_10"]
+    assert (facts.reward.title.text, facts.reward.title.lang, facts.reward.missing) == (
+        "Un arbre planté",
+        "fr",
+        40,
+    )
+    assert facts.mentoring.step == "offer"  # an expert (also you) is pointed to offering mentoring
+    together = (
+        facts.quiz_profile,
+        (facts.recognition.streak, facts.recognition.badges),
+        facts.reward,
+        facts.mentoring,
+    )
+    assert together == alone

@@ -288,19 +288,19 @@ def test_the_reward_within_reach_is_the_dearest_affordable_else_the_cheapest_one
     make_reward(cost=500, title_en="Dinner")
     make_reward(cost=5, stock=0, title_en="Sold out pen")
     make_reward(cost=1, active=False, title_en="Retired sticker")
-    with app.app_context():
+    with app.app_context(), force_locale("en"):
         within = services.reward_within_reach(person.id)
-        assert (within.reward.title_en, within.missing) == ("Dinner", 500)
+        assert (within.title.text, within.missing) == ("Dinner", 500)
     make_reward(cost=60, title_en="Notebook")
     make_reward(kind=RewardKind.SYMBOLIC, cost=80, title_en="A tree planted")
     give_points(person.id, 100, redeemed=10)
-    with app.app_context():
+    with app.app_context(), force_locale("en"):
         within = services.reward_within_reach(person.id)
-        assert (within.reward.title_en, within.missing) == ("A tree planted", 0)
+        assert (within.title.text, within.missing) == ("A tree planted", 0)
     give_points(person.id, 100, redeemed=60)
-    with app.app_context():
+    with app.app_context(), force_locale("en"):
         within = services.reward_within_reach(person.id)
-        assert (within.reward.title_en, within.missing) == ("Notebook", 20)
+        assert (within.title.text, within.missing) == ("Notebook", 20)
 
 
 def test_no_reward_within_reach_without_a_catalogue(app, make_user, count_queries):

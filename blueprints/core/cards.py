@@ -13,7 +13,6 @@ from blueprints.content.feed import Preview
 from blueprints.core.services import HomeProgress, MentoringPointer
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import Profile
-from blueprints.rewards.catalogue import reward_title
 
 
 def persona_card(profile: Profile | None, in_progress) -> Markup:
@@ -90,12 +89,9 @@ def recognition_card(recognition, reward) -> Markup:
     """The person's points, streak, latest badge and the reward within reach."""
     balance, streak = recognition.balance, recognition.streak
     latest_badge = recognition.badges[0].badge.key if recognition.badges else None
-    title = reward and reward_title(reward.reward)
-    within_reach = reward and (title.text, title.lang, reward.missing)
+    within_reach = reward and (reward.title.text, reward.title.lang, reward.missing)
     key = (balance, streak.weeks, streak.at_risk, latest_badge, within_reach, *reader_key())
-    return part(
-        "core/_recognition.html", key, recognition=recognition, reward=reward, reward_title=reward_title
-    )
+    return part("core/_recognition.html", key, recognition=recognition, reward=reward)
 
 
 HOME_CARDS = (persona_card, steps_card, feed_preview_card, events_card, progress_card, recognition_card)

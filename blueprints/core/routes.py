@@ -36,9 +36,6 @@ from blueprints.events.listing import home_events
 from blueprints.notifications.services import latest_notifications, message_text
 from blueprints.profile.services import profile_complete
 from blueprints.profile.services import set_language as remember_language
-from blueprints.quiz.services import latest_profile
-from blueprints.recognition.services import recognition_summary
-from blueprints.rewards.services import reward_within_reach
 
 bp = Blueprint("core", __name__)
 
@@ -103,7 +100,8 @@ for card in HOME_CARDS:
 
 @bp.route("/")
 def home():
-    quiz_profile = latest_profile(current_user.id)
+    now = utcnow()
+    facts = services.personal_facts(current_user.id, now)
     # Only unread notifications show: with none (the header's count, read with the person), none to read.
     unread = services.header_figures(current_user.id).unread
     return render_template(
@@ -111,14 +109,14 @@ def home():
         progress=services.home_progress(current_user.id),
         notifications=latest_notifications(current_user, unread_only=True) if unread else [],
         profile_complete=profile_complete(current_user),
-        quiz_profile=quiz_profile,
-        mentoring_step=services.mentoring_step(current_user.id, quiz_profile.own if quiz_profile else set()),
-        feed_preview=feed_preview(current_user, utcnow(), HOME_FEED_ITEMS),
-        events=home_events(current_user, utcnow()),
-        challenges=home_challenges(current_user, utcnow()),
+        quiz_profile=facts.quiz_profile,
+        mentoring_step=facts.mentoring,
+        feed_preview=feed_preview(current_user, now, HOME_FEED_ITEMS),
+        events=home_events(current_user, now),
+        challenges=home_challenges(current_user, now),
         challenge_title=challenge_title,
-        recognition=recognition_summary(current_user.id),
-        reward=reward_within_reach(current_user.id),
+        recognition=facts.recognition,
+        reward=facts.reward,
     )
 
 

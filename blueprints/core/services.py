@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
-from base.database import db, utcnow
+from base.database import db, read_together, utcnow
 from base.i18n import lazy_gettext as _l
 from base.memo import per_request, remember
 from base.registry import PersonFigures
@@ -28,13 +28,15 @@ from blueprints.events.models import Event
 from blueprints.kudos import verbs as kudos_verbs
 from blueprints.mentoring import verbs as mentoring_verbs
 from blueprints.mentoring.models import MentoringPair, PairStatus
-from blueprints.mentoring.services import HomeFacts, home_facts, must_answer
+from blueprints.mentoring.services import HOME_FACTS, HomeFacts, home_facts, must_answer
 from blueprints.notifications.services import unread_count_of
 from blueprints.quiz import verbs as quiz_verbs
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
+from blueprints.quiz.services import PROFILE, Profile
 from blueprints.recognition import verbs as recognition_verbs
-from blueprints.recognition.services import Balance, balance_of, balance_parts_of
+from blueprints.recognition.services import STREAK_AND_BADGES, Balance, Summary, balance_of, balance_parts_of
 from blueprints.rewards import verbs as rewards_verbs
+from blueprints.rewards.services import WITHIN_REACH, RewardInReach
 
 
 @dataclass(frozen=True)
@@ -249,14 +251,17 @@ class MentoringPointer:
     step: str | None
 
 
-def mentoring_step(user_id: int, personae: set[str], now: datetime | None = None) -> MentoringPointer:
+def mentoring_step(
+    user_id: int, personae: set[str], now: datetime | None = None, facts: HomeFacts | None = None
+) -> MentoringPointer:
     """The mentoring lines of the person's next steps on home, in one query whatever the data.
     Requests and proposals to answer (before their deadline) and active pairs come first. Then
     "offer" for experts and challengers ("offering" once they do); "ask" for people who have not
     shared yet ("asking" once they did), unless they offer mentoring themselves or have a mentor;
-    None for others, and for anyone who closed their offer or wish (they chose to stop)."""
+    None for others, and for anyone who closed their offer or wish (they chose to stop). The
+    person's ``facts`` may have been read already (``personal_facts``)."""
     now = now or utcnow()
-    facts = home_facts(user_id)
+    facts = facts or home_facts(user_id)  # read already with home's other facts, or here
     to_answer = sum(must_answer(pair, user_id) and pair.expires_at > now for pair, _partner in facts.pairs)
     active = [(pair, partner) for pair, partner in facts.pairs if pair.status == PairStatus.ACTIVE]
     only = active[0] if len(active) == 1 else (None, None)
@@ -280,3 +285,27 @@ def _mentoring_step(
     if facts.has_shared:
         return None
     return "ask" if facts.wish_open is None else "asking" if facts.wish_open else None
+
+
+@dataclass(frozen=True)
+class PersonalFacts:
+    """What home shows of the person themselves, besides their progress."""
+
+    quiz_profile: Profile | None
+    recognition: Summary
+    reward: RewardInReach | None
+    mentoring: MentoringPointer
+
+
+def personal_facts(user_id: int, now: datetime) -> PersonalFacts:
+    """The person's quiz profile, their streak and badges, the reward within their reach and
+    their mentoring, in one query (four features' small reads: a round trip each before)."""
+    balance = balance_of(user_id)
+    profile, (streak, badges), reward, mentoring = read_together(
+        [PROFILE, STREAK_AND_BADGES, WITHIN_REACH, HOME_FACTS],
+        {"person": user_id, "now": now, "spendable": balance.spendable},
+    )
+    own = profile.own if profile else set()
+    return PersonalFacts(
+        profile, Summary(balance, streak, badges), reward, mentoring_step(user_id, own, now, mentoring)
+    )

@@ -22,7 +22,14 @@ from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
-from base.database import UTCDateTime, begin_locked_transaction, column_rows, db, unit_of_work, utcnow
+from base.database import (
+    Reading,
+    UTCDateTime,
+    begin_locked_transaction,
+    db,
+    unit_of_work,
+    utcnow,
+)
 from base.i18n import lazy_gettext as _l
 from base.i18n import reading_languages
 from base.vocabularies import THEMES
@@ -781,7 +788,10 @@ class HomeFacts:
 def home_facts(person_id: int) -> HomeFacts:
     """The person's proposals and active pairs (plain values: ``must_answer`` and ``side_of``
     read them), their offer's and wish's state and whether they shared anything, in one query."""
-    rows = column_rows(_home_facts_statement(), {"person": person_id}).all()
+    return HOME_FACTS.read({"person": person_id})
+
+
+def _home_facts_of(rows: list, _parameters: dict) -> HomeFacts:
     offer_open, wish_open, has_shared = rows[0][:3]  # a row at least: all is joined to the person
     pairs = [
         (MentoringPair(**dict(zip(PAIR_FACTS, values, strict=True))), partner)
@@ -818,6 +828,10 @@ def _home_facts_statement() -> sa.Select:
         .outerjoin(MentoringPair, sa.and_(theirs, MentoringPair.status.in_(TAKING_A_PLACE)))
         .outerjoin(partner, partner.id == partner_id)
     )
+
+
+# What home says of the person's mentoring (the person a parameter): read with its other facts.
+HOME_FACTS = Reading(_home_facts_statement, _home_facts_of)
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from base.cache import cache
-from base.database import column_rows, db, utcnow
+from base.database import Reading, column_rows, db, utcnow
 from base.i18n import lazy_gettext as _l
 from base.memo import per_request
 from blueprints.accounts.models import Department, User
@@ -137,19 +137,24 @@ class Profile:
 
 def latest_profile(user_id: int) -> Profile | None:
     """The person's latest result as home shows it, in one query of plain rows."""
-    rows = column_rows(_latest_profile_statement(), {"person": user_id}).all()
+    return PROFILE.read({"person": user_id})
+
+
+def _profile_of(rows: list, _parameters: dict) -> Profile | None:
     if not rows:
         return None
+    rows = sorted(rows, key=lambda row: row[-1] or 0)  # by rank
     result_id, primary = rows[0][:2]
-    also_you = tuple(persona for *_, persona, also, _own in rows if also)
-    return Profile(
-        result_id, primary, also_you, frozenset(persona for *_, persona, _also, own in rows if own)
-    )
+    also_you = tuple(persona for *_, persona, also, _own, _rank in rows if also)
+    own = frozenset(persona for *_, persona, _also, own, _rank in rows if own)
+    return Profile(result_id, primary, also_you, own)
 
 
 @lru_cache(maxsize=1)
 def _latest_profile_statement() -> sa.Select:
-    """Built once, the person a parameter: the latest result, a row for each of its scores."""
+    """Built once, the person a parameter: the latest result, a row for each of its scores that
+    the profile names (the first, the "also you" ones, those presented as the person's)."""
+    named = sa.or_(PersonaScore.rank == 1, PersonaScore.also_you, PersonaScore.presented_as_own)
     return (
         sa.select(
             QuizResult.id,
@@ -157,11 +162,15 @@ def _latest_profile_statement() -> sa.Select:
             PersonaScore.persona,
             PersonaScore.also_you,
             PersonaScore.presented_as_own,
+            PersonaScore.rank,
         )
-        .outerjoin(PersonaScore, PersonaScore.result_id == QuizResult.id)
+        .outerjoin(PersonaScore, sa.and_(PersonaScore.result_id == QuizResult.id, named))
         .where(QuizResult.id == latest_result_id(sa.bindparam("person", type_=sa.Integer)))
-        .order_by(PersonaScore.rank)
     )
+
+
+# The person's latest result (the person a parameter): home reads it with its other facts.
+PROFILE = Reading(_latest_profile_statement, _profile_of)
 
 
 def latest_result_id(person: int | sa.BindParameter) -> sa.ScalarSelect:

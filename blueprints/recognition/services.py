@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 
-from base.database import column_rows, db, unit_of_work, utcnow
+from base.database import Reading, column_rows, db, unit_of_work, utcnow
 from base.memo import per_request
 from base.registry import DAY, EVER, WEEK, Badge, registry
 from blueprints.accounts.models import User
@@ -287,22 +287,30 @@ class EarnedBadge:
 def streak_and_badges(user_id: int, now: datetime) -> tuple[streaks.StreakNow, list[EarnedBadge]]:
     """The person's streak as it stands at ``now`` and their badges, latest first (badges no
     feature declares any more are left out), in one query."""
-    rows = column_rows(_streak_and_badges_statement(), {"person": user_id}).all()
+    return STREAK_AND_BADGES.read({"person": user_id, "now": now})
+
+
+def _streak_and_badges_of(rows: list, parameters: dict) -> tuple[streaks.StreakNow, list[EarnedBadge]]:
     length, best, last_week = rows[0][:3]  # a row at least: both are joined to the person
     known = registry().badges
     badges = [EarnedBadge(known[badge], earned_at) for *_, badge, earned_at in rows if badge in known]
-    return streaks.streak_at(length, best, last_week, now), badges
+    badges.sort(key=lambda earned: earned.earned_at, reverse=True)
+    return streaks.streak_at(length, best, last_week, parameters["now"]), badges
 
 
 @lru_cache(maxsize=1)
 def _streak_and_badges_statement() -> sa.Select:
-    """The person's streak on each of their badge awards, latest first (one row with no award
-    when they have none), built once: the person is a parameter."""
+    """The person's streak on each of their badge awards (one row with no award when they have
+    none), built once: the person is a parameter."""
     person = sa.select(sa.bindparam("person", type_=sa.Integer).label("id")).subquery()
     return (
         sa.select(Streak.length, Streak.best, Streak.last_week, BadgeAward.badge, BadgeAward.earned_at)
         .select_from(person)
         .outerjoin(Streak, Streak.user_id == person.c.id)
         .outerjoin(BadgeAward, BadgeAward.user_id == person.c.id)
-        .order_by(BadgeAward.earned_at.desc())
     )
+
+
+# The person's streak (as it stands at the parameter ``now``) and badges: home reads them with
+# its other facts.
+STREAK_AND_BADGES = Reading(_streak_and_badges_statement, _streak_and_badges_of)

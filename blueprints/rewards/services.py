@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import g
 from sqlalchemy.orm import joinedload
 
-from base.database import begin_locked_transaction, db, locked_row, unit_of_work, utcnow
+from base.database import Reading, begin_locked_transaction, db, locked_row, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
 from base.i18n import lazy_ngettext
 from base.paging import Page
@@ -32,7 +32,7 @@ from blueprints.recognition.models import PointsBalance
 from blueprints.recognition.points import locked_balance
 from blueprints.recognition.services import balance_of
 from blueprints.rewards import verbs
-from blueprints.rewards.catalogue import reward_title, title_params
+from blueprints.rewards.catalogue import Localized, localized, reward_title, title_params
 from blueprints.rewards.models import Redemption, RedemptionStatus, Reward, RewardKind
 
 MAX_COST = 1_000_000
@@ -327,7 +327,7 @@ def pending_redemptions_query() -> sa.ScalarSelect:
 
 @dataclass(frozen=True)
 class RewardInReach:
-    reward: Reward
+    title: Localized
     missing: int  # points still to earn; 0: the person can redeem it now
 
 
@@ -336,7 +336,7 @@ def _within_reach_statement() -> sa.Select:
     """The reward on offer and in stock to show someone with ``spendable`` points, built once."""
     affordable = Reward.cost <= sa.bindparam("spendable", type_=sa.Integer)
     return (
-        sa.select(Reward)
+        sa.select(Reward.title_fr, Reward.title_en, Reward.cost)
         .where(Reward.active, sa.or_(Reward.stock.is_(None), Reward.stock > 0))
         .order_by(
             sa.case((affordable, 0), else_=1),
@@ -347,11 +347,19 @@ def _within_reach_statement() -> sa.Select:
     )
 
 
-def reward_within_reach(user_id: int) -> RewardInReach | None:
-    """For the home page: among the rewards on offer and in stock, the dearest one the person can
-    afford, else the cheapest one they cannot afford yet; None when there is none (two queries)."""
-    spendable = balance_of(user_id).spendable
-    reward = db.session.scalar(_within_reach_statement(), {"spendable": spendable})
-    if reward is None:
+def _in_reach(rows: list, parameters: dict) -> RewardInReach | None:
+    if not rows:
         return None
-    return RewardInReach(reward, max(reward.cost - spendable, 0))
+    title_fr, title_en, cost = rows[0]
+    return RewardInReach(localized(title_fr, title_en), max(cost - parameters["spendable"], 0))
+
+
+# For the home page: among the rewards on offer and in stock, the dearest one a person with
+# ``spendable`` points can afford, else the cheapest one they cannot afford yet; None when
+# there is none.
+WITHIN_REACH = Reading(_within_reach_statement, _in_reach)
+
+
+def reward_within_reach(user_id: int) -> RewardInReach | None:
+    """``WITHIN_REACH`` for the person's points (two queries)."""
+    return WITHIN_REACH.read({"spendable": balance_of(user_id).spendable})
