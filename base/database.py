@@ -6,7 +6,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from itertools import chain
 from typing import Any
 
 import sqlalchemy as sa
@@ -113,37 +112,51 @@ def read_together(readings: Sequence[Reading], parameters: dict) -> list:
     """What each reading means, read in one statement instead of one each (a page that gathers
     several features' small reads pays one round trip; issue #14). ``parameters`` holds every
     statement's (a name means the same value in all of them)."""
-    statement, slices = _together(tuple(reading.statement() for reading in readings))
+    statement, places = _together(tuple(reading.statement() for reading in readings))
     rows: list[list] = [[] for _ in readings]
     for row in column_rows(statement, parameters):
-        rows[row[0]].append(row[slices[row[0]]])
+        rows[row[0]].append([row[place] for place in places[row[0]]])
     return [reading.meaning(own, parameters) for reading, own in zip(readings, rows, strict=True)]
 
 
 @lru_cache(maxsize=16)
-def _together(statements: tuple[sa.Select, ...]) -> tuple[sa.CompoundSelect, tuple[slice, ...]]:
+def _together(statements: tuple[sa.Select, ...]) -> tuple[sa.CompoundSelect, tuple[tuple[int, ...], ...]]:
     """The statements side by side in a union, built once per set: each row is one statement's,
-    its number first, then each statement's columns in turn, the others' left empty (typed: a
-    union's column takes one type); and where each statement's columns are in a row."""
+    its number first; and where each statement's columns are in a row. A column of the union
+    takes one type, so statements share the columns of the same type and leave the others
+    empty (typed): the fewer columns, the less work on each row."""
     parts = [statement.subquery() for statement in statements]
-    empty = [[sa.cast(sa.null(), column.type) for column in part.c] for part in parts]
-    widths = [len(part.c) for part in parts]
-    starts = [1 + sum(widths[:index]) for index in range(len(parts))]
-    slices = tuple(slice(start, start + width) for start, width in zip(starts, widths, strict=True))
-    return (
-        sa.union_all(
-            *(
-                sa.select(
-                    sa.literal_column(str(index), sa.Integer),
-                    *chain.from_iterable(
-                        part.c if other == index else empty[other] for other, part in enumerate(parts)
-                    ),
-                ).select_from(parts[index])
-                for index in range(len(parts))
+    types: list[sa.types.TypeEngine] = []  # of the union's columns after the number
+    places = []
+    for part in parts:
+        taken: list[int] = []
+        for column in part.c:
+            key = _type_key(column.type)
+            free = (
+                place for place, kind in enumerate(types) if place not in taken and _type_key(kind) == key
             )
-        ),
-        slices,
-    )
+            place = next(free, None)
+            if place is None:
+                types.append(column.type)
+                place = len(types) - 1
+            taken.append(place)
+        places.append(taken)
+    selects = []
+    for number, (part, taken) in enumerate(zip(parts, places, strict=True)):
+        columns = dict(zip(taken, part.c, strict=True))
+        selects.append(
+            sa.select(
+                sa.literal_column(str(number), sa.Integer),
+                *(columns.get(place, sa.cast(sa.null(), kind)) for place, kind in enumerate(types)),
+            ).select_from(part)
+        )
+    return sa.union_all(*selects), tuple(tuple(1 + place for place in taken) for taken in places)
+
+
+def _type_key(kind: sa.types.TypeEngine) -> tuple:
+    """What tells column types apart for sharing a column: the type with its settings, and the
+    Python enum it reads values as."""
+    return repr(kind), getattr(kind, "enum_class", None)
 
 
 @contextmanager

@@ -137,20 +137,26 @@ def test_home_lists_the_persons_next_events_or_else_the_next_to_join_in_one_quer
 
 
 def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_them(
-    app, make_user, count_queries
+    app, make_user, make_event, create_challenge, count_queries
 ):
     from datetime import timedelta
 
     from flask_babel import force_locale
 
+    from blueprints.challenges.services import home_challenges, join
     from blueprints.core.services import mentoring_step, personal_facts
+    from blueprints.events.listing import home_events
     from blueprints.quiz.services import latest_profile
     from blueprints.recognition.services import streak_and_badges
     from blueprints.rewards.services import reward_within_reach
 
     person = make_user()
+    make_event(title="Photo walk")
     now = utcnow()
+    running = create_challenge(now - timedelta(days=1), now + timedelta(days=6))
+    create_challenge(now + timedelta(days=2), now + timedelta(days=9), title_en="Next week")
     with app.app_context():
+        join(db.session.get(User, person.id), running)
         result = QuizResult(
             user_id=person.id, version=1, answers={}, networks=[], primary_persona="messenger"
         )
@@ -171,16 +177,19 @@ def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_the
         )
         db.session.commit()
     with app.app_context(), force_locale("en"):
-        with count_queries() as counter:
-            facts = personal_facts(person.id, now)
+        user = db.session.get(User, person.id)
         profile = latest_profile(person.id)
-        alone = (
+        alone = (  # each read as its feature reads it (the challenge's standings are then cached)
             profile,
             streak_and_badges(person.id, now),
             reward_within_reach(person.id),
             mentoring_step(person.id, profile.own, now),
+            home_events(user, now),
+            home_challenges(user, now),
         )
-    assert counter.count == 2, counter.statements  # the person's points, then all four at once
+        with count_queries() as counter:
+            facts = personal_facts(user, now)
+    assert counter.count == 2, counter.statements  # the person's points, then all six at once
     assert (facts.quiz_profile.also_you, facts.quiz_profile.own) == (("expert",), {"messenger", "expert"})
     assert [earned.badge.key for earned in facts.recognition.badges] == ["shares_50", "shares_10"]
     assert (facts.reward.title.text, facts.reward.title.lang, facts.reward.missing) == (
@@ -189,10 +198,14 @@ def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_the
         40,
     )
     assert facts.mentoring.step == "offer"  # an expert (also you) is pointed to offering mentoring
+    assert ([event.title for event in facts.events[0]], facts.events[1]) == (["Photo walk"], False)
+    assert [entry.challenge.title_en for entry in facts.challenges.mine] == ["Share week"]
     together = (
         facts.quiz_profile,
         (facts.recognition.streak, facts.recognition.badges),
         facts.reward,
         facts.mentoring,
+        facts.events,
+        facts.challenges,
     )
     assert together == alone

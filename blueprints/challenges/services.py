@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
 from base.cache import cache
-from base.database import UTCDateTime, column_rows, db, unit_of_work, utcnow
+from base.database import Reading, UTCDateTime, column_rows, db, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
 from base.memo import per_request, remember
 from base.registry import WEEK, registry
@@ -477,17 +477,30 @@ def home_challenges(user: User, now: datetime | None = None, limit: int = HOME_S
     """The home card: the person's running challenges (at most ``limit``) with their progress, or
     how many they could join; a fixed number of queries (one when they take part in none)."""
     now = now or utcnow()
-    values = {**audience_values(user), "now": now, "shown": limit}
-    rows = [
-        (ChallengeLine(*row[:LINE_SIZE]), *row[LINE_SIZE:])
-        for row in column_rows(_home_statement(_dialect()), values)
-    ]
+    return home_challenges_of(user, HOME_CHALLENGES.read(home_parameters(user, now, limit)), now)
+
+
+def home_parameters(user: User, now: datetime, limit: int = HOME_SHOWN) -> dict:
+    """The parameters of ``HOME_CHALLENGES`` for the person."""
+    return {**audience_values(user), "now": now, "shown": limit}
+
+
+def home_challenges_of(user: User, rows: list[tuple], now: datetime) -> HomeChallenges:
+    """The home card from the rows of ``HOME_CHALLENGES`` (the person's standings are cached
+    shared data, or read in one query)."""
     mine = [challenge for challenge, joined, _score, _open in rows if joined]
     if mine:
         scores = {challenge.id: score for challenge, _joined, score, _open in rows}
         places = standings(user, mine, {c.id for c in mine}, now, scores)
         return HomeChallenges([Listed(c, RUNNING, True, places.get(c.id)) for c in mine], 0)
     return HomeChallenges([], rows[0][3] if rows else 0)
+
+
+def _home_rows(rows: list, _parameters: dict) -> list[tuple]:
+    """Each row as (challenge, joined, score, how many are open to join), in the statement's order."""
+    lines = [(ChallengeLine(*row[:LINE_SIZE]), *row[LINE_SIZE:]) for row in rows]
+    lines.sort(key=lambda line: (not line[1], line[0].ends_at, line[0].id))
+    return lines
 
 
 @lru_cache(maxsize=2)
@@ -510,6 +523,11 @@ def _home_statement(dialect: str) -> sa.Select:
         .order_by(not_joined, Challenge.ends_at, Challenge.id)
         .limit(sa.bindparam("shown", type_=sa.Integer))
     )
+
+
+# The person's running challenges and how many others are open to them (``home_parameters``):
+# home reads them with its other facts.
+HOME_CHALLENGES = Reading(lambda: _home_statement(_dialect()), _home_rows)
 
 
 # --- Joining and leaving -----------------------------------------------------------------

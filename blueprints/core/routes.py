@@ -25,14 +25,12 @@ from base.i18n import format_day, format_when
 from base.i18n import gettext as _
 from base.urls import local_or
 from base.web import public
-from blueprints.challenges.services import home_challenges
 from blueprints.challenges.services import title_of as challenge_title
 from blueprints.content.feed import feed_preview
 from blueprints.core import services
 from blueprints.core.cards import HOME_CARDS
 from blueprints.core.header import site_header
 from blueprints.core.navigation import drawn_menu
-from blueprints.events.listing import home_events
 from blueprints.notifications.services import latest_notifications, message_text
 from blueprints.profile.services import profile_complete
 from blueprints.profile.services import set_language as remember_language
@@ -101,7 +99,7 @@ for card in HOME_CARDS:
 @bp.route("/")
 def home():
     now = utcnow()
-    facts = services.personal_facts(current_user.id, now)
+    facts = services.personal_facts(current_user, now)
     # Only unread notifications show: with none (the header's count, read with the person), none to read.
     unread = services.header_figures(current_user.id).unread
     return render_template(
@@ -112,8 +110,8 @@ def home():
         quiz_profile=facts.quiz_profile,
         mentoring_step=facts.mentoring,
         feed_preview=feed_preview(current_user, now, HOME_FEED_ITEMS),
-        events=home_events(current_user, now),
-        challenges=home_challenges(current_user, now),
+        events=facts.events,
+        challenges=facts.challenges,
         challenge_title=challenge_title,
         recognition=facts.recognition,
         reward=facts.reward,

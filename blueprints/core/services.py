@@ -20,10 +20,14 @@ from blueprints.activity.services import Progress, column_by_type, personal_prog
 from blueprints.admin import verbs as admin_verbs
 from blueprints.auth import verbs as auth_verbs
 from blueprints.challenges import verbs as challenges_verbs
+from blueprints.challenges.services import HOME_CHALLENGES, HomeChallenges, home_challenges_of
+from blueprints.challenges.services import home_parameters as challenges_parameters
 from blueprints.content import verbs as content_verbs
 from blueprints.content.models import ContentItem
 from blueprints.contributions import verbs as contributions_verbs
 from blueprints.events import verbs as events_verbs
+from blueprints.events.listing import HOME_EVENTS, EventLine
+from blueprints.events.listing import home_parameters as events_parameters
 from blueprints.events.models import Event
 from blueprints.kudos import verbs as kudos_verbs
 from blueprints.mentoring import verbs as mentoring_verbs
@@ -289,23 +293,37 @@ def _mentoring_step(
 
 @dataclass(frozen=True)
 class PersonalFacts:
-    """What home shows of the person themselves, besides their progress."""
+    """What home shows of the person and for them, besides their progress and their feed."""
 
     quiz_profile: Profile | None
     recognition: Summary
     reward: RewardInReach | None
     mentoring: MentoringPointer
+    events: tuple[list[EventLine], bool]  # their next events (True), or the next to join
+    challenges: HomeChallenges
 
 
-def personal_facts(user_id: int, now: datetime) -> PersonalFacts:
-    """The person's quiz profile, their streak and badges, the reward within their reach and
-    their mentoring, in one query (four features' small reads: a round trip each before)."""
-    balance = balance_of(user_id)
-    profile, (streak, badges), reward, mentoring = read_together(
-        [PROFILE, STREAK_AND_BADGES, WITHIN_REACH, HOME_FACTS],
-        {"person": user_id, "now": now, "spendable": balance.spendable},
+def personal_facts(user: User, now: datetime) -> PersonalFacts:
+    """The person's quiz profile, their streak and badges, the reward within their reach, their
+    mentoring, their next events and their challenges, in one query (six features' small reads:
+    a round trip each before)."""
+    balance = balance_of(user.id)
+    parameters = {
+        "person": user.id,
+        "now": now,
+        "spendable": balance.spendable,
+        **events_parameters(user, now),
+        **challenges_parameters(user, now),
+    }
+    profile, (streak, badges), reward, mentoring, events, challenges = read_together(
+        [PROFILE, STREAK_AND_BADGES, WITHIN_REACH, HOME_FACTS, HOME_EVENTS, HOME_CHALLENGES], parameters
     )
     own = profile.own if profile else set()
     return PersonalFacts(
-        profile, Summary(balance, streak, badges), reward, mentoring_step(user_id, own, now, mentoring)
+        profile,
+        Summary(balance, streak, badges),
+        reward,
+        mentoring_step(user.id, own, now, mentoring),
+        events,
+        home_challenges_of(user, challenges, now),
     )

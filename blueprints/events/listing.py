@@ -8,7 +8,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from base.database import UTCDateTime, column_rows, db
+from base.database import Reading, UTCDateTime, column_rows, db
 from base.paging import Page
 from blueprints.accounts.models import NAME_ONLY, User
 from blueprints.events.models import ACTIVE, Event, EventStatus, Registration, RegistrationStatus
@@ -244,11 +244,24 @@ def calendar_events(user: User) -> list[Event]:
 def home_events(user: User, now: datetime, limit: int = 3) -> tuple[list[EventLine], bool]:
     """The person's next events, or else the next ones they could join; and whether they are
     theirs. One query: both lists, each row saying which it belongs to."""
-    rows = column_rows(_home_statement(), {"now": now, "person": user.id, "shown": limit}).all()
-    mine = [EventLine(*row[:LINE_SIZE]) for row in rows if row[LINE_SIZE]]
+    return HOME_EVENTS.read(home_parameters(user, now, limit))
+
+
+def home_parameters(user: User, now: datetime, limit: int = 3) -> dict:
+    """The parameters of ``HOME_EVENTS`` for the person."""
+    return {"now": now, "person": user.id, "events_shown": limit}
+
+
+def _home_events_of(rows: list, _parameters: dict) -> tuple[list[EventLine], bool]:
+    lines = sorted(((EventLine(*row[:LINE_SIZE]), row[LINE_SIZE]) for row in rows), key=_soonest)
+    mine = [event for event, theirs in lines if theirs]
     if mine:
         return mine, True
-    return [EventLine(*row[:LINE_SIZE]) for row in rows if not row[LINE_SIZE]], False
+    return [event for event, theirs in lines if not theirs], False
+
+
+def _soonest(line: tuple[EventLine, bool]) -> tuple:
+    return line[0].starts_at, line[0].id
 
 
 @lru_cache(maxsize=1)
@@ -260,7 +273,7 @@ def _home_statement() -> sa.CompoundSelect:
         sa.select(*LINE_COLUMNS)
         .where(~Event.has_started(now), Event.status == EventStatus.SCHEDULED)
         .order_by(Event.starts_at, Event.id)
-        .limit(sa.bindparam("shown", type_=sa.Integer))
+        .limit(sa.bindparam("events_shown", type_=sa.Integer))
     )
     theirs = upcoming.join(Registration, Registration.event_id == Event.id).where(
         Registration.user_id == sa.bindparam("person", type_=sa.Integer), Registration.status.in_(ACTIVE)
@@ -271,3 +284,8 @@ def _home_statement() -> sa.CompoundSelect:
             for part, is_theirs in ((theirs.subquery(), True), (upcoming.subquery(), False))
         )
     )
+
+
+# The person's next events, or the next ones they could join (``home_parameters``): home reads
+# them with its other facts.
+HOME_EVENTS = Reading(_home_statement, _home_events_of)
