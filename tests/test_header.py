@@ -75,3 +75,22 @@ def test_the_console_menu_shows_each_count_as_it_is(app, make_user, make_item):
     make_item(status=Status.PENDING)
     menu = re.search(r'<nav class="sub-nav".*?</nav>', text(comms.get("/admin/")), re.S).group(0)
     assert re.search(r'count-pill">1<span class="visually-hidden"> waiting', menu)
+
+
+def test_the_pages_frame_follows_the_language_and_carries_each_readers_token(app, make_user):
+    (_first, browser), (_second, other) = reader(app, make_user), reader(app, make_user)
+
+    def frame(client) -> tuple[str, str, str]:
+        page = client.get("/badges").get_data(as_text=True)
+        language = re.search(r'<html lang="([^"]+)">', page).group(1)
+        token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
+        return language, token, page[page.index('<footer class="site-footer">') :]
+
+    english, token, footer = frame(browser)
+    assert (english, "voluntary, always" in footer) == ("en", True)
+    other_token = frame(other)[1]
+    assert token != other_token and other_token in text(other.get("/badges"))
+    post(browser, "/language", {"language": "fr"})
+    french, _token, footer = frame(browser)
+    assert (french, "toujours volontaire" in footer) == ("fr", True)
+    assert frame(other)[0] == "en"

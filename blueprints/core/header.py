@@ -1,5 +1,10 @@
-"""The page header drawn once per state and reused (``base.drawn``): every page shows it, and
-drawing its menu, language switch and account menu cost more than many pages' own content.
+"""The page's frame and header drawn once per state and reused (``base.drawn``): every page
+shows them, and drawing the header's menu, language switch and account menu, or the frame's
+addresses and messages, cost more than many pages' own content.
+
+The frame (``page_start``, ``body_start``, ``page_end``) is the same for every reader of a
+language and mount path: ``reader_key`` names all it shows (static addresses carry their
+content's fingerprint, fixed while the site runs).
 
 ``header_key`` must name everything ``core/_header.html`` reads: the person's names and
 address, their points and unread count, the main menu's entries (which the role and the
@@ -15,6 +20,24 @@ from blueprints.core import services
 from blueprints.core.navigation import navigation
 
 HEADER_TEMPLATE = "core/_header.html"
+
+
+def page_start() -> Markup:
+    """The page up to its title: its language, metadata, style sheet and scripts (templates:
+    ``page_start``)."""
+    key = reader_key()
+    return part("core/_page_start.html", key, language=key[0])
+
+
+def body_start() -> Markup:
+    """The body's opening tag (the request's form token, the messages scripts show) and the skip
+    link (templates: ``body_start``)."""
+    return part("core/_body_start.html", reader_key())
+
+
+def page_end() -> Markup:
+    """The footer and the page's end (templates: ``page_end``)."""
+    return part("core/_page_end.html", reader_key())
 
 
 def site_header() -> Markup:

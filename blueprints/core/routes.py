@@ -29,7 +29,7 @@ from blueprints.challenges.services import title_of as challenge_title
 from blueprints.content.feed import feed_preview
 from blueprints.core import services
 from blueprints.core.cards import HOME_CARDS
-from blueprints.core.header import site_header
+from blueprints.core.header import body_start, page_end, page_start, site_header
 from blueprints.core.navigation import drawn_menu
 from blueprints.notifications.services import latest_notifications, message_text
 from blueprints.profile.services import profile_complete
@@ -85,15 +85,14 @@ for filter_name, formatter in LOCALE_FILTERS.items():
 @bp.app_context_processor
 def layout_helpers():
     return {
-        "drawn_menu": drawn_menu,
-        "site_header": site_header,
         "unread_notifications": lambda: services.header_figures(current_user.id).unread,
         "notification_text": message_text,
     }
 
 
-for card in HOME_CARDS:
-    bp.add_app_template_global(card)
+# The page's frame, header and menus, and home's cards: drawn parts (``base.drawn``).
+for drawn in (page_start, body_start, page_end, site_header, drawn_menu, *HOME_CARDS):
+    bp.add_app_template_global(drawn)
 
 
 @bp.route("/")
