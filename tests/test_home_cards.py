@@ -3,9 +3,12 @@ changes, the next view shows it, in the reader's language."""
 
 import re
 
+import sqlalchemy as sa
+
 from base.database import db, utcnow
 from blueprints.accounts.models import User
 from blueprints.activity.services import record
+from blueprints.challenges.models import Challenge
 from blueprints.content import verbs as content_verbs
 from blueprints.content.models import ContentItem
 from blueprints.events.models import Event
@@ -209,3 +212,37 @@ def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_the
         facts.challenges,
     )
     assert together == alone
+
+
+def test_the_welcome_challenges_and_notifications_cards_follow_what_they_show(
+    app, client, signed_in, create_challenge
+):
+    from datetime import timedelta
+
+    from blueprints.notifications.models import Notification
+
+    me = signed_in(language="en", display_name="Zoé Martin")
+    assert "Hello, Zoé" in home(client) and "Your challenges" not in home(client)
+    change(app, User, me.id, display_name="Maya Martin")
+    assert "Hello, Maya" in home(client)
+    running = create_challenge(utcnow() - timedelta(days=1), utcnow() + timedelta(days=6))
+    assert "1 challenge is open to you" in card(home(client), "Your challenges", "Your progress")
+    post(client, f"/challenges/{running}/join")
+    mine = card(home(client), "Your challenges", "Your progress")
+    assert "Share week" in mine and "Nothing counted yet" in mine and "open to you" not in mine
+    change(app, Challenge, running, title_en="Share month")
+    assert "Share month" in card(home(client), "Your challenges", "Your progress")
+
+    def news() -> str:
+        return card(home(client), "New notifications", "Why be an ambassador?")
+
+    assert "Nothing new for now." in news()
+    with app.app_context():
+        notify(db.session.get(User, me.id), "welcome", {"name": "Zoé"}, link=("profile.me", {}))
+        db.session.commit()
+        notification = db.session.scalar(sa.select(Notification.id).where(Notification.user_id == me.id))
+    assert "Welcome to Porte-voix, Zoé!" in news() and "Open" in news()
+    change(app, Notification, notification, params={"name": "Maya"})
+    assert "Welcome to Porte-voix, Maya!" in news()
+    post(client, "/notifications/read-all")
+    assert "Nothing new for now." in news()

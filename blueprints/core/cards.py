@@ -9,8 +9,11 @@ the request's own, put in by ``base.drawn``.
 from markupsafe import Markup
 
 from base.drawn import frozen, part, reader_key
+from blueprints.challenges.cards import challenge_fields
+from blueprints.challenges.services import HomeChallenges, title_of
 from blueprints.content.feed import Preview
 from blueprints.core.services import HomeProgress, MentoringPointer
+from blueprints.notifications.models import Notification
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
 from blueprints.quiz.services import Profile
 
@@ -94,4 +97,48 @@ def recognition_card(recognition, reward) -> Markup:
     return part("core/_recognition.html", key, recognition=recognition, reward=reward)
 
 
-HOME_CARDS = (persona_card, steps_card, feed_preview_card, events_card, progress_card, recognition_card)
+def welcome_card(first_name: str) -> Markup:
+    """Home's greeting and what being an ambassador means."""
+    return part("core/_welcome.html", (first_name, *reader_key()), first_name=first_name)
+
+
+def challenges_card(challenges: HomeChallenges) -> Markup:
+    """The person's running challenges with their standing, or how many are open to them."""
+    mine = tuple((challenge_fields(entry.challenge), entry.standing) for entry in challenges.mine)
+    key = (mine, challenges.open_to_join, *reader_key())
+    return part("core/_challenges.html", key, challenges=challenges, challenge_title=title_of)
+
+
+def notifications_card(notifications: list[Notification]) -> Markup:
+    """The person's newest unread notifications: each one's text (its kind and parameters), when
+    it came and whether it opens a page."""
+    shown = tuple(
+        (
+            notification.id,
+            notification.kind,
+            frozen(notification.params),
+            notification.has_link,
+            notification.created_at,
+        )
+        for notification in notifications
+    )
+    return part("core/_notifications.html", (shown, *reader_key()), notifications=notifications)
+
+
+def why_card() -> Markup:
+    """Why be an ambassador: the same for every reader of a language."""
+    return part("core/_why.html", reader_key())
+
+
+HOME_CARDS = (
+    welcome_card,
+    persona_card,
+    steps_card,
+    feed_preview_card,
+    events_card,
+    challenges_card,
+    progress_card,
+    recognition_card,
+    notifications_card,
+    why_card,
+)

@@ -25,7 +25,6 @@ from base.i18n import format_day, format_when
 from base.i18n import gettext as _
 from base.urls import local_or
 from base.web import public
-from blueprints.challenges.services import title_of as challenge_title
 from blueprints.content.feed import feed_preview
 from blueprints.core import services
 from blueprints.core.cards import HOME_CARDS
@@ -44,6 +43,7 @@ VENDOR_FILES = {"htmx.min.js": Path("node_modules/htmx.org/dist")}
 
 
 bp.add_app_template_filter(format_when, "when")
+bp.add_app_template_global(message_text, "notification_text")
 
 
 def per_reader(formatter):
@@ -86,7 +86,6 @@ for filter_name, formatter in LOCALE_FILTERS.items():
 def layout_helpers():
     return {
         "unread_notifications": lambda: services.header_figures(current_user.id).unread,
-        "notification_text": message_text,
     }
 
 
@@ -111,7 +110,6 @@ def home():
         feed_preview=feed_preview(current_user, now, HOME_FEED_ITEMS),
         events=facts.events,
         challenges=facts.challenges,
-        challenge_title=challenge_title,
         recognition=facts.recognition,
         reward=facts.reward,
     )
