@@ -126,6 +126,9 @@ def _together(statements: tuple[sa.Select, ...]) -> tuple[sa.CompoundSelect, tup
     takes one type, so statements share the columns of the same type and leave the others
     empty (typed): the fewer columns, the less work on each row."""
     parts = [statement.subquery() for statement in statements]
+    for part in parts:
+        if len({column.name for column in part.c}) < len(part.c):  # e.g. two casts of NULL
+            raise ValueError(f"Columns without a name of their own: label them ({list(part.c.keys())})")
     types: list[sa.types.TypeEngine] = []  # of the union's columns after the number
     places = []
     for part in parts:

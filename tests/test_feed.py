@@ -236,8 +236,9 @@ def test_the_feed_runs_as_many_queries_with_500_items_as_with_10(
     more = unescape(re.search(r'href="(/feed\?[^"]*cursor=[^"]+)"', page.get_data(as_text=True)).group(1))
     with count_queries() as later:
         assert client.get(more, headers={"HX-Request": "true"}).status_code == 200
-    # A later page also reads the shares made since the first page's moment, with the reader.
-    assert later.count == large.count, later.statements
+    # A later page also reads the shares made since the first page's moment (a statement of its
+    # own: PostgreSQL plans it for each moment, and would plan the reader's with it).
+    assert later.count == large.count + 1, later.statements
 
 
 def read_reader(user: User, as_of, later_page: bool = False):

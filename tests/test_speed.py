@@ -316,3 +316,41 @@ def test_the_logs_objects_are_named_in_one_query_whatever_their_types(
     assert counter.count == 2
     with app.app_context():
         assert object_names([("nothing", 1)]) == {}
+
+
+def test_readings_read_together_mean_what_each_means_alone_in_one_query(
+    app, make_user, make_item, count_queries
+):
+    from base.database import Reading, read_together
+
+    person = make_user(display_name="Nina Perrin")
+    item = make_item(title="A story", target_personae=["expert"])
+    people = Reading(
+        lambda: PEOPLE,
+        lambda rows, parameters: sorted((row[0], row[1], parameters["person"]) for row in rows),
+    )
+    items = Reading(lambda: ITEMS, lambda rows, _parameters: sorted(tuple(row) for row in rows))
+    parameters = {"person": person.id, "item": item}
+    with app.app_context():
+        alone = [people.read(parameters), items.read(parameters)]
+        with count_queries() as counter:
+            together = read_together([people, items, people], parameters)
+    assert counter.count == 1
+    assert together == [alone[0], alone[1], alone[0]]
+    assert alone[0] == [(person.id, "Nina Perrin", person.id)]
+    [(title, published, personae, pinned)] = alone[1]
+    assert (title, published.tzinfo is not None, personae, pinned) == ("A story", True, ["expert"], False)
+
+
+PEOPLE = sa.select(User.id, User.display_name).where(User.id == sa.bindparam("person", type_=sa.Integer))
+ITEMS = sa.select(
+    ContentItem.title, ContentItem.publish_at, ContentItem.target_personae, ContentItem.pinned
+).where(ContentItem.id == sa.bindparam("item", type_=sa.Integer))
+
+
+def test_a_statement_whose_columns_share_a_name_is_refused_rather_than_read_wrong(app):
+    from base.database import Reading, read_together
+
+    unnamed = sa.select(sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.Float))
+    with app.app_context(), pytest.raises(ValueError, match="label them"):
+        read_together([Reading(lambda: unnamed, lambda rows, _p: rows)], {})

@@ -8,13 +8,13 @@ candidates' ranking columns, one for the page's items with their figures.
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import islice
 
 import sqlalchemy as sa
 from flask import current_app
 
-from base.database import UTCDateTime, column_rows
+from base.database import Reading, UTCDateTime, column_rows, read_together
 from base.i18n import gettext as _
 from base.i18n import ngettext, reading_languages
 from blueprints.accounts.models import User
@@ -238,14 +238,30 @@ def _candidates(
 def _reader_and_newest(
     user: User, filters: Filters, as_of: datetime, limit: int, later_page: bool, titled: bool
 ) -> tuple[Reader, dict[int, int], Candidates]:
-    """``_reader`` and the ``limit`` newest ``_candidates`` in one statement (a round trip less on
-    every page of the feed and on home): each row is the reader's or a candidate's, the other's
-    columns empty."""
-    query = _reader_and_newest_query(tuple(reading_languages(user)), filters, limit, titled, later_page)
-    rows = column_rows(query, {"as_of": as_of, "reader_id": user.id}).all()
-    reader, made_since = _reader_of(row[:READER_COLUMNS] for row in rows if row[READER_COLUMNS] is None)
-    candidates = [row[READER_COLUMNS:] for row in rows if row[READER_COLUMNS] is not None]
-    return reader, made_since, _candidates_of(candidates, made_since, titled)
+    """What the ranking needs of the reader and the ``limit`` newest ``_candidates``, in one
+    statement (a round trip less on every page of the feed and on home); for a ``later_page``,
+    the shares made by anyone since ``as_of``, by item (few: one read of the shares' moment
+    index; a statement of its own, which PostgreSQL plans for each moment)."""
+    languages = tuple(reading_languages(user))
+    newest = Reading(partial(_candidates_query, languages, filters, limit, titled), _as_read)
+    reader, rows = read_together([READER, newest], {"as_of": as_of, "reader_id": user.id})
+    made_since = _made_since(as_of) if later_page else {}
+    return reader, made_since, _candidates_of(rows, made_since, titled)
+
+
+def _as_read(rows: list, _parameters: dict) -> list:
+    return rows
+
+
+def _made_since(as_of: datetime) -> dict[int, int]:
+    return dict(column_rows(_made_since_statement(), {"as_of": as_of}).all())
+
+
+@lru_cache(maxsize=1)
+def _made_since_statement() -> sa.Select:
+    """Each item's shares made since a moment (a parameter), built once."""
+    since = Share.created_at > sa.bindparam("as_of", type_=UTCDateTime)
+    return sa.select(Share.item_id, sa.func.count()).where(since).group_by(Share.item_id)
 
 
 def _candidates_of(rows: list, made_since: dict[int, int], titled: bool) -> Candidates:
@@ -312,31 +328,31 @@ def _pinned_and_newest(query: sa.Select, limit: int) -> sa.Select:
     return sa.union_all(sa.select(pinned), sa.select(newest))
 
 
-def _reader_of(rows) -> tuple[Reader, dict[int, int]]:
-    """What the ranking needs of the person, from their rows (``_reader_parts``): their latest
-    quiz result's persona scores, how many items of each theme they shared or liked (their
-    interests, learned), and the items they shared; a row each. For a later page, also the
-    shares made by anyone since the first page's moment, by item."""
-    scores, themes, shared_ids, made_since = {}, {}, set(), {}
+def _reader_of(rows: list, _parameters: dict) -> Reader:
+    """What the ranking needs of the person, from their rows (``_reader_statement``): their
+    latest quiz result's persona scores, how many items of each theme they shared or liked
+    (their interests, learned), and the items they shared; a row each."""
+    scores, themes, shared_ids = {}, {}, set()
     for name, actions, item_id, score in rows:
         if score is not None:
             scores[name] = score
-        elif item_id is not None and actions is not None:
-            made_since[item_id] = actions
         elif item_id is not None:
             shared_ids.add(item_id)
         else:
             themes[name] = actions
-    return Reader(scores, themes, frozenset(shared_ids)), made_since
+    return Reader(scores, themes, frozenset(shared_ids))
 
 
-def _reader_parts(later_page: bool) -> list[sa.Select]:
-    """The reader's statements (the reader and the moment are parameters), a row each of
-    (name, actions, item, score). For a ``later_page``, the shares made by anyone since the
-    moment (few: one read of the shares' moment index)."""
+@lru_cache(maxsize=1)
+def _reader_statement() -> sa.CompoundSelect:
+    """What the ranking needs of the reader, built once (the reader and the moment are
+    parameters): a row each of (name, actions, item, score)."""
     reader = sa.bindparam("reader_id", type_=sa.Integer)
     as_of = sa.bindparam("as_of", type_=UTCDateTime)
-    nothing, no_number = sa.null(), sa.cast(sa.null(), sa.Float)
+    # Empty columns typed: another statement may be read beside this one (``read_together``).
+    no_name, no_count, no_item, no_score = (
+        sa.cast(sa.null(), kind) for kind in (sa.String, sa.Integer, sa.Integer, sa.Float)
+    )
     shared = sa.select(Share.item_id).where(Share.user_id == reader, Share.created_at <= as_of)
     liked = sa.select(Reaction.item_id).where(
         Reaction.user_id == reader, Reaction.kind == LIKE, Reaction.created_at <= as_of
@@ -347,43 +363,26 @@ def _reader_parts(later_page: bool) -> list[sa.Select]:
     theme = sa.select(ContentItem.theme).where(ContentItem.id == acted_on.c.item_id).scalar_subquery()
     themes = sa.select(theme.label("theme")).select_from(acted_on).subquery()
     per_theme = (
-        sa.select(themes.c.theme, sa.func.count(), nothing, no_number)
+        sa.select(
+            themes.c.theme.label("name"),
+            sa.func.count().label("actions"),
+            no_item.label("item"),
+            no_score.label("score"),
+        )
         .where(themes.c.theme.is_not(None))
         .group_by(themes.c.theme)
     )
-    shared_items = sa.select(nothing, nothing, Share.item_id, no_number).where(
+    shared_items = sa.select(no_name, no_count, Share.item_id, no_score).where(
         Share.user_id == reader, Share.created_at <= as_of
     )
-    persona_scores = sa.select(PersonaScore.persona, nothing, nothing, PersonaScore.score).where(
+    persona_scores = sa.select(PersonaScore.persona, no_count, no_item, PersonaScore.score).where(
         PersonaScore.result_id == latest_result_id(reader)
     )
-    parts = [per_theme, shared_items, persona_scores]
-    if later_page:
-        made_since = (
-            sa.select(nothing, sa.func.count(), Share.item_id, no_number)
-            .where(Share.created_at > as_of)
-            .group_by(Share.item_id)
-        )
-        parts.append(made_since)
-    return parts
+    return sa.union_all(per_theme, shared_items, persona_scores)
 
 
-READER_COLUMNS = 4  # (name, actions, item, score): the reader's rows of ``_reader_and_newest``
-
-
-@lru_cache(maxsize=256)
-def _reader_and_newest_query(
-    languages: tuple[str, ...], filters: Filters, limit: int, titled: bool, later_page: bool
-) -> sa.CompoundSelect:
-    """The reader's rows and the candidates' in one statement, built once per shape: each part
-    leaves the other's columns empty, cast to their types (a union's columns take one type)."""
-    candidates = _candidates_query(languages, filters, limit, titled).subquery()
-    no_candidate = [sa.cast(sa.null(), column.type) for column in candidates.c]
-    no_reader = [sa.cast(sa.null(), kind) for kind in (sa.String, sa.Integer, sa.Integer, sa.Float)]
-    return sa.union_all(
-        *(part.add_columns(*no_candidate) for part in _reader_parts(later_page)),
-        sa.select(*no_reader, *candidates.c),
-    )
+# The reader (``reader_id``) as of a moment (``as_of``): read with the newest candidates.
+READER = Reading(_reader_statement, _reader_of)
 
 
 def _cards(user: User, reader: Reader, page: list[Ranked]) -> list[Card]:
