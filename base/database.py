@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -112,11 +113,55 @@ def read_together(readings: Sequence[Reading], parameters: dict) -> list:
     """What each reading means, read in one statement instead of one each (a page that gathers
     several features' small reads pays one round trip; issue #14). ``parameters`` holds every
     statement's (a name means the same value in all of them)."""
-    statement, places = _together(tuple(reading.statement() for reading in readings))
+    statements = tuple(reading.statement() for reading in readings)
+    statement, places = _together(statements)
+    result = column_rows(statement, parameters)
+    read_as = _read_as(statements, places, result)
     rows: list[list] = [[] for _ in readings]
-    for row in column_rows(statement, parameters):
-        rows[row[0]].append([row[place] for place in places[row[0]]])
+    for row in result.all():
+        own, processed = read_as[row[0]]
+        values = own(row)
+        for index, process in processed:
+            values[index] = process(values[index])
+        rows[row[0]].append(values)
     return [reading.meaning(own, parameters) for reading, own in zip(readings, rows, strict=True)]
+
+
+_READ_AS: dict[tuple, tuple] = {}  # by set of statements and database: see ``_read_as``
+
+
+def _read_as(statements: tuple, places: tuple, result: sa.CursorResult) -> tuple:
+    """For each statement, how its values are taken from a row of the union (a list of its
+    columns), and which are then read into Python values (an aware moment, an enum…) as
+    SQLAlchemy would read them: the union's columns are left as the driver gives them, so that
+    a row's empty columns cost nothing. Worked out once per set of statements and database,
+    from the first result's column types."""
+    dialect = result.context.dialect
+    key = (statements, dialect.name)
+    found = _READ_AS.get(key)
+    if found is None:
+        database_types = [column[1] for column in result.cursor.description]
+        found = _READ_AS[key] = tuple(
+            (
+                _taker(own),
+                tuple(
+                    (index, process)
+                    for index, (place, column) in enumerate(zip(own, statement.selected_columns, strict=True))
+                    for process in [
+                        column.type.dialect_impl(dialect).result_processor(dialect, database_types[place])
+                    ]
+                    if process is not None
+                ),
+            )
+            for own, statement in zip(places, statements, strict=True)
+        )
+    return found
+
+
+def _taker(places: tuple[int, ...]) -> Callable[[Sequence], list]:
+    """A row's values at ``places``, as a list."""
+    take = itemgetter(*places)
+    return (lambda row: [take(row)]) if len(places) == 1 else (lambda row: list(take(row)))
 
 
 @lru_cache(maxsize=16)
@@ -124,7 +169,7 @@ def _together(statements: tuple[sa.Select, ...]) -> tuple[sa.CompoundSelect, tup
     """The statements side by side in a union, built once per set: each row is one statement's,
     its number first; and where each statement's columns are in a row. A column of the union
     takes one type, so statements share the columns of the same type and leave the others
-    empty (typed): the fewer columns, the less work on each row."""
+    empty (typed in SQL, read as they come: ``_processors`` reads each statement's own)."""
     parts = [statement.subquery() for statement in statements]
     for part in parts:
         if len({column.name for column in part.c}) < len(part.c):  # e.g. two casts of NULL
@@ -150,7 +195,10 @@ def _together(statements: tuple[sa.Select, ...]) -> tuple[sa.CompoundSelect, tup
         selects.append(
             sa.select(
                 sa.literal_column(str(number), sa.Integer),
-                *(columns.get(place, sa.cast(sa.null(), kind)) for place, kind in enumerate(types)),
+                *(
+                    sa.type_coerce(columns.get(place, sa.cast(sa.null(), kind)), sa.types.NullType())
+                    for place, kind in enumerate(types)
+                ),
             ).select_from(part)
         )
     return sa.union_all(*selects), tuple(tuple(1 + place for place in taken) for taken in places)
