@@ -11,8 +11,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
 from threading import Lock
+from time import monotonic
 
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from flask_babel import get_timezone
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -115,11 +116,59 @@ def request_address() -> str:
 
 def request_token() -> str:
     """This request's form token, asked of Flask-WTF once (it reads its settings on every call,
-    and a list asks for each of its parts)."""
+    and a list asks for each of its parts); the one signed for the session's secret a moment
+    ago when there is one (signing it is a real share of a small page's work)."""
     token = g.get(REQUEST_TOKEN)
     if token is None:
-        token = generate_csrf()
+        # Flask-WTF's, if it gave the request one already: parts drawn with it are marked by it.
+        token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"]) or _recently_signed()
         setattr(g, REQUEST_TOKEN, token)
+    return token
+
+
+class SignedTokens:
+    """Form tokens signed in this process in the last ``REUSED_FOR`` seconds, by the session's
+    secret they sign (Flask-WTF's), the most recent ``size``: a token is only ever valid with
+    its own session's secret, and one signed a minute ago is as good as a new one."""
+
+    REUSED_FOR = 60
+
+    def __init__(self, size: int):
+        self.size = size
+        self.signed: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, secret: str) -> str | None:
+        with self.lock:
+            found = self.signed.get(secret)
+        if found is None or monotonic() - found[0] > self.REUSED_FOR:
+            return None
+        return found[1]
+
+    def keep(self, secret: str, token: str) -> None:
+        with self.lock:
+            self.signed[secret] = (monotonic(), token)
+            self.signed.move_to_end(secret)
+            while len(self.signed) > self.size:
+                self.signed.popitem(last=False)
+
+
+SIGNED = "signed_form_tokens"  # the app's recently signed tokens, in app.extensions
+
+
+def _recently_signed() -> str:
+    """The session's form token signed a moment ago, else one Flask-WTF signs now (and kept);
+    given to Flask-WTF for the rest of the request."""
+    field = current_app.config["WTF_CSRF_FIELD_NAME"]
+    tokens = current_app.extensions.get(SIGNED)
+    if tokens is None:
+        tokens = current_app.extensions[SIGNED] = SignedTokens(PARTS_KEPT)
+    secret = session.get(field)
+    token = secret and tokens.get(secret)
+    if not token:
+        token = generate_csrf()  # which gives the session its secret if it has none yet
+        tokens.keep(session[field], token)
+    setattr(g, field, token)  # where Flask-WTF keeps the request's token
     return token
 
 

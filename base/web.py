@@ -5,10 +5,11 @@ import re
 from collections.abc import Mapping
 
 from flask import Request, current_app, g, request
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
+
+from base.drawn import request_token
 
 # The largest number a URL, a query string or a form may carry: an INTEGER column's largest.
 MAX_INT = 2**31 - 1
@@ -90,6 +91,6 @@ def csrf_field() -> Markup:
     request (a page of cards has dozens of forms; the token is the request's anyway)."""
     field = g.get(CSRF_FIELD)
     if field is None:
-        field = Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
+        field = Markup('<input type="hidden" name="csrf_token" value="%s">') % request_token()
         setattr(g, CSRF_FIELD, field)
     return field

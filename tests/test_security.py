@@ -455,3 +455,34 @@ def test_local_moment_field_takes_years_2000_to_2100(app, typed, expected):
         assert form.validate() is (expected is not None)
         assert form.when.data == expected
         assert [str(error) for error in form.when.errors] == ([] if expected else [YEAR_REFUSED])
+
+
+def test_a_form_token_signed_a_moment_ago_is_reused_for_its_own_session_only(app, make_user, monkeypatch):
+    import base.drawn
+
+    def signed_in_browser():
+        browser = app.test_client()
+        assert Auth(browser).login(make_user().email).status_code == 302
+        return browser
+
+    def token(browser) -> str:
+        page = browser.get("/badges").get_data(as_text=True)
+        return re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+
+    def language_set(browser, with_token: str) -> int:
+        return browser.post("/language", data={"language": "en", "csrf_token": with_token}).status_code
+
+    signed = []
+    sign = base.drawn.generate_csrf
+    monkeypatch.setattr(base.drawn, "generate_csrf", lambda: signed.append(1) or sign())
+    mine, theirs = signed_in_browser(), signed_in_browser()
+    first = token(mine)
+    signings = len(signed)
+    assert token(mine) == first and len(signed) == signings  # the same, not signed again
+    assert token(theirs) != first
+    assert language_set(theirs, first) == 400  # another session's token is refused
+    clock = base.drawn.monotonic()
+    monkeypatch.setattr(base.drawn, "monotonic", lambda: clock + base.drawn.SignedTokens.REUSED_FOR + 1)
+    later = token(mine)
+    assert len(signed) == signings + 2  # theirs, then mine again once a minute had passed
+    assert language_set(mine, first) == 302 and language_set(mine, later) == 302  # both still good
