@@ -140,13 +140,14 @@ def test_home_lists_the_persons_next_events_or_else_the_next_to_join_in_one_quer
 
 
 def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_them(
-    app, make_user, make_event, create_challenge, count_queries
+    app, make_user, make_event, make_item, create_challenge, count_queries
 ):
     from datetime import timedelta
 
     from flask_babel import force_locale
 
     from blueprints.challenges.services import home_challenges, join
+    from blueprints.content.feed import feed_preview
     from blueprints.core.services import mentoring_step, personal_facts
     from blueprints.events.listing import home_events
     from blueprints.quiz.services import latest_profile
@@ -155,6 +156,7 @@ def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_the
 
     person = make_user()
     make_event(title="Photo walk")
+    make_item(title="Our new office")
     now = utcnow()
     running = create_challenge(now - timedelta(days=1), now + timedelta(days=6))
     create_challenge(now + timedelta(days=2), now + timedelta(days=9), title_en="Next week")
@@ -189,10 +191,11 @@ def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_the
             mentoring_step(person.id, profile.own, now),
             home_events(user, now),
             home_challenges(user, now),
+            feed_preview(user, now, 3),
         )
         with count_queries() as counter:
-            facts = personal_facts(user, now)
-    assert counter.count == 2, counter.statements  # the person's points, then all six at once
+            facts = personal_facts(user, now, 3)
+    assert counter.count == 2, counter.statements  # the person's points, then all at once
     assert (facts.quiz_profile.also_you, facts.quiz_profile.own) == (("expert",), {"messenger", "expert"})
     assert [earned.badge.key for earned in facts.recognition.badges] == ["shares_50", "shares_10"]
     assert (facts.reward.title.text, facts.reward.title.lang, facts.reward.missing) == (
@@ -203,6 +206,7 @@ def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_the
     assert facts.mentoring.step == "offer"  # an expert (also you) is pointed to offering mentoring
     assert ([event.title for event in facts.events[0]], facts.events[1]) == (["Photo walk"], False)
     assert [entry.challenge.title_en for entry in facts.challenges.mine] == ["Share week"]
+    assert [preview.title for preview in facts.feed_preview] == ["Our new office"]
     together = (
         facts.quiz_profile,
         (facts.recognition.streak, facts.recognition.badges),
@@ -210,6 +214,7 @@ def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_the
         facts.mentoring,
         facts.events,
         facts.challenges,
+        facts.feed_preview,
     )
     assert together == alone
 

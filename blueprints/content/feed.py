@@ -131,14 +131,29 @@ class Preview:
     reason: str
 
 
-def feed_preview(user: User, now: datetime, size: int) -> list[Preview]:
+def feed_preview(user: User, now: datetime, size: int, first_read: list | None = None) -> list[Preview]:
     """The first ``size`` items of the person's feed, each one's title and language read with
-    the ranking's candidates (home lists no more: no query of the items themselves)."""
-    reader, ranking, read = _leading(user, Filters(), now, wanted=size, titled=True)
+    the ranking's candidates (home lists no more: no query of the items themselves). A page may
+    have read ``preview_readings`` with its other reads: ``first_read`` is what they mean."""
+    reader, ranking, read = _leading(user, Filters(), now, wanted=size, titled=True, first_read=first_read)
     return [
         Preview(ranked.candidate.id, *read.titles[ranked.candidate.id], reason(ranked, reader))
         for ranked in ranking
     ]
+
+
+def preview_readings(user: User, size: int) -> list[Reading]:
+    """What ``feed_preview`` reads first, for a page that reads it with others (``read_together``,
+    with ``preview_parameters``): the reader, and the newest candidates."""
+    return [READER, _newest(user, Filters(), _window(size), titled=True)]
+
+
+def preview_parameters(user: User, now: datetime) -> dict:
+    return {"as_of": now, "reader_id": user.id}
+
+
+def _window(wanted: int) -> int:
+    return RECENT_WINDOW + RECENT_PER_ITEM_SHOWN * wanted
 
 
 def _leading(
@@ -148,6 +163,7 @@ def _leading(
     wanted: int,
     later_page: bool = False,
     titled: bool = False,
+    first_read: list | None = None,
 ) -> tuple[Reader, list[Ranked], "Candidates"]:
     """The reader, the first ``wanted`` items of the feed's order, ranking only the newest items
     when that is exact, and the candidates they were taken from (with their ``titled``).
@@ -157,8 +173,12 @@ def _leading(
     could reach, the older ones cannot change the order, so they are not ranked at all. The
     window grows with how far the person reads (``wanted``), never with the library.
     """
-    window = RECENT_WINDOW + RECENT_PER_ITEM_SHOWN * wanted
-    reader, made_since, recent = _reader_and_newest(user, filters, as_of, window, later_page, titled)
+    window = _window(wanted)
+    if first_read is None:
+        reader, made_since, recent = _reader_and_newest(user, filters, as_of, window, later_page, titled)
+    else:  # read already (``preview_readings``), as of now
+        (reader, rows), made_since = first_read, {}
+        recent = _candidates_of(rows, made_since, titled)
     for limit in (window, window * WIDER):
         if limit != window:
             recent = _candidates(user, filters, as_of, made_since, limit=limit, titled=titled)
@@ -242,11 +262,16 @@ def _reader_and_newest(
     statement (a round trip less on every page of the feed and on home); for a ``later_page``,
     the shares made by anyone since ``as_of``, by item (few: one read of the shares' moment
     index; a statement of its own, which PostgreSQL plans for each moment)."""
-    languages = tuple(reading_languages(user))
-    newest = Reading(partial(_candidates_query, languages, filters, limit, titled), _as_read)
+    newest = _newest(user, filters, limit, titled)
     reader, rows = read_together([READER, newest], {"as_of": as_of, "reader_id": user.id})
     made_since = _made_since(as_of) if later_page else {}
     return reader, made_since, _candidates_of(rows, made_since, titled)
+
+
+def _newest(user: User, filters: Filters, limit: int, titled: bool) -> Reading:
+    """The ``limit`` newest candidates' rows (see ``_candidates_of``)."""
+    statement = partial(_candidates_query, tuple(reading_languages(user)), filters, limit, titled)
+    return Reading(statement, _as_read)
 
 
 def _as_read(rows: list, _parameters: dict) -> list:

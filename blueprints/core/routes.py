@@ -26,7 +26,6 @@ from base.i18n import format_day, format_when
 from base.i18n import gettext as _
 from base.urls import local_or
 from base.web import public
-from blueprints.content.feed import feed_preview
 from blueprints.core import services
 from blueprints.core.cards import HOME_CARDS
 from blueprints.core.header import body_start, page_end, page_start, site_header
@@ -99,7 +98,7 @@ for drawn in (page_start, body_start, page_end, site_header, drawn_menu, *HOME_C
 @bp.route("/")
 def home():
     now = utcnow()
-    facts = services.personal_facts(current_user, now)
+    facts = services.personal_facts(current_user, now, HOME_FEED_ITEMS)
     # Only unread notifications show: with none (the header's count, read with the person), none to read.
     unread = services.header_figures(current_user.id).unread
     return render_template(
@@ -109,7 +108,7 @@ def home():
         profile_complete=profile_complete(current_user),
         quiz_profile=facts.quiz_profile,
         mentoring_step=facts.mentoring,
-        feed_preview=feed_preview(current_user, now, HOME_FEED_ITEMS),
+        feed_preview=facts.feed_preview,
         events=facts.events,
         challenges=facts.challenges,
         recognition=facts.recognition,

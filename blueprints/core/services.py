@@ -23,6 +23,7 @@ from blueprints.challenges import verbs as challenges_verbs
 from blueprints.challenges.services import HOME_CHALLENGES, HomeChallenges, home_challenges_of
 from blueprints.challenges.services import home_parameters as challenges_parameters
 from blueprints.content import verbs as content_verbs
+from blueprints.content.feed import Preview, feed_preview, preview_parameters, preview_readings
 from blueprints.content.models import ContentItem
 from blueprints.contributions import verbs as contributions_verbs
 from blueprints.events import verbs as events_verbs
@@ -301,12 +302,13 @@ class PersonalFacts:
     mentoring: MentoringPointer
     events: tuple[list[EventLine], bool]  # their next events (True), or the next to join
     challenges: HomeChallenges
+    feed_preview: list[Preview]
 
 
-def personal_facts(user: User, now: datetime) -> PersonalFacts:
+def personal_facts(user: User, now: datetime, feed_items: int) -> PersonalFacts:
     """The person's quiz profile, their streak and badges, the reward within their reach, their
-    mentoring, their next events and their challenges, in one query (six features' small reads:
-    a round trip each before)."""
+    mentoring, their next events, their challenges and the top ``feed_items`` of their feed, in
+    one query (seven features' reads: a round trip each before)."""
     balance = balance_of(user.id)
     parameters = {
         "person": user.id,
@@ -314,10 +316,11 @@ def personal_facts(user: User, now: datetime) -> PersonalFacts:
         "spendable": balance.spendable,
         **events_parameters(user, now),
         **challenges_parameters(user, now),
+        **preview_parameters(user, now),
     }
-    profile, (streak, badges), reward, mentoring, events, challenges = read_together(
-        [PROFILE, STREAK_AND_BADGES, WITHIN_REACH, HOME_FACTS, HOME_EVENTS, HOME_CHALLENGES], parameters
-    )
+    readings = [PROFILE, STREAK_AND_BADGES, WITHIN_REACH, HOME_FACTS, HOME_EVENTS, HOME_CHALLENGES]
+    read = read_together([*readings, *preview_readings(user, feed_items)], parameters)
+    profile, (streak, badges), reward, mentoring, events, challenges = read[: len(readings)]
     own = profile.own if profile else set()
     return PersonalFacts(
         profile,
@@ -326,4 +329,5 @@ def personal_facts(user: User, now: datetime) -> PersonalFacts:
         mentoring_step(user.id, own, now, mentoring),
         events,
         home_challenges_of(user, challenges, now),
+        feed_preview(user, now, feed_items, first_read=read[len(readings) :]),
     )
