@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -81,6 +82,19 @@ def programme_pulse(now: datetime | None = None) -> dict:
     return {"people": people, "active": active, "share": share, "norms": PARTICIPATION_NORMS}
 
 
+class Entry(NamedTuple):
+    """What a person's progress shows of an entry of the log (as ``Activity`` names it)."""
+
+    verb: str
+    object_type: str | None
+    object_id: int | None
+    created_at: datetime
+    payload: dict | None
+
+
+ENTRY_COLUMNS = tuple(getattr(Activity, name) for name in Entry._fields)
+
+
 @dataclass
 class Progress:
     """A person's own participation: actions in the last 7 days, in all, and the latest ones
@@ -88,7 +102,7 @@ class Progress:
 
     this_week: int
     total: int
-    recent: list[Activity]
+    recent: list[Entry]
     descriptions: list[tuple] = field(default_factory=list)
 
 
@@ -103,10 +117,16 @@ def personal_progress(
     columns ``described_by`` (the same objects on every call: the statement is kept for them)."""
     now = now or utcnow()
     statement = _progress_statement(tuple(sorted(registry().passive_verbs)), recent, described_by)
-    rows = db.session.execute(statement, {"person": user_id, "since": now - WEEK}).all()
+    rows = column_rows(statement, {"person": user_id, "since": now - WEEK}).all()
     if not rows:
         return Progress(0, 0, [])
-    return Progress(rows[0][1], rows[0][2], [row[0] for row in rows], [tuple(row[3:]) for row in rows])
+    shown = len(Entry._fields)
+    return Progress(
+        rows[0][shown],
+        rows[0][shown + 1],
+        [Entry(*row[:shown]) for row in rows],
+        [tuple(row[shown + 2 :]) for row in rows],
+    )
 
 
 def object_names(
@@ -174,7 +194,7 @@ def _progress_statement(
         str(shown)
     )  # written in, as ``recognition.services._history_statement`` says
     return (
-        sa.select(Activity, counted(Activity.created_at >= since), counted(), *described_by)
+        sa.select(*ENTRY_COLUMNS, counted(Activity.created_at >= since), counted(), *described_by)
         .where(mine)
         .order_by(Activity.created_at.desc(), Activity.id.desc())
         .limit(shown_rows)

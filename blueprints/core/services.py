@@ -16,7 +16,7 @@ from base.memo import per_request, remember
 from base.registry import PersonFigures
 from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
-from blueprints.activity.services import Progress, column_by_type, personal_progress
+from blueprints.activity.services import Entry, Progress, column_by_type, personal_progress
 from blueprints.admin import verbs as admin_verbs
 from blueprints.auth import verbs as auth_verbs
 from blueprints.challenges import verbs as challenges_verbs
@@ -226,7 +226,7 @@ def _name_and_language() -> tuple[sa.ColumnElement, sa.ColumnElement]:
     )
 
 
-def _step(entry: Activity, about: str | None, language: str | None) -> Step:
+def _step(entry: Entry, about: str | None, language: str | None) -> Step:
     name = ACTION_NAMES.get(entry.verb, ACTION)
     link = None
     if entry.verb == quiz_verbs.QUIZ_COMPLETED and entry.payload.get("primary") in PERSONA_BY_KEY:
