@@ -135,20 +135,25 @@ def rank(
              candidate, liked_by_persona, theme_interest, fresh, shares, shared)
         )  # fmt: skip
     keyed.sort()
-    ranked = [Ranked(entry[4], -entry[1], *entry[5:]) for entry in keyed]
-    pinned = [r for r in ranked if r.candidate.pinned]
-    yield from pinned
-    yield from vary_themes(ranked[len(pinned) :])
+    pinned = next((index for index, entry in enumerate(keyed) if entry[0]), len(keyed))  # first unpinned
+    # Only what the page takes is made a ``Ranked`` (it takes its start).
+    yield from map(_ranked, keyed[:pinned])
+    yield from map(_ranked, vary_themes(keyed[pinned:]))
 
 
-def vary_themes(ordered: list[Ranked]) -> Iterator[Ranked]:
-    """Keep the order, but take the best item of another theme after two of the same in a row."""
+def _ranked(entry: tuple) -> Ranked:
+    return Ranked(entry[4], -entry[1], *entry[5:])
+
+
+def vary_themes(ordered: list[tuple]) -> Iterator[tuple]:
+    """Keep the order, but take the best item of another theme after two of the same in a row
+    (``rank``'s entries: each one's candidate fifth)."""
     waiting = list(ordered)
     recent: list[str] = []
     while waiting:
         index = 0
         if len(recent) == MAX_SAME_THEME_IN_A_ROW and len(set(recent)) == 1:
-            index = next((i for i, r in enumerate(waiting) if r.candidate.theme != recent[0]), 0)
+            index = next((i for i, entry in enumerate(waiting) if entry[4].theme != recent[0]), 0)
         chosen = waiting.pop(index)
-        recent = [*recent, chosen.candidate.theme][-MAX_SAME_THEME_IN_A_ROW:]
+        recent = [*recent, chosen[4].theme][-MAX_SAME_THEME_IN_A_ROW:]
         yield chosen
