@@ -19,7 +19,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 
-from base.i18n import current_locale
+from base.i18n import current_locale, settled_locale
 
 DRAWN = "drawn_parts"  # the app's kept parts, in app.extensions
 READER_KEYS = "_reader_keys"  # on flask.g
@@ -60,10 +60,11 @@ def reader_key() -> tuple:
     """What every drawn part depends on besides its own fields: the reader's language and time
     zone, and the path the site is mounted at (its addresses start with it). Read once per
     request (a list asks it for each of its parts); a language switch answers with a redirect."""
-    locale = current_locale()
+    context_globals = g._get_current_object()  # the proxy once: pages ask for each part
+    locale = settled_locale(context_globals) or current_locale()
     # Per language: a page may draw a part in another one (force_locale). Each entry holds its
     # locale, so the id it is found by stays that locale's for the request.
-    keys = g.setdefault(READER_KEYS, {})
+    keys = context_globals.setdefault(READER_KEYS, {})
     kept = keys.get(id(locale))
     if kept is None:
         kept = keys[id(locale)] = (locale, (str(locale), str(get_timezone()), request.script_root))

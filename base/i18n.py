@@ -43,7 +43,7 @@ def current_translations():
     if not has_app_context():
         return NULL_TRANSLATIONS
     context_globals = g._get_current_object()
-    locale = _settled_locale(context_globals) or get_locale()
+    locale = settled_locale(context_globals) or get_locale()
     remembered = getattr(context_globals, REMEMBERED, None)
     if remembered is None or remembered[0] is not locale:
         domain = current_app.extensions["babel"].instance.domain_instance
@@ -52,7 +52,7 @@ def current_translations():
     return remembered[1]
 
 
-def _settled_locale(context_globals):
+def settled_locale(context_globals):
     """The locale Flask-Babel already settled on for this context, if it did (else None)."""
     return getattr(getattr(context_globals, BABEL_STATE, None), "babel_locale", None)
 
@@ -60,7 +60,7 @@ def _settled_locale(context_globals):
 def current_locale():
     """Flask-Babel's ``get_locale()``, without its lookups once the locale is settled (parts of
     a page ask for it dozens of times)."""
-    return (has_app_context() and _settled_locale(g._get_current_object())) or get_locale()
+    return (has_app_context() and settled_locale(g._get_current_object())) or get_locale()
 
 
 # Python code translates through these rather than Flask-Babel's own: same contract (a string

@@ -42,18 +42,17 @@ def page_end() -> Markup:
 
 def site_header() -> Markup:
     """The header as ``core/_header.html`` draws it (templates: ``site_header``)."""
-    if not current_user.is_authenticated:
+    person = current_user._get_current_object()  # the proxy once, not per field
+    if not person.is_authenticated:
         return part(HEADER_TEMPLATE, (None, *reader_key()), user=None)
-    figures = services.header_figures(current_user.id)
+    figures = services.header_figures(person.id)
     menu = navigation("main")
     key = (
-        current_user.display_name,
-        current_user.email,
+        person.display_name,
+        person.email,
         figures.balance.lifetime,
         figures.unread,
         tuple((item.endpoint, item.current) for item in menu),
         *reader_key(),
     )
-    return part(
-        HEADER_TEMPLATE, key, user=current_user, menu=menu, balance=figures.balance, unread=figures.unread
-    )
+    return part(HEADER_TEMPLATE, key, user=person, menu=menu, balance=figures.balance, unread=figures.unread)
