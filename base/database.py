@@ -128,6 +128,7 @@ def read_together(readings: Sequence[Reading], parameters: dict) -> list:
 
 
 _READ_AS: dict[tuple, tuple] = {}  # by set of statements and database: see ``_read_as``
+READ_AS_KEPT = 256
 
 
 def _read_as(statements: tuple, places: tuple, result: sa.CursorResult) -> tuple:
@@ -140,6 +141,8 @@ def _read_as(statements: tuple, places: tuple, result: sa.CursorResult) -> tuple
     key = (statements, dialect.name)
     found = _READ_AS.get(key)
     if found is None:
+        if len(_READ_AS) >= READ_AS_KEPT:  # statements of many shapes (a feed read far down)
+            _READ_AS.clear()
         database_types = [column[1] for column in result.cursor.description]
         found = _READ_AS[key] = tuple(
             (
@@ -169,7 +172,7 @@ def _together(statements: tuple[sa.Select, ...]) -> tuple[sa.CompoundSelect, tup
     """The statements side by side in a union, built once per set: each row is one statement's,
     its number first; and where each statement's columns are in a row. A column of the union
     takes one type, so statements share the columns of the same type and leave the others
-    empty (typed in SQL, read as they come: ``_processors`` reads each statement's own)."""
+    empty (typed in SQL, read as they come: ``_read_as`` reads each statement's own)."""
     parts = [statement.subquery() for statement in statements]
     for part in parts:
         if len({column.name for column in part.c}) < len(part.c):  # e.g. two casts of NULL

@@ -116,7 +116,7 @@ def test_home_lists_the_persons_next_events_or_else_the_next_to_join_in_one_quer
 ):
     from datetime import timedelta
 
-    from blueprints.events.listing import home_events
+    from blueprints.events.listing import HOME_EVENTS, home_parameters
     from blueprints.events.models import EventStatus, Registration, RegistrationStatus
 
     person = make_user()
@@ -126,7 +126,9 @@ def test_home_lists_the_persons_next_events_or_else_the_next_to_join_in_one_quer
 
     def listed(limit: int = 3) -> tuple[list[int], bool]:
         with app.app_context(), count_queries() as counter:
-            events, theirs = home_events(db.session.get(User, person.id), utcnow(), limit)
+            events, theirs = HOME_EVENTS.read(
+                home_parameters(db.session.get(User, person.id), utcnow(), limit)
+            )
         assert counter.count == 2, counter.statements  # the person, then both lists at once
         return [event.id for event in events], theirs
 
@@ -146,13 +148,16 @@ def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_the
 
     from flask_babel import force_locale
 
-    from blueprints.challenges.services import home_challenges, join
+    from blueprints.challenges.services import HOME_CHALLENGES, home_challenges_of, join
+    from blueprints.challenges.services import home_parameters as challenges_parameters
     from blueprints.content.feed import feed_preview
     from blueprints.core.services import mentoring_step, personal_facts
-    from blueprints.events.listing import home_events
+    from blueprints.events.listing import HOME_EVENTS
+    from blueprints.events.listing import home_parameters as events_parameters
+    from blueprints.mentoring.services import HOME_FACTS
     from blueprints.quiz.services import latest_profile
-    from blueprints.recognition.services import streak_and_badges
-    from blueprints.rewards.services import reward_within_reach
+    from blueprints.recognition.services import balance_of, streak_and_badges
+    from blueprints.rewards.services import WITHIN_REACH
 
     person = make_user()
     make_event(title="Photo walk")
@@ -187,10 +192,10 @@ def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_the
         alone = (  # each read as its feature reads it (the challenge's standings are then cached)
             profile,
             streak_and_badges(person.id, now),
-            reward_within_reach(person.id),
-            mentoring_step(person.id, profile.own, now),
-            home_events(user, now),
-            home_challenges(user, now),
+            WITHIN_REACH.read({"spendable": balance_of(person.id).spendable}),
+            mentoring_step(person.id, profile.own, now, HOME_FACTS.read({"person": person.id})),
+            HOME_EVENTS.read(events_parameters(user, now)),
+            home_challenges_of(user, HOME_CHALLENGES.read(challenges_parameters(user, now)), now),
             feed_preview(user, now, 3),
         )
         with count_queries() as counter:

@@ -26,7 +26,7 @@ from blueprints.mentoring.models import (
     PairOrigin,
     PairStatus,
 )
-from blueprints.mentoring.services import OfferInput, WishInput
+from blueprints.mentoring.services import HOME_FACTS, OfferInput, WishInput
 from blueprints.notifications.models import Notification
 from blueprints.quiz.models import PersonaScore, QuizResult
 from tests.conftest import post, queries_before_and_after, text
@@ -1141,8 +1141,8 @@ def test_home_reads_the_persons_mentoring_in_one_query(app, make_user, mentoring
     mentee, newcomer = make_user(language="en"), make_user(language="en")
     pair_id = mentoring.active_pair(mentee.id, mentor.id)
     with app.app_context(), count_queries() as read:
-        theirs = mentoring_step(mentee.id, set())
-        nothing_yet = mentoring_step(newcomer.id, set())
+        theirs = mentoring_step(mentee.id, set(), utcnow(), HOME_FACTS.read({"person": mentee.id}))
+        nothing_yet = mentoring_step(newcomer.id, set(), utcnow(), HOME_FACTS.read({"person": newcomer.id}))
     assert read.count == 2  # one each
     assert (theirs.pair_id, theirs.partner_name, theirs.active, theirs.to_answer, theirs.step) == (
         pair_id,

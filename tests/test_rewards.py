@@ -22,7 +22,7 @@ from blueprints.notifications.models import Notification
 from blueprints.notifications.services import message_text
 from blueprints.recognition.fame import entry_text
 from blueprints.recognition.models import FameEntry, PointsBalance, PointsEntry
-from blueprints.recognition.services import Balance
+from blueprints.recognition.services import Balance, balance_of
 from blueprints.rewards import cards, services
 from blueprints.rewards.cards import card_key
 from blueprints.rewards.models import Redemption, RedemptionStatus, Reward, RewardKind
@@ -281,6 +281,11 @@ def test_a_redemption_is_handled_once(app, make_user, make_reward, give_points, 
 # --- The home page's hint ----------------------------------------------------------------
 
 
+def within_reach(person_id: int):
+    """The reward within the person's reach, as home reads it (with its other facts, or alone)."""
+    return services.WITHIN_REACH.read({"spendable": balance_of(person_id).spendable})
+
+
 def test_the_reward_within_reach_is_the_dearest_affordable_else_the_cheapest_one_to_aim_for(
     app, make_user, make_reward, give_points
 ):
@@ -289,24 +294,24 @@ def test_the_reward_within_reach_is_the_dearest_affordable_else_the_cheapest_one
     make_reward(cost=5, stock=0, title_en="Sold out pen")
     make_reward(cost=1, active=False, title_en="Retired sticker")
     with app.app_context(), force_locale("en"):
-        within = services.reward_within_reach(person.id)
+        within = within_reach(person.id)
         assert (within.title.text, within.missing) == ("Dinner", 500)
     make_reward(cost=60, title_en="Notebook")
     make_reward(kind=RewardKind.SYMBOLIC, cost=80, title_en="A tree planted")
     give_points(person.id, 100, redeemed=10)
     with app.app_context(), force_locale("en"):
-        within = services.reward_within_reach(person.id)
+        within = within_reach(person.id)
         assert (within.title.text, within.missing) == ("A tree planted", 0)
     give_points(person.id, 100, redeemed=60)
     with app.app_context(), force_locale("en"):
-        within = services.reward_within_reach(person.id)
+        within = within_reach(person.id)
         assert (within.title.text, within.missing) == ("Notebook", 20)
 
 
 def test_no_reward_within_reach_without_a_catalogue(app, make_user, count_queries):
     person = make_user()
     with count_queries() as queries, app.app_context():
-        assert services.reward_within_reach(person.id) is None
+        assert within_reach(person.id) is None
     assert queries.count <= 2
 
 

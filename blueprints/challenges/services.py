@@ -473,21 +473,15 @@ class HomeChallenges:
     open_to_join: int  # running or upcoming challenges of their audience they have not joined
 
 
-def home_challenges(user: User, now: datetime | None = None, limit: int = HOME_SHOWN) -> HomeChallenges:
-    """The home card: the person's running challenges (at most ``limit``) with their progress, or
-    how many they could join; a fixed number of queries (one when they take part in none)."""
-    now = now or utcnow()
-    return home_challenges_of(user, HOME_CHALLENGES.read(home_parameters(user, now, limit)), now)
-
-
 def home_parameters(user: User, now: datetime, limit: int = HOME_SHOWN) -> dict:
     """The parameters of ``HOME_CHALLENGES`` for the person."""
     return {**audience_values(user), "now": now, "shown": limit}
 
 
 def home_challenges_of(user: User, rows: list[tuple], now: datetime) -> HomeChallenges:
-    """The home card from the rows of ``HOME_CHALLENGES`` (the person's standings are cached
-    shared data, or read in one query)."""
+    """The home card from the rows of ``HOME_CHALLENGES``: the person's running challenges (as
+    many as the parameter ``shown``) with their progress, or how many they could join (their
+    standings are cached shared data, or read in one query)."""
     mine = [challenge for challenge, joined, _score, _open in rows if joined]
     if mine:
         scores = {challenge.id: score for challenge, _joined, score, _open in rows}

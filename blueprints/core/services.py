@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
-from base.database import db, read_together, utcnow
+from base.database import db, read_together
 from base.i18n import lazy_gettext as _l
 from base.memo import per_request, remember
 from base.registry import PersonFigures
@@ -33,7 +33,7 @@ from blueprints.events.models import Event
 from blueprints.kudos import verbs as kudos_verbs
 from blueprints.mentoring import verbs as mentoring_verbs
 from blueprints.mentoring.models import MentoringPair, PairStatus
-from blueprints.mentoring.services import HOME_FACTS, HomeFacts, home_facts, must_answer
+from blueprints.mentoring.services import HOME_FACTS, HomeFacts, must_answer
 from blueprints.notifications.services import unread_count_of
 from blueprints.quiz import verbs as quiz_verbs
 from blueprints.quiz.personae import BY_KEY as PERSONA_BY_KEY
@@ -256,17 +256,13 @@ class MentoringPointer:
     step: str | None
 
 
-def mentoring_step(
-    user_id: int, personae: set[str], now: datetime | None = None, facts: HomeFacts | None = None
-) -> MentoringPointer:
+def mentoring_step(user_id: int, personae: set[str], now: datetime, facts: HomeFacts) -> MentoringPointer:
     """The mentoring lines of the person's next steps on home, in one query whatever the data.
     Requests and proposals to answer (before their deadline) and active pairs come first. Then
     "offer" for experts and challengers ("offering" once they do); "ask" for people who have not
     shared yet ("asking" once they did), unless they offer mentoring themselves or have a mentor;
-    None for others, and for anyone who closed their offer or wish (they chose to stop). The
-    person's ``facts`` may have been read already (``personal_facts``)."""
-    now = now or utcnow()
-    facts = facts or home_facts(user_id)  # read already with home's other facts, or here
+    None for others, and for anyone who closed their offer or wish (they chose to stop). From
+    the person's ``facts`` (``mentoring.services.HOME_FACTS``, read with home's other facts)."""
     to_answer = sum(must_answer(pair, user_id) and pair.expires_at > now for pair, _partner in facts.pairs)
     active = [(pair, partner) for pair, partner in facts.pairs if pair.status == PairStatus.ACTIVE]
     only = active[0] if len(active) == 1 else (None, None)

@@ -241,12 +241,6 @@ def calendar_events(user: User) -> list[Event]:
     )
 
 
-def home_events(user: User, now: datetime, limit: int = 3) -> tuple[list[EventLine], bool]:
-    """The person's next events, or else the next ones they could join; and whether they are
-    theirs. One query: both lists, each row saying which it belongs to."""
-    return HOME_EVENTS.read(home_parameters(user, now, limit))
-
-
 def home_parameters(user: User, now: datetime, limit: int = 3) -> dict:
     """The parameters of ``HOME_EVENTS`` for the person."""
     return {"now": now, "person": user.id, "events_shown": limit}

@@ -785,12 +785,6 @@ class HomeFacts:
     has_shared: bool
 
 
-def home_facts(person_id: int) -> HomeFacts:
-    """The person's proposals and active pairs (plain values: ``must_answer`` and ``side_of``
-    read them), their offer's and wish's state and whether they shared anything, in one query."""
-    return HOME_FACTS.read({"person": person_id})
-
-
 def _home_facts_of(rows: list, _parameters: dict) -> HomeFacts:
     offer_open, wish_open, has_shared = rows[0][:3]  # a row at least: all is joined to the person
     pairs = [

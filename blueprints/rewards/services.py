@@ -30,7 +30,6 @@ from blueprints.notifications.services import notify
 from blueprints.recognition.fame import celebrate
 from blueprints.recognition.models import PointsBalance
 from blueprints.recognition.points import locked_balance
-from blueprints.recognition.services import balance_of
 from blueprints.rewards import verbs
 from blueprints.rewards.catalogue import Localized, localized, reward_title, title_params
 from blueprints.rewards.models import Redemption, RedemptionStatus, Reward, RewardKind
@@ -358,8 +357,3 @@ def _in_reach(rows: list, parameters: dict) -> RewardInReach | None:
 # ``spendable`` points can afford, else the cheapest one they cannot afford yet; None when
 # there is none.
 WITHIN_REACH = Reading(_within_reach_statement, _in_reach)
-
-
-def reward_within_reach(user_id: int) -> RewardInReach | None:
-    """``WITHIN_REACH`` for the person's points (two queries)."""
-    return WITHIN_REACH.read({"spendable": balance_of(user_id).spendable})
