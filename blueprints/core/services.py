@@ -290,7 +290,7 @@ def _mentoring_step(
 
 @dataclass(frozen=True)
 class PersonalFacts:
-    """What home shows of the person and for them, besides their progress and their feed."""
+    """What home shows of the person and for them, besides their progress."""
 
     quiz_profile: Profile | None
     recognition: Summary
