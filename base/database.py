@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from psycopg import _queries as psycopg_queries
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session
 
@@ -226,6 +227,13 @@ def unit_of_work() -> Iterator[None]:
         db.session.rollback()
         raise
     db.session.commit()
+
+
+def insert_or_else(model) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into the model's table that can say what to do when the row exists already
+    (``on_conflict_do_nothing``, ``on_conflict_do_update``), in the session's database's words."""
+    dialect = db.session.get_bind().dialect.name
+    return postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model)
 
 
 def begin_locked_transaction(action: str) -> None:

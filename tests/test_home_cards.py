@@ -151,7 +151,8 @@ def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_the
     from blueprints.challenges.services import HOME_CHALLENGES, home_challenges_of, join
     from blueprints.challenges.services import home_parameters as challenges_parameters
     from blueprints.content.feed import feed_preview
-    from blueprints.core.services import mentoring_step, personal_facts
+    from blueprints.activity.services import progress_parameters
+    from blueprints.core.services import PROGRESS, home_progress, mentoring_step, personal_facts
     from blueprints.events.listing import HOME_EVENTS
     from blueprints.events.listing import home_parameters as events_parameters
     from blueprints.mentoring.services import HOME_FACTS
@@ -190,6 +191,7 @@ def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_the
         user = db.session.get(User, person.id)
         profile = latest_profile(person.id)
         alone = (  # each read as its feature reads it (the challenge's standings are then cached)
+            home_progress(PROGRESS.read(progress_parameters(person.id, now))),
             profile,
             streak_and_badges(person.id, now),
             WITHIN_REACH.read({"spendable": balance_of(person.id).spendable}),
@@ -201,6 +203,7 @@ def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_the
         with count_queries() as counter:
             facts = personal_facts(user, now, 3)
     assert counter.count == 2, counter.statements  # the person's points, then all at once
+    assert (facts.progress.this_week, facts.progress.total, len(facts.progress.recent)) == (1, 1, 1)  # joined
     assert (facts.quiz_profile.also_you, facts.quiz_profile.own) == (("expert",), {"messenger", "expert"})
     assert [earned.badge.key for earned in facts.recognition.badges] == ["shares_50", "shares_10"]
     assert (facts.reward.title.text, facts.reward.title.lang, facts.reward.missing) == (
@@ -213,6 +216,7 @@ def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_the
     assert [entry.challenge.title_en for entry in facts.challenges.mine] == ["Share week"]
     assert [preview.title for preview in facts.feed_preview] == ["Our new office"]
     together = (
+        facts.progress,
         facts.quiz_profile,
         (facts.recognition.streak, facts.recognition.badges),
         facts.reward,

@@ -2,19 +2,28 @@
 counts what people did themselves, and its percentages follow the reader's language."""
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from flask_babel import force_locale
 
 from base.database import db, utcnow
 from base.registry import Feature, Registry, registry
 from blueprints.accounts.models import Role, User
-from blueprints.activity.services import active_people_count, personal_progress, programme_pulse, record
+from blueprints.activity.models import ActionCount, Activity
+from blueprints.activity.services import (
+    active_people_count,
+    programme_pulse,
+    progress_parameters,
+    progress_reading,
+    record,
+)
 from blueprints.content.models import ContentItem
-from blueprints.core.services import home_progress
+from blueprints.core.services import PROGRESS, home_progress
 from blueprints.notifications.services import notify
-from tests.conftest import csrf_token, post, queries_before_and_after, text
+from tests.conftest import ON_POSTGRES, csrf_token, post, queries_before_and_after, text
 
 # Verbs that features log for a person without the person doing anything.
 PASSIVE = ["signed_in", "click_received", "profile_updated"]
@@ -81,13 +90,70 @@ def test_personal_progress_counts_the_person_own_actions_only(app, make_user):
         log(app, me.id, verb)
     log(app, colleague.id, "content_shared")
     with app.app_context():
-        progress = personal_progress(me.id)
+        progress = progress_reading().read(progress_parameters(me.id, utcnow()))
     assert (progress.this_week, progress.total) == (2, 3)
     assert [entry.verb for entry in progress.recent] == [
         "content_shared",
         "content_liked",
         "suggestion_submitted",
     ]
+
+
+def kept_and_logged_counts(person_id: int) -> tuple[dict, dict]:
+    """The person's counts per verb as ``record`` keeps them, and as the log's entries say."""
+    kept = db.session.execute(
+        sa.select(ActionCount.verb, ActionCount.actions).where(ActionCount.user_id == person_id)
+    )
+    logged = db.session.execute(
+        sa.select(Activity.verb, sa.func.count()).where(Activity.user_id == person_id).group_by(Activity.verb)
+    )
+    return dict(kept.all()), dict(logged.all())
+
+
+def test_the_total_is_kept_per_verb_so_a_verb_declared_passive_later_leaves_it_right(app, make_user):
+    """The total reads the counts ``record`` keeps (not the person's whole history): they follow
+    the log verb by verb, and a verb a feature declares passive later drops out of the total."""
+    me = make_user()
+    for verb in ["content_shared", "content_shared", "nodded", "signed_in"]:
+        log(app, me.id, verb, days_ago=10)
+    with app.app_context():
+        kept, logged = kept_and_logged_counts(me.id)
+        assert kept == logged == {"content_shared": 2, "nodded": 1, "signed_in": 1}
+        assert progress_reading().read(progress_parameters(me.id, utcnow())).total == 3
+        registry().add(Feature("probe", verbs=["nodded"], passive_verbs=["nodded"]))
+        progress = progress_reading().read(progress_parameters(me.id, utcnow()))
+    assert (progress.this_week, progress.total) == (0, 2)
+    assert [entry.verb for entry in progress.recent] == ["content_shared", "content_shared"]
+
+
+@pytest.mark.postgres_only
+def test_actions_recorded_at_the_same_instant_are_all_counted(app, make_user):
+    """Twelve actions of one person committed at once: the kept count is twelve, like the log."""
+    assert ON_POSTGRES
+    person = make_user().id
+    barrier = threading.Barrier(12)
+    errors = []
+
+    def act():
+        try:
+            with app.app_context():
+                user = db.session.get(User, person)
+                db.session.commit()
+                barrier.wait()
+                record(user, "content_liked")
+                db.session.commit()
+                db.session.remove()
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=act) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with app.app_context():
+        assert kept_and_logged_counts(person) == ({"content_liked": 12}, {"content_liked": 12})
 
 
 def test_employee_home_shows_their_progress_not_the_programme_rate(
@@ -142,7 +208,7 @@ def test_home_reads_what_each_recent_action_was_about_with_the_actions(
     log(app, me.id, "event_registered", days_ago=0.2, object_type="event", object_id=event)
     log(app, me.id, "kudos_sent", days_ago=0.1, object_type="user", object_id=colleague.id)
     with app.test_request_context(), count_queries() as counter:
-        progress = home_progress(me.id)
+        progress = home_progress(PROGRESS.read(progress_parameters(me.id, utcnow())))
     assert counter.count == 1
     assert [(step.about, step.language) for step in progress.recent] == [
         ("Ada Lovelace", None),

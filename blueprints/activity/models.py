@@ -34,3 +34,15 @@ class Activity(db.Model):
     payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     user: Mapped[User] = relationship()
+
+
+class ActionCount(db.Model):
+    """How many entries of each verb the log holds for a person, kept by ``record``: a person's
+    count of their own actions reads a few rows, not their whole history (issue #14). Kept per
+    verb, so a verb a feature later declares passive leaves the counts right."""
+
+    __tablename__ = "action_counts"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    verb: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    actions: Mapped[int] = mapped_column(default=0)

@@ -10,14 +10,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from base.database import UTCDateTime, column_rows, db, utcnow
+from base.database import Reading, UTCDateTime, column_rows, db, insert_or_else, utcnow
 from base.registry import registry
 from blueprints.accounts.models import User
-from blueprints.activity.models import Activity
+from blueprints.activity.models import ActionCount, Activity
 
 WEEK = timedelta(days=7)
 RECENT_ACTIONS = 4
@@ -50,12 +51,25 @@ def record(
         site_id=user.site_id,
     )
     db.session.add(activity)
+    _count(user.id, verb)
     listeners = registry().activity_listeners
     if listeners:
         db.session.flush()
         for listener in listeners:
             listener(activity)
     return activity
+
+
+def _count(user_id: int, verb: str) -> None:
+    """One more entry of this verb in the person's counts (``ActionCount``), in one statement
+    that two actions at once cannot both miss."""
+    insert = insert_or_else(ActionCount).values(user_id=user_id, verb=verb, actions=1)
+    db.session.execute(
+        insert.on_conflict_do_update(
+            index_elements=[ActionCount.user_id, ActionCount.verb],
+            set_={"actions": ActionCount.actions + 1},
+        )
+    )
 
 
 def done_by_the_person():
@@ -106,26 +120,31 @@ class Progress:
     descriptions: list[tuple] = field(default_factory=list)
 
 
-def personal_progress(
-    user_id: int,
-    now: datetime | None = None,
-    recent: int = RECENT_ACTIONS,
-    described_by: tuple[sa.ColumnElement, ...] = (),
-) -> Progress:
-    """What the person did themselves, from the log, in one query whatever its size: the latest
-    entries, each row carrying the counts (none when the person did nothing yet) and the
-    columns ``described_by`` (the same objects on every call: the statement is kept for them)."""
-    now = now or utcnow()
-    statement = _progress_statement(tuple(sorted(registry().passive_verbs)), recent, described_by)
-    rows = column_rows(statement, {"person": user_id, "since": now - WEEK}).all()
+def progress_reading(described_by: tuple[sa.ColumnElement, ...] = ()) -> Reading:
+    """What the person did themselves (``Progress``), in one statement whatever the log's size:
+    their latest entries, each row carrying the counts (no row when the person did nothing yet)
+    and the labelled columns ``described_by`` (the same objects on every call: the statement is
+    kept for them). Parameters: ``progress_parameters``."""
+    return Reading(
+        lambda: _progress_statement(tuple(sorted(registry().passive_verbs)), RECENT_ACTIONS, described_by),
+        _progress_of,
+    )
+
+
+def progress_parameters(user_id: int, now: datetime) -> dict:
+    return {"person": user_id, "week_start": now - WEEK}
+
+
+def _progress_of(rows: list, _parameters: dict) -> Progress:
     if not rows:
         return Progress(0, 0, [])
     shown = len(Entry._fields)
+    rows = sorted(rows, key=itemgetter(Entry._fields.index("created_at"), shown), reverse=True)  # then by id
     return Progress(
-        rows[0][shown],
         rows[0][shown + 1],
+        rows[0][shown + 2],
         [Entry(*row[:shown]) for row in rows],
-        [tuple(row[shown + 2 :]) for row in rows],
+        [tuple(row[shown + 3 :]) for row in rows],
     )
 
 
@@ -179,22 +198,36 @@ def linked_names(targets: dict) -> dict[str, tuple]:
 def _progress_statement(
     passive: tuple[str, ...], shown: int, described_by: tuple[sa.ColumnElement, ...]
 ) -> sa.Select:
-    """A person's latest own entries (``passive`` verbs left out), each row with their counts
-    since a moment and in all, built once: the person and the moment are parameters."""
-    mine = sa.and_(
-        Activity.user_id == sa.bindparam("person", type_=sa.Integer),
-        Activity.verb.not_in(passive) if passive else sa.true(),
+    """A person's latest own entries (``passive`` verbs left out) with each entry's id, each row
+    with their counts since the week's start and in all (from ``ActionCount``: a few rows, not
+    their whole history), built once: the person and the moment are parameters."""
+    person = sa.bindparam("person", type_=sa.Integer)
+
+    def own(verb: sa.ColumnElement) -> sa.ColumnElement:
+        return verb.not_in(passive) if passive else sa.true()
+
+    mine = sa.and_(Activity.user_id == person, own(Activity.verb))
+    this_week = (
+        sa.select(sa.func.count(Activity.id))
+        .where(mine, Activity.created_at >= sa.bindparam("week_start", type_=UTCDateTime))
+        .scalar_subquery()
     )
-
-    def counted(*since):
-        return sa.select(sa.func.count(Activity.id)).where(mine, *since).scalar_subquery()
-
-    since = sa.bindparam("since", type_=UTCDateTime)
+    in_all = (
+        sa.select(sa.func.coalesce(sa.func.sum(ActionCount.actions), 0))
+        .where(ActionCount.user_id == person, own(ActionCount.verb))
+        .scalar_subquery()
+    )
     shown_rows = sa.literal_column(
         str(shown)
     )  # written in, as ``recognition.services._history_statement`` says
     return (
-        sa.select(*ENTRY_COLUMNS, counted(Activity.created_at >= since), counted(), *described_by)
+        sa.select(
+            *ENTRY_COLUMNS,
+            Activity.id.label("entry_id"),
+            this_week.label("this_week"),
+            in_all.label("in_all"),
+            *described_by,
+        )
         .where(mine)
         .order_by(Activity.created_at.desc(), Activity.id.desc())
         .limit(shown_rows)

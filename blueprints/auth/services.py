@@ -21,10 +21,8 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import format_timedelta
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from base.database import db, unit_of_work
+from base.database import db, insert_or_else, unit_of_work
 from base.extensions import shared_counters
 from base.i18n import lazy_gettext as _l
 from base.registry import PersonFigures
@@ -250,9 +248,9 @@ def _get_or_create_named(model, name: str):
     named = sa.select(model).where(model.name == name)
     found = db.session.scalar(named)
     if found is None:
-        dialect = db.session.get_bind().dialect.name
-        insert = postgresql_insert(model) if dialect == "postgresql" else sqlite_insert(model)
-        db.session.execute(insert.values(name=name).on_conflict_do_nothing(index_elements=[model.name]))
+        db.session.execute(
+            insert_or_else(model).values(name=name).on_conflict_do_nothing(index_elements=[model.name])
+        )
         organisation_changed()  # an INSERT the ORM does not see
         found = db.session.scalar(named)
     return found

@@ -103,7 +103,7 @@ def home():
     unread = services.header_figures(current_user.id).unread
     return render_template(
         "core/home.html",
-        progress=services.home_progress(current_user.id),
+        progress=facts.progress,
         notifications=latest_notifications(current_user, unread_only=True) if unread else [],
         profile_complete=profile_complete(current_user),
         quiz_profile=facts.quiz_profile,

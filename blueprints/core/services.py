@@ -16,7 +16,13 @@ from base.memo import per_request, remember
 from base.registry import PersonFigures
 from blueprints.accounts.models import User
 from blueprints.activity.models import Activity
-from blueprints.activity.services import Entry, Progress, column_by_type, personal_progress
+from blueprints.activity.services import (
+    Entry,
+    Progress,
+    column_by_type,
+    progress_parameters,
+    progress_reading,
+)
 from blueprints.admin import verbs as admin_verbs
 from blueprints.auth import verbs as auth_verbs
 from blueprints.challenges import verbs as challenges_verbs
@@ -194,9 +200,8 @@ class HomeProgress:
     recent: list[Step]
 
 
-def home_progress(user_id: int) -> HomeProgress:
-    """The person's own progress with their latest actions in words, in one query."""
-    progress: Progress = personal_progress(user_id, described_by=_name_and_language())
+def home_progress(progress: Progress) -> HomeProgress:
+    """The person's own progress with their latest actions in words (read by ``PROGRESS``)."""
     return HomeProgress(
         progress.this_week,
         progress.total,
@@ -212,18 +217,20 @@ NAMED_OBJECTS = {
 }
 
 
-@lru_cache(maxsize=1)
 def _name_and_language() -> tuple[sa.ColumnElement, sa.ColumnElement]:
     """The name of each entry's object and the language it is written in, read with the entries
-    (built once: the progress statement is kept for these very columns)."""
+    (built once, for ``PROGRESS``: the progress statement is kept for these very columns)."""
     names = {kind: (model, name) for kind, (model, name, _language) in NAMED_OBJECTS.items()}
     languages = {
         kind: (model, language) for kind, (model, _name, language) in NAMED_OBJECTS.items() if language
     }
     return (
-        column_by_type(Activity.object_type, Activity.object_id, names),
-        column_by_type(Activity.object_type, Activity.object_id, languages),
+        column_by_type(Activity.object_type, Activity.object_id, names).label("about"),
+        column_by_type(Activity.object_type, Activity.object_id, languages).label("about_language"),
     )
+
+
+PROGRESS = progress_reading(_name_and_language())
 
 
 def _step(entry: Entry, about: str | None, language: str | None) -> Step:
@@ -290,8 +297,9 @@ def _mentoring_step(
 
 @dataclass(frozen=True)
 class PersonalFacts:
-    """What home shows of the person and for them, besides their progress."""
+    """What home shows of the person and for them."""
 
+    progress: HomeProgress
     quiz_profile: Profile | None
     recognition: Summary
     reward: RewardInReach | None
@@ -302,9 +310,9 @@ class PersonalFacts:
 
 
 def personal_facts(user: User, now: datetime, feed_items: int) -> PersonalFacts:
-    """The person's quiz profile, their streak and badges, the reward within their reach, their
-    mentoring, their next events, their challenges and the top ``feed_items`` of their feed, in
-    one query (seven features' reads: a round trip each before)."""
+    """The person's progress, their quiz profile, their streak and badges, the reward within
+    their reach, their mentoring, their next events, their challenges and the top ``feed_items``
+    of their feed, in one query (eight features' reads: a round trip each before)."""
     balance = balance_of(user.id)
     parameters = {
         "person": user.id,
@@ -313,12 +321,14 @@ def personal_facts(user: User, now: datetime, feed_items: int) -> PersonalFacts:
         **events_parameters(user, now),
         **challenges_parameters(user, now),
         **preview_parameters(user, now),
+        **progress_parameters(user.id, now),
     }
-    readings = [PROFILE, STREAK_AND_BADGES, WITHIN_REACH, HOME_FACTS, HOME_EVENTS, HOME_CHALLENGES]
+    readings = [PROGRESS, PROFILE, STREAK_AND_BADGES, WITHIN_REACH, HOME_FACTS, HOME_EVENTS, HOME_CHALLENGES]
     read = read_together([*readings, *preview_readings(user, feed_items)], parameters)
-    profile, (streak, badges), reward, mentoring, events, challenges = read[: len(readings)]
+    progress, profile, (streak, badges), reward, mentoring, events, challenges = read[: len(readings)]
     own = profile.own if profile else set()
     return PersonalFacts(
+        home_progress(progress),
         profile,
         Summary(balance, streak, badges),
         reward,

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import g
-from sqlalchemy.dialects import postgresql, sqlite
 
-from base.database import db
+from base.database import db, insert_or_else
 from base.registry import DAY, WEEK, registry
 from blueprints.activity.models import Activity
 from blueprints.recognition import periods
@@ -61,9 +60,8 @@ def awarded_verbs() -> set[str]:
 def locked_balance(user_id: int) -> PointsBalance:
     """The person's balance row, created if missing and locked until the transaction ends
     (a row lock on PostgreSQL; on SQLite the transaction already holds the write lock)."""
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     db.session.execute(
-        insert(PointsBalance).values(user_id=user_id, lifetime=0, redeemed=0).on_conflict_do_nothing()
+        insert_or_else(PointsBalance).values(user_id=user_id, lifetime=0, redeemed=0).on_conflict_do_nothing()
     )
     return db.session.scalar(
         sa.select(PointsBalance)
