@@ -148,10 +148,10 @@ def test_home_reads_the_persons_own_facts_in_one_query_as_each_feature_reads_the
 
     from flask_babel import force_locale
 
+    from blueprints.activity.services import progress_parameters
     from blueprints.challenges.services import HOME_CHALLENGES, home_challenges_of, join
     from blueprints.challenges.services import home_parameters as challenges_parameters
     from blueprints.content.feed import feed_preview
-    from blueprints.activity.services import progress_parameters
     from blueprints.core.services import PROGRESS, home_progress, mentoring_step, personal_facts
     from blueprints.events.listing import HOME_EVENTS
     from blueprints.events.listing import home_parameters as events_parameters
