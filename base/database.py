@@ -27,10 +27,12 @@ NAMING_CONVENTION = {
 
 
 # psycopg keeps each statement as converted for PostgreSQL (its placeholders found), but only
-# statements up to 4,096 characters; longer ones were converted again on every execution. Our
-# statements built once reach 13,000 characters (the feed's reader with its candidates, the
-# challenges list, the console's audit trail): they are kept too (issue #14).
+# statements up to 4,096 characters and 50 parameters; others were converted again on every
+# execution. Our statements built once reach 24,000 characters and 80 parameters (home's facts
+# read together, the feed's reader with its candidates, the challenges list, the console's
+# audit trail): they are kept too (psycopg keeps at most 128, the least used dropped; issue #14).
 psycopg_queries.MAX_CACHED_STATEMENT_LENGTH = max(psycopg_queries.MAX_CACHED_STATEMENT_LENGTH, 32_768)
+psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = max(psycopg_queries.MAX_CACHED_STATEMENT_PARAMS, 200)
 
 
 class Base(DeclarativeBase):

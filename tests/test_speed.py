@@ -302,6 +302,25 @@ def test_the_connection_keeps_its_prepared_statements_from_page_to_page(client, 
     assert prepared >= 2  # the person with their figures, the badges
 
 
+@pytest.mark.postgres_only
+def test_psycopg_converts_each_of_our_long_statements_once(client, signed_in, monkeypatch, make_item):
+    """psycopg keeps a statement as converted for PostgreSQL only up to a length and a number of
+    parameters: home's facts read together (24,000 characters, 74 parameters) and the feed's
+    statements must be kept, not converted again on every view."""
+    from psycopg import _queries
+
+    signed_in()
+    make_item()
+    converted_again = []
+    convert = _queries._query2pg_nocache  # what psycopg calls for a statement it does not keep
+    monkeypatch.setattr(
+        _queries, "_query2pg_nocache", lambda *args: converted_again.append(1) or convert(*args)
+    )
+    for path in ["/", "/feed", "/", "/feed"]:
+        assert client.get(path).status_code == 200
+    assert converted_again == []
+
+
 def test_the_logs_objects_are_named_in_one_query_whatever_their_types(
     app, make_user, make_item, count_queries
 ):
