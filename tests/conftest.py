@@ -218,6 +218,29 @@ def count_queries(app):
     return counting
 
 
+def at_the_same_time(app, action, times: int) -> list[Exception]:
+    """Run ``action(number)`` in ``times`` threads, each in its own app context, released
+    together once all are started; the errors they raised (a test expects none)."""
+    barrier = threading.Barrier(times)
+    errors: list[Exception] = []
+
+    def run(number: int) -> None:
+        try:
+            with app.app_context():
+                barrier.wait()
+                action(number)
+                db.session.remove()
+        except Exception as error:  # returned to the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(number,)) for number in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
 def queries_before_and_after(client, count_queries, path: str, add_data) -> tuple[int, int]:
     """Queries that a page runs, then again once add_data() has grown the tables."""
     client.get(path)  # the first page after sign-in also notes "last seen"

@@ -2,7 +2,6 @@
 counts what people did themselves, and its percentages follow the reader's language."""
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -23,7 +22,7 @@ from blueprints.activity.services import (
 from blueprints.content.models import ContentItem
 from blueprints.core.services import PROGRESS, home_progress
 from blueprints.notifications.services import notify
-from tests.conftest import ON_POSTGRES, csrf_token, post, queries_before_and_after, text
+from tests.conftest import ON_POSTGRES, at_the_same_time, csrf_token, post, queries_before_and_after, text
 
 # Verbs that features log for a person without the person doing anything.
 PASSIVE = ["signed_in", "click_received", "profile_updated"]
@@ -131,27 +130,12 @@ def test_actions_recorded_at_the_same_instant_are_all_counted(app, make_user):
     """Twelve actions of one person committed at once: the kept count is twelve, like the log."""
     assert ON_POSTGRES
     person = make_user().id
-    barrier = threading.Barrier(12)
-    errors = []
 
-    def act():
-        try:
-            with app.app_context():
-                user = db.session.get(User, person)
-                db.session.commit()
-                barrier.wait()
-                record(user, "content_liked")
-                db.session.commit()
-                db.session.remove()
-        except Exception as error:  # reported below
-            errors.append(error)
+    def like(_number: int) -> None:
+        record(db.session.get(User, person), "content_liked")
+        db.session.commit()
 
-    threads = [threading.Thread(target=act) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert at_the_same_time(app, like, 12) == []
     with app.app_context():
         assert kept_and_logged_counts(person) == ({"content_liked": 12}, {"content_liked": 12})
 

@@ -2,7 +2,6 @@
 idempotent, capped per period in the programme's time zone, nothing for one's own content,
 undo as negative entries."""
 
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -22,7 +21,7 @@ from blueprints.recognition import periods, points, services
 from blueprints.recognition.models import BadgeAward, FameEntry, PointsBalance, PointsEntry, Streak
 from blueprints.recognition.nudges import nudge_streaks
 from blueprints.recognition.services import RuleChange
-from tests.conftest import ON_POSTGRES
+from tests.conftest import ON_POSTGRES, at_the_same_time
 
 MONDAY = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # 10:00 in Paris
 
@@ -356,27 +355,14 @@ def test_twenty_simultaneous_shares_never_pass_the_daily_cap(app, make_user, mak
     assert ON_POSTGRES
     person = make_user().id
     items = [make_item(title=f"Item {n}") for n in range(20)]
-    barrier = threading.Barrier(len(items))
-    errors = []
 
-    def share(item_id):
-        try:
-            with app.app_context():
-                user = db.session.get(User, person)
-                db.session.commit()
-                barrier.wait()
-                record(user, content_verbs.CONTENT_SHARED, "content", item_id, at=MONDAY)
-                db.session.commit()
-                db.session.remove()
-        except Exception as error:  # reported below
-            errors.append(error)
+    def share(number: int) -> None:
+        record(
+            db.session.get(User, person), content_verbs.CONTENT_SHARED, "content", items[number], at=MONDAY
+        )
+        db.session.commit()
 
-    threads = [threading.Thread(target=share, args=(item,)) for item in items]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert at_the_same_time(app, share, len(items)) == []
     with app.app_context():
         assert sorted(entry.points for entry in ledger(person)) == [0] * 15 + [5] * 5
         assert lifetime(person) == 25 == ledger_sum(person)
