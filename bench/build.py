@@ -525,9 +525,9 @@ def count_the_log(connection: psycopg.Connection) -> None:
     once the log's entries that did not go through it are all in."""
     connection.execute(
         """
-        INSERT INTO action_counts (user_id, verb, actions)
+        INSERT INTO action_counts (user_id, verb, entries)
         SELECT user_id, verb, count(*) FROM activities GROUP BY user_id, verb
-        ON CONFLICT (user_id, verb) DO UPDATE SET actions = excluded.actions
+        ON CONFLICT (user_id, verb) DO UPDATE SET entries = excluded.entries
         """
     )
 

@@ -58,9 +58,9 @@ def stored_counts_that_differ(url: str) -> tuple[int, int, int]:
             )
             actions = connection.scalar(
                 sa.text(
-                    "SELECT count(*) FROM (SELECT user_id, verb, count(*) AS actions FROM activities"
+                    "SELECT count(*) FROM (SELECT user_id, verb, count(*) AS entries FROM activities"
                     " GROUP BY user_id, verb) AS logged FULL JOIN action_counts kept USING (user_id, verb)"
-                    " WHERE logged.actions IS DISTINCT FROM kept.actions"
+                    " WHERE logged.entries IS DISTINCT FROM kept.entries"
                 )
             )
     finally:

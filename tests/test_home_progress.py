@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
-from base.database import db, utcnow
+from base.database import column_rows, db, utcnow
 from base.registry import Feature, Registry, registry
 from blueprints.accounts.models import Role, User
 from blueprints.activity.models import ActionCount, Activity
@@ -80,7 +80,7 @@ def test_a_feature_plugged_in_later_declares_its_own_passive_verbs(app, make_use
         assert active_people_count(utcnow() - timedelta(days=7)) == 1
 
 
-def test_personal_progress_counts_the_person_own_actions_only(app, make_user):
+def test_progress_counts_the_person_own_actions_only(app, make_user):
     me, colleague = make_user(), make_user()
     log(app, me.id, "content_shared", days_ago=1)
     log(app, me.id, "content_liked", days_ago=2)
@@ -98,10 +98,32 @@ def test_personal_progress_counts_the_person_own_actions_only(app, make_user):
     ]
 
 
+def test_the_latest_actions_come_newest_first_whatever_order_the_rows_come_in(app, make_user):
+    """Read with others (``read_together``), a reading's rows come in no particular order: the
+    progress puts them newest first, the later recorded first at the same moment."""
+    me = make_user()
+    moment = utcnow() - timedelta(hours=1)
+    with app.app_context():
+        person = db.session.get(User, me.id)
+        record(person, "kudos_sent", at=moment - timedelta(hours=1))
+        record(person, "content_liked", at=moment)
+        record(person, "content_shared", at=moment)
+        db.session.commit()
+        reading, parameters = progress_reading(), progress_parameters(me.id, utcnow())
+        rows = [list(row) for row in column_rows(reading.statement(), parameters)]
+        for arrived in (rows, rows[::-1], sorted(rows, key=lambda row: row[0])):  # the last by verb
+            progress = reading.meaning(arrived, parameters)
+            assert [entry.verb for entry in progress.recent] == [
+                "content_shared",
+                "content_liked",
+                "kudos_sent",
+            ]
+
+
 def kept_and_logged_counts(person_id: int) -> tuple[dict, dict]:
     """The person's counts per verb as ``record`` keeps them, and as the log's entries say."""
     kept = db.session.execute(
-        sa.select(ActionCount.verb, ActionCount.actions).where(ActionCount.user_id == person_id)
+        sa.select(ActionCount.verb, ActionCount.entries).where(ActionCount.user_id == person_id)
     )
     logged = db.session.execute(
         sa.select(Activity.verb, sa.func.count()).where(Activity.user_id == person_id).group_by(Activity.verb)

@@ -45,4 +45,4 @@ class ActionCount(db.Model):
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
     verb: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
-    actions: Mapped[int] = mapped_column(default=0)
+    entries: Mapped[int]

@@ -63,11 +63,11 @@ def record(
 def _count(user_id: int, verb: str) -> None:
     """One more entry of this verb in the person's counts (``ActionCount``), in one statement
     that two actions at once cannot both miss."""
-    insert = insert_or_else(ActionCount).values(user_id=user_id, verb=verb, actions=1)
+    insert = insert_or_else(ActionCount).values(user_id=user_id, verb=verb, entries=1)
     db.session.execute(
         insert.on_conflict_do_update(
             index_elements=[ActionCount.user_id, ActionCount.verb],
-            set_={"actions": ActionCount.actions + 1},
+            set_={"entries": ActionCount.entries + 1},
         )
     )
 
@@ -213,7 +213,7 @@ def _progress_statement(
         .scalar_subquery()
     )
     in_all = (
-        sa.select(sa.func.coalesce(sa.func.sum(ActionCount.actions), 0))
+        sa.select(sa.func.coalesce(sa.func.sum(ActionCount.entries), 0))
         .where(ActionCount.user_id == person, own(ActionCount.verb))
         .scalar_subquery()
     )

@@ -22,13 +22,13 @@ def upgrade():
     op.create_table('action_counts',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('verb', sa.String(length=40), nullable=False),
-    sa.Column('actions', sa.Integer(), nullable=False),
+    sa.Column('entries', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_action_counts_user_id_users')),
     sa.PrimaryKeyConstraint('user_id', 'verb', name=op.f('pk_action_counts'))
     )
     # The log's entries so far: from now on each one recorded counts itself.
     op.execute(
-        "INSERT INTO action_counts (user_id, verb, actions)"
+        "INSERT INTO action_counts (user_id, verb, entries)"
         " SELECT user_id, verb, count(*) FROM activities GROUP BY user_id, verb"
     )
 
