@@ -253,13 +253,18 @@ def begin_locked_transaction(action: str) -> None:
         db.session.execute(sa.text("BEGIN IMMEDIATE"))
 
 
-def locked_row(model, row_id: int):
+def locked_row(model, row_id: int, referable: bool = False):
     """A row read afresh and locked until the transaction ends (a row lock on PostgreSQL, on the
-    model's own table only: relationships it joins eagerly are read, not locked)."""
+    model's own table only: relationships it joins eagerly are read, not locked).
+
+    ``referable``: other transactions may still add rows that refer to it (PostgreSQL's
+    ``FOR NO KEY UPDATE``: their foreign key checks do not wait), for a row locked only to take
+    turns, such as a person's: two people acting on each other at once would otherwise each
+    wait for the other's row."""
     return db.session.scalar(
         sa.select(model)
         .where(model.id == row_id)
-        .with_for_update(of=model)
+        .with_for_update(of=model, key_share=referable)
         .execution_options(populate_existing=True)
     )
 

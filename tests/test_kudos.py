@@ -19,7 +19,7 @@ from blueprints.notifications.services import message_text
 from blueprints.recognition.fame import entry_text
 from blueprints.recognition.models import BadgeAward, FameEntry, PointsEntry
 from blueprints.recognition.services import balance_of
-from tests.conftest import htmx_headers, post, queries_before_and_after, text
+from tests.conftest import ON_POSTGRES, at_the_same_time, htmx_headers, post, queries_before_and_after, text
 
 
 def rows(app, model, *where) -> list:
@@ -232,6 +232,21 @@ def test_kudos_sent_at_the_same_instant_never_pass_the_daily_limit(app, make_use
         thread.join(timeout=60)
     assert len(rows(app, Kudos)) == 5
     assert len(refused) == 3
+
+
+@pytest.mark.postgres_only
+def test_two_colleagues_thanking_each_other_at_the_same_instant_both_get_through(app, make_user):
+    """Each kudos gives both people their points: two colleagues thanking each other at once
+    must not each hold one balance while waiting for the other's (a deadlock, one refused)."""
+    assert ON_POSTGRES
+    pairs = [(make_user().id, make_user().id) for _ in range(6)]
+
+    def thank(number: int) -> None:
+        sender, recipient = pairs[number // 2][:: 1 if number % 2 else -1]
+        services.send(db.session.get(User, sender), recipient, "Thanks!")
+
+    assert at_the_same_time(app, thank, 2 * len(pairs)) == []
+    assert len(rows(app, Kudos)) == 2 * len(pairs)
 
 
 def test_kudos_received_earn_points_up_to_five_a_week(app, make_user):

@@ -32,6 +32,7 @@ from blueprints.kudos.models import Kudos
 from blueprints.notifications.services import notify
 from blueprints.recognition.fame import celebrate
 from blueprints.recognition.periods import bounds
+from blueprints.recognition.points import locked_balance
 
 MAX_PER_DAY = 5
 MESSAGE_MAX = 280
@@ -105,7 +106,7 @@ def recipient_choices(viewer_id: int, text: str, chosen_id: int | None = None) -
 def _locked_sender(sender_id: int) -> User:
     """Start a transaction holding the sender's lock (before the day's count is read)."""
     begin_locked_transaction("sending kudos")
-    return locked_row(User, sender_id)
+    return locked_row(User, sender_id, referable=True)
 
 
 def sent_between(sender_id: int, start: datetime, end: datetime) -> int:
@@ -152,6 +153,10 @@ def send(sender: User, recipient_id: int | None, message: str, now: datetime | N
         )
         db.session.add(kudos)
         db.session.flush()
+        # Both balances, in the order of their ids, before recording gives each its points: two
+        # colleagues thanking each other at once never each hold one and wait for the other.
+        for user_id in sorted((sender.id, recipient.id)):
+            locked_balance(user_id)
         record(sender, verbs.KUDOS_SENT, "kudos", kudos.id, at=now)
         record(recipient, verbs.KUDOS_RECEIVED, "kudos", kudos.id, {"from": sender.id}, at=now)
         mark = FROM_MANAGER if kudos.from_manager else FROM_COMMS if kudos.from_comms else ""
