@@ -15,7 +15,7 @@ from blueprints.content import services
 from blueprints.content.catalogue import Status
 from blueprints.content.models import Charter, ContentItem
 from tests import test_moderation
-from tests.conftest import post, text
+from tests.conftest import at_the_same_time, post, text
 from tests.test_moderation import approval, items
 
 suggested = test_moderation.suggested  # the fixture: a suggestion, then comms signed in
@@ -32,28 +32,13 @@ def test_ten_simultaneous_charter_publications_get_ten_distinct_versions(app, ma
     """Version = highest + 1 is read under a lock: no two publications get the same number,
     none fails (on PostgreSQL a table lock, on SQLite the database's write lock)."""
     authors = [make_user(Role.COMMS).id for _ in range(10)]
-    barrier = threading.Barrier(len(authors))
-    errors, published = [], []
+    published = []
 
-    def publish(author_id: int, number: int):
-        try:
-            with app.app_context():
-                author = db.session.get(User, author_id)
-                db.session.commit()  # give the connection back while waiting
-                barrier.wait()
-                published.append(
-                    services.publish_charter(author, f"Règle {number}", f"Rule {number}").version
-                )
-                db.session.remove()
-        except Exception as error:  # reported below
-            errors.append(error)
+    def publish(number: int) -> None:
+        author = db.session.get(User, authors[number])
+        published.append(services.publish_charter(author, f"Règle {number}", f"Rule {number}").version)
 
-    threads = [threading.Thread(target=publish, args=(author, n)) for n, author in enumerate(authors)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert at_the_same_time(app, publish, len(authors)) == []
     assert sorted(published) == list(range(1, 11))
     with app.app_context():
         stored = db.session.execute(

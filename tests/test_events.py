@@ -4,7 +4,6 @@ Services are called as cron calls them, in a plain app context (no request).
 """
 
 import re
-import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,7 +23,7 @@ from blueprints.events.calendars import calendar_of
 from blueprints.events.models import Event, EventStatus, Registration, RegistrationStatus, ReminderSent
 from blueprints.notifications.models import Notification
 from blueprints.notifications.services import message_text
-from tests.conftest import ON_POSTGRES, htmx_headers, post, queries_before_and_after, text
+from tests.conftest import ON_POSTGRES, at_the_same_time, htmx_headers, post, queries_before_and_after, text
 
 
 def first_of_july() -> datetime:
@@ -871,26 +870,11 @@ def test_forty_simultaneous_sign_ups_never_exceed_five_seats(app, make_user, mak
     assert ON_POSTGRES
     event = make_event(capacity=5)
     people = [make_user().id for _ in range(40)]
-    barrier = threading.Barrier(len(people))
-    errors = []
 
-    def sign_up(person_id):
-        try:
-            with app.app_context():
-                user = db.session.get(User, person_id)
-                db.session.commit()  # give the connection back: 40 threads share a pool of 15
-                barrier.wait()
-                services.sign_up(user, event)
-                db.session.remove()
-        except Exception as error:  # reported below
-            errors.append(error)
+    def sign_up(number: int) -> None:  # 40 threads share a pool of 15 connections
+        services.sign_up(db.session.get(User, people[number]), event)
 
-    threads = [threading.Thread(target=sign_up, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert at_the_same_time(app, sign_up, len(people)) == []
     found = statuses(app, event)
     assert sum(status == RegistrationStatus.CONFIRMED for status in found.values()) == 5
     assert sum(status == RegistrationStatus.WAITLISTED for status in found.values()) == 35
@@ -902,20 +886,11 @@ def test_forty_simultaneous_sign_ups_never_exceed_five_seats(app, make_user, mak
 def test_simultaneous_sign_ups_never_exceed_the_seats_on_sqlite(app, make_user, make_event):
     event = make_event(capacity=3)
     people = [make_user().id for _ in range(12)]
-    barrier = threading.Barrier(len(people))
 
-    def sign_up(person_id):
-        with app.app_context():
-            user = db.session.get(User, person_id)
-            barrier.wait()
-            services.sign_up(user, event)
-            db.session.remove()
+    def sign_up(number: int) -> None:
+        services.sign_up(db.session.get(User, people[number]), event)
 
-    threads = [threading.Thread(target=sign_up, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    assert at_the_same_time(app, sign_up, len(people)) == []
     found = statuses(app, event)
     assert sum(status == RegistrationStatus.CONFIRMED for status in found.values()) == 3
     assert sorted(positions(app, event).values()) == list(range(1, 10))

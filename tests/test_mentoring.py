@@ -2,7 +2,6 @@
 pair, one active mentor per mentee, a mentor's capacity (also at the same instant), expiry and
 the next best match, sessions in the activity log, and the matching round's proposals."""
 
-import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -16,7 +15,7 @@ from blueprints.mentoring import rounds, services, verbs
 from blueprints.mentoring.models import MentoringPair, MentoringTopic, PairOrigin, PairStatus
 from blueprints.notifications.models import Notification
 from blueprints.recognition.models import BadgeAward, PointsEntry
-from tests.conftest import ON_POSTGRES
+from tests.conftest import ON_POSTGRES, at_the_same_time
 
 EXPERTISE = "theme:expertise"
 CAREERS = "theme:careers"
@@ -187,29 +186,15 @@ def test_twenty_simultaneous_acceptances_never_exceed_capacity(app, make_user):
         mentor = make_user().id
         offer(mentor, capacity=3)
         pair_ids = proposed(mentor, [make_user().id for _ in range(20)])
-    barrier = threading.Barrier(len(pair_ids))
-    refusals, errors = [], []
+    refusals = []
 
-    def accept_at_once(pair_id):
+    def accept(number: int) -> None:
         try:
-            with app.app_context():
-                user = person(mentor)
-                db.session.commit()  # give the connection back while waiting
-                barrier.wait()
-                try:
-                    services.answer(user, pair_id, True, now=NOW)
-                except services.MentoringError as refusal:
-                    refusals.append(refusal)
-                db.session.remove()
-        except Exception as error:  # reported below
-            errors.append(error)
+            services.answer(person(mentor), pair_ids[number], True, now=NOW)
+        except services.MentoringError as refusal:
+            refusals.append(refusal)
 
-    threads = [threading.Thread(target=accept_at_once, args=(pair_id,)) for pair_id in pair_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert at_the_same_time(app, accept, len(pair_ids)) == []
     assert len(refusals) == 17
     with app.app_context():
         statuses = [status_of(pair_id) for pair_id in pair_ids]
@@ -223,25 +208,15 @@ def test_simultaneous_acceptances_never_exceed_capacity_on_sqlite(app, make_user
         mentor = make_user().id
         offer(mentor, capacity=2)
         pair_ids = proposed(mentor, [make_user().id for _ in range(6)])
-    barrier = threading.Barrier(len(pair_ids))
     refusals = []
 
-    def accept_at_once(pair_id):
-        with app.app_context():
-            user = person(mentor)
-            db.session.commit()
-            barrier.wait()
-            try:
-                services.answer(user, pair_id, True, now=NOW)
-            except services.MentoringError as refusal:
-                refusals.append(refusal)
-            db.session.remove()
+    def accept(number: int) -> None:
+        try:
+            services.answer(person(mentor), pair_ids[number], True, now=NOW)
+        except services.MentoringError as refusal:
+            refusals.append(refusal)
 
-    threads = [threading.Thread(target=accept_at_once, args=(pair_id,)) for pair_id in pair_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    assert at_the_same_time(app, accept, len(pair_ids)) == []
     assert len(refusals) == 4
     with app.app_context():
         assert [status_of(p) for p in pair_ids].count(PairStatus.ACTIVE) == 2

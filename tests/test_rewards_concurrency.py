@@ -5,8 +5,6 @@ all let go together by a barrier. The PostgreSQL tests exercise the row locks; t
 the database's write lock.
 """
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
@@ -15,7 +13,7 @@ from blueprints.accounts.models import User
 from blueprints.recognition.models import PointsBalance
 from blueprints.rewards import services
 from blueprints.rewards.models import Redemption, Reward, RewardKind
-from tests.conftest import ON_POSTGRES
+from tests.conftest import ON_POSTGRES, at_the_same_time
 
 COST = 10
 
@@ -37,31 +35,17 @@ def give_points(app, user_id: int, lifetime: int) -> None:
 
 def redeem_at_once(app, buyers: list[int], reward_id: int) -> tuple[int, int, list[Exception]]:
     """Each buyer redeems the reward in a thread, all at the same instant: (accepted, refused, errors)."""
-    barrier = threading.Barrier(len(buyers))
     outcomes: list[str] = []
-    errors: list[Exception] = []
 
-    def redeem(user_id: int) -> None:
+    def redeem(number: int) -> None:
         try:
-            with app.app_context():
-                user = db.session.get(User, user_id)
-                db.session.commit()  # give the connection back: the threads share a small pool
-                barrier.wait()
-                try:
-                    services.redeem(user, reward_id)
-                except services.RewardError:
-                    outcomes.append("refused")
-                else:
-                    outcomes.append("accepted")
-                db.session.remove()
-        except Exception as error:  # reported by the test
-            errors.append(error)
+            services.redeem(db.session.get(User, buyers[number]), reward_id)
+        except services.RewardError:
+            outcomes.append("refused")
+        else:
+            outcomes.append("accepted")
 
-    threads = [threading.Thread(target=redeem, args=(user_id,)) for user_id in buyers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = at_the_same_time(app, redeem, len(buyers))
     return outcomes.count("accepted"), outcomes.count("refused"), errors
 
 

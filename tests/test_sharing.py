@@ -15,7 +15,7 @@ from blueprints.content import verbs as content_verbs
 from blueprints.content.catalogue import Status
 from blueprints.content.models import ContentItem, Share
 from blueprints.quiz.models import QuizResult
-from tests.conftest import post, text
+from tests.conftest import at_the_same_time, post, text
 
 
 @pytest.fixture
@@ -286,20 +286,11 @@ def test_the_item_counts_each_of_simultaneous_shares_by_different_people(app, ma
     """The feed reads an item's stored share count: every share adds one, even at the same moment."""
     people = [make_user().id for _ in range(8)]
     item = make_item()
-    barrier = threading.Barrier(len(people))
 
-    def click(person_id: int):
-        with app.app_context():
-            user = db.session.get(User, person_id)
-            barrier.wait()
-            services.share(user, item, "linkedin", "")
-            db.session.remove()
+    def click(number: int) -> None:
+        services.share(db.session.get(User, people[number]), item, "linkedin", "")
 
-    threads = [threading.Thread(target=click, args=(person,)) for person in people]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert at_the_same_time(app, click, len(people)) == []
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Share.id))) == 8
         assert db.session.get(ContentItem, item).share_count == 8
