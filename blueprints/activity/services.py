@@ -74,8 +74,13 @@ def _count(user_id: int, verb: str) -> None:
 
 def done_by_the_person():
     """The condition on log entries that are something the person did (no passive verb)."""
-    passive = registry().passive_verbs
-    return Activity.verb.not_in(sorted(passive)) if passive else sa.true()
+    return not_passive(Activity.verb, registry().passive_verbs)
+
+
+def not_passive(verb: sa.ColumnElement, passive: Iterable[str]) -> sa.ColumnElement:
+    """The condition that a verb column names something the person did (none of ``passive``)."""
+    passive = sorted(passive)
+    return verb.not_in(passive) if passive else sa.true()
 
 
 def active_people_count(since: datetime) -> int:
@@ -202,11 +207,7 @@ def _progress_statement(
     with their counts since the week's start and in all (from ``ActionCount``: a few rows, not
     their whole history), built once: the person and the moment are parameters."""
     person = sa.bindparam("person", type_=sa.Integer)
-
-    def own(verb: sa.ColumnElement) -> sa.ColumnElement:
-        return verb.not_in(passive) if passive else sa.true()
-
-    mine = sa.and_(Activity.user_id == person, own(Activity.verb))
+    mine = sa.and_(Activity.user_id == person, not_passive(Activity.verb, passive))
     this_week = (
         sa.select(sa.func.count(Activity.id))
         .where(mine, Activity.created_at >= sa.bindparam("week_start", type_=UTCDateTime))
@@ -214,7 +215,7 @@ def _progress_statement(
     )
     in_all = (
         sa.select(sa.func.coalesce(sa.func.sum(ActionCount.entries), 0))
-        .where(ActionCount.user_id == person, own(ActionCount.verb))
+        .where(ActionCount.user_id == person, not_passive(ActionCount.verb, passive))
         .scalar_subquery()
     )
     shown_rows = sa.literal_column(
