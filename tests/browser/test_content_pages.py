@@ -140,6 +140,9 @@ def test_several_suggestions_approved_at_once_by_htmx(page, live_server, app, ma
     )
     expect(page.locator(".queue-item")).to_have_count(1)
     expect(page.locator(".queue-item h2")).to_have_text("Second idea")
+    # The message takes the focus once the queue settles in (20 ms after the swap): typing the
+    # reason before that would be cut off, as it would be for a person.
+    expect(page.get_by_role("status")).to_be_focused()
     page.locator(".queue-item summary").click()
     page.get_by_label("Reason, sent to the person who suggested it").fill("Already covered.")
     page.get_by_role("button", name="Reject with this reason").click()
