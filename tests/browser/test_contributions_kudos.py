@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from base.database import db
 from blueprints.accounts.models import Role
+from blueprints.kudos import services as kudos
 from blueprints.kudos.models import Kudos
 from blueprints.recognition.models import FameEntry
 from blueprints.recognition.services import balance_of
@@ -108,3 +109,15 @@ def test_kudos_without_javascript(browser, live_server, app, make_user):
             colleague.id,
             "Thanks for covering my shift.",
         )
+
+
+def test_thanks_with_a_long_link_wrap_on_the_recipients_phone(browser, live_server, app, make_user):
+    colleague = make_user(language="en")
+    with app.app_context():
+        kudos.send(make_user(), colleague.id, "https://example.org/" + "a" * 250)
+    page = english_page(browser, PHONE)
+    sign_in_en(page, live_server, colleague.email)
+    for path in ("/", "/notifications"):
+        page.goto(f"{live_server}{path}")
+        expect(page.get_by_text("aaaaaaaaaa").first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
