@@ -14,7 +14,7 @@ from babel.core import get_global
 from babel.dates import get_timezone_location
 from babel.support import NullTranslations
 from flask import current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import Babel, Domain, format_date, get_locale, to_user_timezone
+from flask_babel import Babel, Domain, format_date, format_number, get_locale, to_user_timezone
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_eval_context
@@ -87,6 +87,12 @@ def lazy_gettext(string: str, /, **variables) -> LazyString:
 
 def lazy_ngettext(singular: str, plural: str, num: int, /, **variables) -> LazyString:
     return LazyString(ngettext, singular, plural, num, **variables)
+
+
+def lazy_number(number: int) -> LazyString:
+    """A number as the reader's language writes it (1,000,000 / 1 000 000), for a message made
+    before anybody reads it."""
+    return LazyString(format_number, number)
 
 
 def init_babel(app, babel: Babel) -> None:

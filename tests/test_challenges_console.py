@@ -233,14 +233,18 @@ def test_a_collective_challenge_needs_groups_and_a_personal_one_drops_them(app, 
         ({"ends_at": "2031-03-03T09:00"}, "The end must come after the start."),
         ({"ends_at": ""}, "Give the end."),
         ({"starts_at": "0031-03-03T09:00"}, "Give a date between the years 2000 and 2100."),
-        ({"target": "0"}, "The target is a whole number from 1 to 1000000, or empty."),
-        ({"target": "99999999999999999999"}, "The target is a whole number from 1 to 1000000, or empty."),
+        ({"target": "0"}, "The target is a whole number from 1 to 1,000,000, or empty."),
+        ({"target": "99999999999999999999"}, "The target is a whole number from 1 to 1,000,000, or empty."),
         ({"winners": "0"}, "The number of winners is a whole number from 1 to 100."),
         ({"winners": "101"}, "The number of winners is a whole number from 1 to 100."),
-        ({"daily_cap": "1001"}, "The daily cap is a whole number from 1 to 1000, or empty."),
+        ({"daily_cap": "1001"}, "The daily cap is a whole number from 1 to 1,000, or empty."),
         ({"metric": "likes"}, "Not a valid choice."),
         ({"mode": "team"}, "Not a valid choice."),
         ({"reward_id": "999"}, "Not a valid choice."),
+        (
+            {"reward_kind": "consumable", "reward_en": ""},
+            "Say what the winners receive, in at least one language, or choose a reward from the catalogue.",
+        ),
         ({"audience_departments": "999"}, "is not a valid choice"),
         ({"audience_personae": "wizard"}, "is not a valid choice"),
     ],
@@ -257,6 +261,13 @@ def test_bad_input_is_refused_with_422_and_nothing_saved(
     assert challenges_count(app) == 1 and audit_verbs_count(app) == 0
     kept = stored(app, challenge_id)
     assert (kept.title_en, kept.target, kept.winners) == ("Kept", 5, 3)
+
+
+def test_bounds_in_errors_are_written_as_each_language_writes_numbers(client, signed_in):
+    signed_in(Role.COMMS, language="fr")
+    refused = post(client, "/admin/challenges/new", challenge_form(target="0"))
+    assert refused.status_code == 422
+    assert "L'objectif est un nombre entier de 1 à 1\u202f000\u202f000, ou vide." in text(refused)
 
 
 def test_a_catalogue_reward_must_be_consumable_and_on_offer(app, client, signed_in, make_user, service):
@@ -304,6 +315,7 @@ def test_the_service_refuses_what_the_form_would_and_more(app, make_user, servic
         "daily_cap": changes(daily_cap=0),
         "target": changes(target=0),
         "title_fr": changes(title_en=None),
+        "reward_fr": changes(reward_kind=RewardKind.CONSUMABLE),  # nothing said of what is won
     }
     for field, bad in refusals.items():
         with pytest.raises(ChallengeError) as refusal:

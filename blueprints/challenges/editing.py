@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from base.cache import cache
 from base.database import begin_locked_transaction, db, locked_row, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
+from base.i18n import lazy_number
 from base.registry import registry
 from blueprints.accounts.models import Department, Site, User
 from blueprints.activity.services import record
@@ -104,7 +105,8 @@ class ChallengeChanges:
             return ChallengeError(_l("The end must come after the start."), "ends_at")
         if self.target is not None and not 1 <= self.target <= MAX_TARGET:
             return ChallengeError(
-                _l("The target is a whole number from 1 to %(max)s, or empty.", max=MAX_TARGET), "target"
+                _l("The target is a whole number from 1 to %(max)s, or empty.", max=lazy_number(MAX_TARGET)),
+                "target",
             )
         if self.mode == Mode.COLLECTIVE and self.group_by is None:
             return ChallengeError(
@@ -118,13 +120,27 @@ class ChallengeChanges:
             )
         if self.daily_cap is not None and not 1 <= self.daily_cap <= MAX_DAILY_CAP:
             return ChallengeError(
-                _l("The daily cap is a whole number from 1 to %(max)s, or empty.", max=MAX_DAILY_CAP),
+                _l(
+                    "The daily cap is a whole number from 1 to %(max)s, or empty.",
+                    max=lazy_number(MAX_DAILY_CAP),
+                ),
                 "daily_cap",
             )
         if self.reward_id is not None and self.reward_kind != RewardKind.CONSUMABLE:
             return ChallengeError(
                 _l("A reward from the catalogue is for a consumable reward: choose that kind, or none."),
                 "reward_id",
+            )
+        if (
+            self.reward_kind == RewardKind.CONSUMABLE
+            and self.reward_id is None
+            and not (self.reward_fr or self.reward_en)
+        ):
+            return ChallengeError(
+                _l(
+                    "Say what the winners receive, in at least one language, or choose a reward from the catalogue."
+                ),
+                "reward_fr",
             )
         if set(self.audience_personae) - set(PERSONA_KEYS):
             return ChallengeError(_l("Choose ambassador profiles from the list."), "audience_personae")

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from base.form_fields import LocalMomentField, MultiCheckboxField, bounded_integer, stripped
 from base.i18n import lazy_gettext as _l
+from base.i18n import lazy_number
 from base.registry import registry
 from blueprints.challenges.editing import (
     MAX_DAILY_CAP,
@@ -116,13 +117,13 @@ class ChallengeForm(FlaskForm):
         _l("Target"),
         1,
         MAX_TARGET,
-        _l("The target is a whole number from 1 to %(max)s, or empty.", max=MAX_TARGET),
+        _l("The target is a whole number from 1 to %(max)s, or empty.", max=lazy_number(MAX_TARGET)),
     )
     daily_cap = bounded_integer(
         _l("Daily cap per person"),
         1,
         MAX_DAILY_CAP,
-        _l("The daily cap is a whole number from 1 to %(max)s, or empty.", max=MAX_DAILY_CAP),
+        _l("The daily cap is a whole number from 1 to %(max)s, or empty.", max=lazy_number(MAX_DAILY_CAP)),
     )
     reward_kind = RadioField(
         _l("Reward"),

@@ -7,6 +7,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from base.form_fields import bounded_integer, stripped
 from base.i18n import lazy_gettext as _l
+from base.i18n import lazy_number
 from blueprints.rewards.catalogue import KINDS
 from blueprints.rewards.models import RewardKind
 from blueprints.rewards.services import MAX_COST, MAX_STOCK, RewardChanges
@@ -50,11 +51,14 @@ class RewardForm(FlaskForm):
         _l("Cost in points"),
         1,
         MAX_COST,
-        _l("The cost is a whole number of points from 1 to %(max)s.", max=MAX_COST),
+        _l("The cost is a whole number of points from 1 to %(max)s.", max=lazy_number(MAX_COST)),
         required=_l("Give the cost in points."),
     )
     stock = bounded_integer(
-        _l("Stock left"), 0, MAX_STOCK, _l("The stock is a whole number from 0 to %(max)s.", max=MAX_STOCK)
+        _l("Stock left"),
+        0,
+        MAX_STOCK,
+        _l("The stock is a whole number from 0 to %(max)s.", max=lazy_number(MAX_STOCK)),
     )
 
     def validate(self, extra_validators=None) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from base.database import Reading, begin_locked_transaction, db, locked_row, unit_of_work, utcnow
 from base.i18n import lazy_gettext as _l
-from base.i18n import lazy_ngettext
+from base.i18n import lazy_ngettext, lazy_number
 from base.paging import Page
 from blueprints.accounts.models import NAME_ONLY, User
 from blueprints.activity.services import record
@@ -83,13 +83,13 @@ class RewardChanges:
         if not (self.title_fr or self.title_en):
             return _l("Give a title in at least one language.")
         if not 1 <= self.cost <= MAX_COST:
-            return _l("The cost is a whole number of points from 1 to %(max)s.", max=MAX_COST)
+            return _l("The cost is a whole number of points from 1 to %(max)s.", max=lazy_number(MAX_COST))
         if self.kind == RewardKind.CONSUMABLE and self.stock is None:
             return _l("A consumable reward needs a stock.")
         if self.kind == RewardKind.SYMBOLIC and self.stock is not None:
             return _l("A symbolic reward has no stock: leave it empty.")
         if self.stock is not None and not 0 <= self.stock <= MAX_STOCK:
-            return _l("The stock is a whole number from 0 to %(max)s.", max=MAX_STOCK)
+            return _l("The stock is a whole number from 0 to %(max)s.", max=lazy_number(MAX_STOCK))
         return None
 
     def apply_to(self, reward: Reward) -> None:
