@@ -486,6 +486,20 @@ def test_declining_tells_the_mentee_and_frees_them_to_ask_someone_else(
     assert "You have already been paired with this person, or asked them before." in page
     assert 'name="message"' not in page
     assert "Too busy this month, sorry." in text(client.get(f"/mentoring/pairs/{pair_id}"))
+    assert "Sam Second could help you: ask them from your mentoring page." in text(
+        client.get("/notifications")
+    )
+
+
+def test_a_declined_mentee_with_nobody_else_is_told_so(app, client, auth, make_user, mentoring):
+    mentor, mentee = make_user(language="en"), make_user(language="en")
+    mentoring.offer(mentor.id)
+    mentoring.wish(mentee.id)
+    mentoring.answer(mentor.id, mentoring.request(mentee.id, mentor.id), accept=False)
+    sign_in_as(client, auth, mentee)
+    told = "No other mentor fits your wish just now: new offers will show on your mentoring page."
+    assert told in text(client.get("/notifications"))
+    assert "No mentor fits your wish just now." in text(client.get("/mentoring"))
 
 
 def test_the_mentee_withdraws_a_waiting_request(app, client, auth, make_user, mentoring):

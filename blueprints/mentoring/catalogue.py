@@ -35,7 +35,7 @@ UNMATCHED_LABELS = {
     Unmatched.NO_FREE_PLACE: _l("No mentor has a free place."),
     Unmatched.NO_MATCHING_OFFER: _l("No mentor with a free place offers their topics in their languages."),
     Unmatched.NOT_ALLOWED: _l(
-        "The mentors who fit are in their line of management or were paired with them before."
+        "The mentors who fit are in their line of management, or already had a pair or a request with them."
     ),
     Unmatched.PLACES_TAKEN: _l(
         "The places of the mentors who fit them went to others, for more pairs in all."

@@ -30,7 +30,11 @@ def _with_next(text: str, params: dict) -> str:
         return (
             text + " " + _("%(next)s could help you: ask them from your mentoring page.", next=params["next"])
         )
-    return text + " " + _("Your mentoring page shows who else could help you.")
+    return (
+        text
+        + " "
+        + _("No other mentor fits your wish just now: new offers will show on your mentoring page.")
+    )
 
 
 feature = Feature(
