@@ -70,3 +70,9 @@ def test_audit_trail_and_notifications_of_the_site_features_in_each_language(app
             assert message_text(welcome) == "Welcome to Porte-voix, Nina! Start by completing your profile."
         with force_locale("fr"):
             assert [entry.what for entry in audit_trail()] == ["a créé le compte de Nina Perrin"]
+
+
+def test_each_badge_of_the_site_has_its_own_symbol(app):
+    with app.app_context():
+        symbols = [badge.symbol for badge in registry().badges.values()]
+    assert len(symbols) > 5 and len(set(symbols)) == len(symbols)

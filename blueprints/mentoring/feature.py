@@ -53,7 +53,7 @@ feature = Feature(
             "mentor",
             _l("Mentor"),
             _l("Hold a first session as a colleague's mentor."),
-            "🧭",
+            "🤝",
             (verbs.SESSION_GIVEN,),
         )
     ],
