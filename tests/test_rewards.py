@@ -232,6 +232,30 @@ def test_cancelling_gives_the_points_and_the_item_back_and_tells_the_person(
         assert (handled.handled_by_id, handled.handled_at is not None) == (comms.id, True)
 
 
+def test_cancelling_a_reward_won_in_a_challenge_speaks_of_no_points(
+    app, client, signed_in, make_user, make_reward
+):
+    winner = make_user(language="en", display_name="Wendy Winner")
+    with app.app_context():
+        won = Redemption(reward_id=make_reward(), user_id=winner.id, cost=0, status=RedemptionStatus.PENDING)
+        db.session.add(won)
+        db.session.commit()
+        won_id = won.id
+    signed_in(Role.COMMS, language="en")
+    row = text(client.get("/admin/rewards"))
+    assert "Cancel the reward" in row and "give the points back" not in row
+    post(client, f"/admin/rewards/redemptions/{won_id}/cancel")
+    told = "“Branded mug”, won by Wendy Winner, is cancelled, and Wendy Winner was told."
+    assert told in text(client.get("/admin/rewards"))
+    assert notifications_of(app, winner.id) == [
+        ("redemption_cancelled", "Your reward “Branded mug” was cancelled; the comms team can tell you why.")
+    ]
+    with app.app_context(), force_locale("en"):
+        assert [entry.what for entry in audit_trail()] == [
+            "cancelled the reward “Branded mug” won by Wendy Winner"
+        ]
+
+
 def test_delivering_tells_the_person_and_a_symbolic_reward_goes_on_the_wall_of_fame(
     app, make_user, make_reward, give_points, act
 ):

@@ -79,14 +79,15 @@ def set_active(reward_id: int):
 
 
 def _handle_redemption(redemption_id: int, action, done):
-    """Deliver or cancel a redemption, then say what was done (``done(title, name)``) or why not."""
+    """Deliver or cancel a redemption, then say what was done (``done(redemption, title, name)``)
+    or why not."""
     services.find_redemption(redemption_id) or abort(404)
     try:
         redemption = action(current_user, redemption_id)
     except services.RewardError as refusal:
         flash(str(refusal), "error")
     else:
-        flash(done(reward_title(redemption.reward).text, redemption.user.display_name), "success")
+        flash(done(redemption, reward_title(redemption.reward).text, redemption.user.display_name), "success")
     page = int_arg("page", values=request.form)  # back to the page of waiting redemptions it was on
     return redirect(url_for("console.rewards.index", page=page if page > 1 else None), 303)
 
@@ -96,7 +97,7 @@ def deliver(redemption_id: int):
     return _handle_redemption(
         redemption_id,
         services.deliver,
-        lambda title, name: _(
+        lambda redemption, title, name: _(
             "“%(title)s” is marked delivered to %(name)s, who was told.", title=title, name=name
         ),
     )
@@ -107,9 +108,15 @@ def cancel(redemption_id: int):
     return _handle_redemption(
         redemption_id,
         services.cancel,
-        lambda title, name: _(
-            "The redemption of “%(title)s” is cancelled: %(name)s has the points back, and was told.",
-            title=title,
-            name=name,
+        lambda redemption, title, name: (
+            _(
+                "The redemption of “%(title)s” is cancelled: %(name)s has the points back, and was told.",
+                title=title,
+                name=name,
+            )
+            if redemption.cost
+            else _(
+                "“%(title)s”, won by %(name)s, is cancelled, and %(name)s was told.", title=title, name=name
+            )
         ),
     )

@@ -48,10 +48,14 @@ feature = Feature(
         verbs.REDEMPTION_DELIVERED: lambda target, payload: _(
             "delivered “%(title)s” to %(name)s", title=title_from(payload), name=target
         ),
-        verbs.REDEMPTION_CANCELLED: lambda target, payload: _(
-            "cancelled the redemption of “%(title)s” by %(name)s (points given back)",
-            title=title_from(payload),
-            name=target,
+        verbs.REDEMPTION_CANCELLED: lambda target, payload: (
+            _(
+                "cancelled the redemption of “%(title)s” by %(name)s (points given back)",
+                title=title_from(payload),
+                name=target,
+            )
+            if payload.get("cost")
+            else _("cancelled the reward “%(title)s” won by %(name)s", title=title_from(payload), name=target)
         ),
     },
     notifications={
@@ -59,11 +63,18 @@ feature = Feature(
             "Your reward “%(title)s” has been delivered. Thank you for taking part!",
             title=title_from(params),
         ),
-        CANCELLED: lambda params: ngettext(
-            "Your redemption of “%(title)s” was cancelled: its %(num)s point is back in your points to spend.",
-            "Your redemption of “%(title)s” was cancelled: its %(num)s points are back in your points to spend.",
-            params["points"],
-            title=title_from(params),
+        CANCELLED: lambda params: (
+            ngettext(
+                "Your redemption of “%(title)s” was cancelled: its %(num)s point is back in your points to spend.",
+                "Your redemption of “%(title)s” was cancelled: its %(num)s points are back in your points to spend.",
+                params["points"],
+                title=title_from(params),
+            )
+            if params["points"]
+            else _(
+                "Your reward “%(title)s” was cancelled; the comms team can tell you why.",
+                title=title_from(params),
+            )
         ),
     },
     fame_texts={
