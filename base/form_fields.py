@@ -9,7 +9,11 @@ from markupsafe import Markup, escape
 from wtforms import DateTimeLocalField, IntegerField, SelectMultipleField, widgets
 from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation, ValidationError
 
+from base.i18n import gettext as _
 from base.i18n import lazy_gettext as _l
+
+# Fields drawn as a list of choices: the summary of errors links to their first choice.
+CHOICE_LISTS = ("MultiCheckboxField", "RadioField")
 
 # What browsers send for <input type="datetime-local">; the first is also how a value is shown.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -127,3 +131,26 @@ class LocalMomentField(DateTimeLocalField):
             raise StopValidation(
                 _l("Give a date between the years %(first)d and %(last)d.", first=first, last=last)
             )
+
+
+class ErrorSummary:
+    """A form's errors for the summary at its top, each naming its field and linking to it."""
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(id of the field to go to, message) for every error of a visible field, then the
+        form's own errors (no field to go to: "")."""
+        found = []
+
+        def walk(fields) -> None:
+            for field in fields:
+                if field.type in ("FormField", "FieldList"):
+                    walk(field)
+                elif field.errors and field.type not in ("CSRFTokenField", "HiddenField"):
+                    anchor = f"{field.id}-0" if field.type in CHOICE_LISTS else field.id
+                    for message in field.errors:
+                        found.append(
+                            (anchor, _("%(field)s — %(message)s", field=field.label.text, message=message))
+                        )
+
+        walk(self)
+        return found + [("", str(message)) for message in self.form_errors]

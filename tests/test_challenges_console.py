@@ -263,6 +263,19 @@ def test_bad_input_is_refused_with_422_and_nothing_saved(
     assert (kept.title_en, kept.target, kept.winners) == ("Kept", 5, 3)
 
 
+def test_the_errors_are_summed_up_at_the_top_each_linking_to_its_field(client, signed_in):
+    signed_in(Role.COMMS, language="en")
+
+    def summary(**fields) -> str:
+        refused = text(post(client, "/admin/challenges/new", challenge_form(**fields)))
+        return refused.split('id="challenge-errors"', 1)[1].split("</div>", 1)[0]
+
+    assert '<li><a href="#mode-0">Mode — Choose a mode.</a></li>' in summary(mode=None)
+    assert '<a href="#reward_fr">The reward, in French — Say what the winners receive' in summary(
+        reward_kind="consumable", reward_en=""
+    )  # the service's refusal, beside its field
+
+
 def test_bounds_in_errors_are_written_as_each_language_writes_numbers(client, signed_in):
     signed_in(Role.COMMS, language="fr")
     refused = post(client, "/admin/challenges/new", challenge_form(target="0"))

@@ -8,7 +8,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from base.form_fields import LocalMomentField, MultiCheckboxField, bounded_integer, stripped
+from base.form_fields import ErrorSummary, LocalMomentField, MultiCheckboxField, bounded_integer, stripped
 from base.i18n import lazy_gettext as _l
 from base.i18n import lazy_number
 from base.registry import registry
@@ -82,7 +82,7 @@ def _text(label, limit, lang, rows=None):
     )
 
 
-class ChallengeForm(FlaskForm):
+class ChallengeForm(ErrorSummary, FlaskForm):
     """Filled from a challenge with ``ChallengeForm(obj=challenge)``; ``changes()`` gives what to
     save. ``set_choices`` gives it the departments, sites and catalogue rewards to choose from."""
 

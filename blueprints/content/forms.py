@@ -20,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from base.form_fields import (
+    ErrorSummary,
     LocalMomentField,
     MultiCheckboxField,
     stored_moment,
@@ -27,35 +28,12 @@ from base.form_fields import (
     web_link,
 )
 from base.i18n import LANGUAGE_NAMES, ngettext
-from base.i18n import gettext as _
 from base.i18n import lazy_gettext as _l
 from base.vocabularies import SHARE_NETWORKS, THEMES, Network
 from blueprints.content.catalogue import KINDS, MAX_VARIANTS, STATUS_LABELS, Status
 from blueprints.content.models import ContentItem
 from blueprints.content.services import ItemChanges
 from blueprints.quiz.personae import PERSONAE
-
-
-class ErrorSummary:
-    """A form's errors for the summary at its top, each naming its field and linking to it."""
-
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(id of the field to go to, message) for every error of a visible field."""
-        found = []
-
-        def walk(fields) -> None:
-            for field in fields:
-                if field.type in ("FormField", "FieldList"):
-                    walk(field)
-                elif field.errors and field.type not in ("CSRFTokenField", "HiddenField"):
-                    anchor = f"{field.id}-0" if field.type == "MultiCheckboxField" else field.id
-                    for message in field.errors:
-                        found.append(
-                            (anchor, _("%(field)s — %(message)s", field=field.label.text, message=message))
-                        )
-
-        walk(self)
-        return found
 
 
 class SuggestForm(ErrorSummary, FlaskForm):

@@ -6,7 +6,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from base.database import utcnow
-from base.form_fields import stripped, web_link
+from base.form_fields import ErrorSummary, stripped, web_link
 from base.i18n import lazy_gettext as _l
 from blueprints.contributions.catalogue import DESCRIPTION_MAX, KINDS, LINK_MAX, REASON_MAX, TITLE_MAX
 from blueprints.contributions.services import NO_PERSONA, SUGGESTED, Declaration, date_refusal
@@ -21,7 +21,7 @@ def persona_choices() -> list[tuple[str, object]]:
     ]
 
 
-class ContributionForm(FlaskForm):
+class ContributionForm(ErrorSummary, FlaskForm):
     kind = SelectField(
         _l("What was it?"),
         choices=lambda: list(KINDS.items()),  # anything else: "Not a valid choice."

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SearchField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from base.form_fields import stripped
+from base.form_fields import ErrorSummary, stripped
 from base.i18n import lazy_gettext as _l
 from base.web import MAX_INT
 from blueprints.kudos.services import MESSAGE_MAX, SEARCH_MAX
@@ -12,7 +12,7 @@ from blueprints.kudos.services import MESSAGE_MAX, SEARCH_MAX
 CHOOSE = _l("Choose the colleague to thank: search by name or e-mail.")
 
 
-class KudosForm(FlaskForm):
+class KudosForm(ErrorSummary, FlaskForm):
     q = SearchField(
         _l("Search by name or e-mail"),
         filters=[stripped],

@@ -9,9 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
-from base.form_fields import MultiCheckboxField, stripped
+from base.form_fields import ErrorSummary, MultiCheckboxField, stripped
 from base.i18n import lazy_gettext as _l
-from blueprints.content.forms import ErrorSummary
 from blueprints.mentoring.catalogue import LANGUAGE_LABELS, RHYTHM_LABELS
 from blueprints.mentoring.models import Rhythm
 from blueprints.mentoring.services import (

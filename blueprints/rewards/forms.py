@@ -5,7 +5,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from base.form_fields import bounded_integer, stripped
+from base.form_fields import ErrorSummary, bounded_integer, stripped
 from base.i18n import lazy_gettext as _l
 from base.i18n import lazy_number
 from blueprints.rewards.catalogue import KINDS
@@ -13,7 +13,7 @@ from blueprints.rewards.models import RewardKind
 from blueprints.rewards.services import MAX_COST, MAX_STOCK, RewardChanges
 
 
-class RewardForm(FlaskForm):
+class RewardForm(ErrorSummary, FlaskForm):
     """Filled from a reward with ``RewardForm(obj=reward)``; ``changes()`` gives what to save."""
 
     kind = RadioField(
