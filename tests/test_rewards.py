@@ -244,6 +244,11 @@ def test_cancelling_a_reward_won_in_a_challenge_speaks_of_no_points(
     signed_in(Role.COMMS, language="en")
     row = text(client.get("/admin/rewards"))
     assert "Cancel the reward" in row and "give the points back" not in row
+    asked = " ".join(text(client.get(f"/admin/rewards/redemptions/{won_id}/cancel")).split())
+    assert (
+        "Cancel this reward won in a challenge?</strong> Wendy Winner is told; no points were spent on it."
+        in asked
+    )
     post(client, f"/admin/rewards/redemptions/{won_id}/cancel")
     told = "“Branded mug”, won by Wendy Winner, is cancelled, and Wendy Winner was told."
     assert told in text(client.get("/admin/rewards"))
@@ -547,7 +552,12 @@ def reward_form(**fields) -> dict:
     }
 
 
-CONSOLE_PAGES = ["/admin/rewards", "/admin/rewards/new", "/admin/rewards/{reward}/edit"]
+CONSOLE_PAGES = [
+    "/admin/rewards",
+    "/admin/rewards/new",
+    "/admin/rewards/{reward}/edit",
+    "/admin/rewards/redemptions/{redemption}/cancel",
+]
 CONSOLE_ACTIONS = [
     ("/admin/rewards/new", reward_form()),
     ("/admin/rewards/{reward}/edit", reward_form()),
@@ -650,6 +660,22 @@ def test_comms_deliver_and_cancel_from_the_console(
         "redemption_delivered",
         "redemption_cancelled",
     ]
+
+
+def test_cancelling_from_the_console_asks_first_saying_what_follows(app, client, signed_in, pending):
+    signed_in(Role.COMMS, language="en")
+    confirm = f"/admin/rewards/redemptions/{pending['redemption']}/cancel"
+    assert f'href="{confirm}">Cancel and give the points back' in text(client.get("/admin/rewards"))
+    asked = " ".join(text(client.get(f"{confirm}?page=2")).split())
+    assert (
+        "Cancel this redemption?</strong>" in asked
+        and "Person 1 gets the 40 points back and is told." in asked
+    )
+    assert 'name="page" value="2"' in asked and 'href="/admin/rewards?page=2">No, keep it' in asked
+    assert [status for _, _, status in redemptions(app)] == ["pending"]  # asking changed nothing
+    post(client, confirm)
+    assert "This redemption was already handled." in text(client.get(confirm))
+    assert client.get("/admin/rewards/redemptions/999999/cancel").status_code == 404
 
 
 def test_comms_create_edit_retire_and_offer_again_a_reward(app, client, signed_in):

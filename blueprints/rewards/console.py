@@ -103,6 +103,13 @@ def deliver(redemption_id: int):
     )
 
 
+@bp.get("/rewards/redemptions/<int:redemption_id>/cancel")
+def confirm_cancel(redemption_id: int):
+    """Ask first, saying what the person gets back and that they will be told."""
+    redemption = services.find_redemption(redemption_id) or abort(404)
+    return render_template("rewards_console/cancel.html", redemption=redemption, page_number=int_arg("page"))
+
+
 @bp.post("/rewards/redemptions/<int:redemption_id>/cancel")
 def cancel(redemption_id: int):
     return _handle_redemption(
