@@ -40,6 +40,8 @@ def test_quiz_with_htmx_in_french(page, live_server, make_user, viewport):
             expect(page.locator(".quiz-progress-label")).to_have_text(f"Question 1 sur {len(QUESTIONS)}")
             expect(page.locator("input[name=answer]:checked")).to_have_count(1)
             page.get_by_role("button", name="Suivante →").click()
+            # Question 2 again before answering it: a click meant for it would land on question 1.
+            expect(page.locator(".quiz-progress-label")).to_have_text(f"Question 2 sur {len(QUESTIONS)}")
         page.locator(".choice").first.click()
         if question.multiple:
             page.locator(".choice").nth(1).click()
