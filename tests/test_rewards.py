@@ -246,7 +246,7 @@ def test_cancelling_a_reward_won_in_a_challenge_speaks_of_no_points(
     assert "Cancel the reward" in row and "give the points back" not in row
     asked = " ".join(text(client.get(f"/admin/rewards/redemptions/{won_id}/cancel")).split())
     assert (
-        "Cancel this reward won in a challenge?</strong> Wendy Winner is told; no points were spent on it."
+        "Cancel this reward won in a challenge?</strong> Wendy Winner will be told; no points were spent on it."
         in asked
     )
     post(client, f"/admin/rewards/redemptions/{won_id}/cancel")
@@ -669,7 +669,7 @@ def test_cancelling_from_the_console_asks_first_saying_what_follows(app, client,
     asked = " ".join(text(client.get(f"{confirm}?page=2")).split())
     assert (
         "Cancel this redemption?</strong>" in asked
-        and "Person 1 gets the 40 points back and is told." in asked
+        and "Person 1 gets the 40 points back and will be told." in asked
     )
     assert 'name="page" value="2"' in asked and 'href="/admin/rewards?page=2">No, keep it' in asked
     assert [status for _, _, status in redemptions(app)] == ["pending"]  # asking changed nothing
