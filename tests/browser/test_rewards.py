@@ -1,13 +1,14 @@
 """Rewards in a browser: redeem with the question asked in place (htmx) and without JavaScript,
-and comms deliver it; axe-core finds nothing on the pages."""
+and comms deliver it or, once asked, cancel it; axe-core finds nothing on the pages."""
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from base.database import db
-from blueprints.accounts.models import Role
+from blueprints.accounts.models import Role, User
 from blueprints.recognition.models import PointsBalance
+from blueprints.rewards import services
 from blueprints.rewards.models import Redemption, Reward, RewardKind
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_accessibility import axe_violations, describe
@@ -90,6 +91,30 @@ def test_redeem_without_javascript_and_comms_deliver(browser, live_server, app, 
     page.reload()
     expect(page.locator("#rewards-main table")).to_contain_text("Delivered")
     assert spent(app) == [(40, "delivered")]
+
+
+def test_comms_cancel_a_redemption_once_asked(browser, live_server, app, make_user):
+    person, mug = setup(app, make_user, "en")
+    with app.app_context():
+        services.redeem(db.session.get(User, person.id), mug)
+    console = browser.new_context(locale="en-GB", viewport=PHONE, bypass_csp=True).new_page()
+    sign_in_en(console, live_server, make_user(Role.COMMS, language="en").email)
+    console.goto(f"{live_server}/admin/rewards")
+    cancel = console.get_by_role("link", name="Cancel and give the points back — Branded mug, Zoé Martin")
+    cancel.click()
+    expect(console.locator(".confirm-question")).to_contain_text(
+        "Zoé Martin gets the 40 points back and will be told."
+    )
+    violations = axe_violations(console)
+    assert violations == [], describe(violations, "the question before cancelling")
+    console.get_by_role("link", name="No, keep it").click()
+    assert spent(app) == [(40, "pending")]
+    cancel.click()
+    console.get_by_role("button", name="Yes, cancel it").click()
+    expect(console.locator(".flash--success")).to_contain_text(
+        "Zoé Martin has the points back, and was told."
+    )
+    assert spent(app) == [(40, "cancelled")]
 
 
 @pytest.mark.sqlite_only
