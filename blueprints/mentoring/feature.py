@@ -27,14 +27,10 @@ def _with_next(text: str, params: dict) -> str:
     if "next" not in params:
         return text
     if params["next"]:
-        return (
-            text + " " + _("%(next)s could help you: ask them from your mentoring page.", next=params["next"])
-        )
-    return (
-        text
-        + " "
-        + _("No other mentor fits your wish just now: new offers will show on your mentoring page.")
-    )
+        more = _("%(next)s could help you: ask them from your mentoring page.", next=params["next"])
+    else:
+        more = _("No other mentor fits your wish just now: new offers will show on your mentoring page.")
+    return f"{text} {more}"
 
 
 feature = Feature(
