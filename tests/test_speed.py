@@ -4,7 +4,7 @@ the person's figures once; shared counts cached until they change (issue #14).""
 import re
 from collections import ChainMap
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from markupsafe import escape
 from wtforms import DateField, Form, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from base.database import db, end_reading_transaction, utcnow
+from base.database import UTCDateTime, db, end_reading_transaction, utcnow
 from base.drawn import form_key, frozen
 from base.registry import registry
 from blueprints.accounts.models import Role, User
@@ -365,6 +365,56 @@ PEOPLE = sa.select(User.id, User.display_name).where(User.id == sa.bindparam("pe
 ITEMS = sa.select(
     ContentItem.title, ContentItem.publish_at, ContentItem.target_personae, ContentItem.pinned
 ).where(ContentItem.id == sa.bindparam("item", type_=sa.Integer))
+
+
+def test_statements_read_together_keep_their_own_values_and_convert_the_given_ones(
+    app, make_user, make_item, count_queries
+):
+    """Read together, statements run as compiled once for the database: their own values (an
+    IN list of enums, a literal) and the values given at each run (a moment, a person) are
+    converted as SQLAlchemy converts them; a list given at run time is read too."""
+    from base.database import Reading, driver_statement, read_together
+
+    person = make_user(display_name="Nina Perrin")
+    published = make_item(title="Published", summary="A long summary")
+    make_item(title="Draft", status=Status.DRAFT)
+    live = Reading(lambda: LIVE, lambda rows, _parameters: sorted(tuple(row) for row in rows))
+    named = Reading(lambda: NAMED, lambda rows, _parameters: sorted(tuple(row) for row in rows))
+    honolulu = timezone(timedelta(hours=-10))  # a moment given in another zone is compared in UTC
+    parameters = {"as_of": utcnow().astimezone(honolulu), "person": person.id, "ids": [person.id]}
+    with app.app_context():
+        alone = [live.read(parameters), named.read(parameters)]
+        with count_queries() as counter:
+            together = read_together([live, live], parameters)
+        assert driver_statement(NAMED, db.engine.dialect) is None  # its SQL changes with the list
+        with_a_list = read_together([live, named], parameters)  # read as SQLAlchemy reads it
+        with pytest.raises(sa.exc.ArgumentError, match="as_of"):
+            read_together([live], {"person": person.id})
+    assert counter.count == 1
+    assert together == [alone[0], alone[0]]
+    assert with_a_list == alone
+    assert alone == [[(published, Status.PUBLISHED, "A long summary", "item")], [(person.id, "Nina Perrin")]]
+
+
+LIVE = sa.select(
+    ContentItem.id, ContentItem.status, ContentItem.summary, sa.literal("item", sa.String).label("kind_of")
+).where(
+    ContentItem.status.in_([Status.PUBLISHED, Status.ARCHIVED]),
+    ContentItem.publish_at <= sa.bindparam("as_of", type_=UTCDateTime),
+)
+NAMED = sa.select(User.id, User.display_name).where(User.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def test_columns_of_one_kind_share_a_column_of_the_union_whatever_their_length():
+    """Text of any length and enums stored as text share the union's columns, as whole numbers
+    of any size do: the union is as wide as its widest statement's kinds, not their sum."""
+    from base.database import _together
+
+    texts = sa.select(ContentItem.title, ContentItem.summary, ContentItem.status, ContentItem.share_count)
+    others = sa.select(User.display_name, User.email, sa.cast(User.id, sa.BigInteger).label("big"))
+    union, places = _together((texts, others))
+    assert len(union.selected_columns) == 1 + 4  # the statement's number, three texts, a number
+    assert places == ((1, 2, 3, 4), (1, 2, 4))
 
 
 def test_a_statement_whose_columns_share_a_name_is_refused_rather_than_read_wrong(app):
