@@ -344,11 +344,19 @@ def test_ranking_the_newest_items_only_gives_the_order_of_the_whole_library(
     assert len(whole_library) == 60
     assert full_rankings.count(None) < 5  # some pages came from the newest items alone
     assert home_preview(app, person.id) == whole_library[:3]
+    monkeypatch.setattr(feed, "PREVIEW_WINDOW", 4)  # home's own window, even smaller
+    assert home_preview(app, person.id) == whole_library[:3]
 
 
 def home_preview(app, person_id: int) -> list[int]:
+    """The feed's first three items as home shows them: read alone, and read with home's facts."""
+    from blueprints.core.services import personal_facts
+
     with app.test_request_context():
-        return [preview.item_id for preview in feed_preview(db.session.get(User, person_id), utcnow(), 3)]
+        person, now = db.session.get(User, person_id), utcnow()
+        alone = [preview.item_id for preview in feed_preview(person, now, 3)]
+        assert [preview.item_id for preview in personal_facts(person, now, 3).feed_preview] == alone
+        return alone
 
 
 def test_home_previews_the_feed_reading_titles_with_the_candidates(app, make_user, make_item, count_queries):
