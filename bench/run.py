@@ -97,7 +97,7 @@ def parse_arguments(argv):
     parser.add_argument("--no-timing", action="store_true", help="check every page once, without load")
     parser.add_argument("--reuse", action="store_true", help="measure the database built by the last run")
     parser.add_argument("--seconds", type=int, default=3, help="length of each wrk run")
-    parser.add_argument("--rounds", type=int, default=3, help="runs of each page, alternating with /healthz")
+    parser.add_argument("--rounds", type=int, default=5, help="runs of each page, alternating with /healthz")
     parser.add_argument("--port", type=int, default=free_port())
     options = parser.parse_args(argv)
     options.results.mkdir(parents=True, exist_ok=True)
