@@ -28,7 +28,7 @@ NAMING_CONVENTION = {
 
 # psycopg keeps each statement as converted for PostgreSQL (its placeholders found), but only
 # statements up to 4,096 characters and 50 parameters; others were converted again on every
-# execution. Our statements built once reach 24,000 characters and 74 parameters (home's facts
+# execution. Our statements built once reach 20,000 characters and 74 parameters (home's facts
 # read together, the feed's reader with its candidates, the challenges list, the console's
 # audit trail): they are kept too (psycopg keeps 128, the least recently used dropped; issue #14).
 psycopg_queries.MAX_CACHED_STATEMENT_LENGTH = max(psycopg_queries.MAX_CACHED_STATEMENT_LENGTH, 32_768)

@@ -305,7 +305,7 @@ def test_the_connection_keeps_its_prepared_statements_from_page_to_page(client, 
 @pytest.mark.postgres_only
 def test_psycopg_converts_each_of_our_long_statements_once(client, signed_in, monkeypatch, make_item):
     """psycopg keeps a statement as converted for PostgreSQL only up to a length and a number of
-    parameters: home's facts read together (24,000 characters, 74 parameters) and the feed's
+    parameters: home's facts read together (20,000 characters, 74 parameters) and the feed's
     statements must be kept, not converted again on every view."""
     from psycopg import _queries
 
