@@ -93,10 +93,15 @@ def column_rows(statement: sa.Executable, parameters: dict | None = None) -> sa.
     connection (in its transaction, changes pending in the session flushed first). The ORM's
     result machinery is for objects: on plain columns it only adds work to each row, and pages
     read hundreds of such rows (issue #14)."""
+    return _flushed_connection().execute(statement, parameters or {})
+
+
+def _flushed_connection() -> sa.Connection:
+    """The session's connection (in its transaction), the changes pending in the session flushed."""
     session = db.session()
     if session.new or session.dirty or session.deleted:
         session.flush()
-    return session.connection().execute(statement, parameters or {})
+    return session.connection()
 
 
 @dataclass(frozen=True)
@@ -152,10 +157,7 @@ def driver_statement(statement: sa.Executable, dialect: sa.Dialect) -> DriverSta
 
 def driver_rows(statement: sa.Executable, parameters: dict) -> sa.CursorResult:
     """``column_rows`` for a statement built once: run as compiled once for the database."""
-    session = db.session()
-    if session.new or session.dirty or session.deleted:
-        session.flush()
-    connection = session.connection()
+    connection = _flushed_connection()
     compiled = driver_statement(statement, connection.dialect)
     if compiled is None:
         return connection.execute(statement, parameters)
