@@ -96,3 +96,16 @@ def test_join_share_and_see_the_board_move(
     page.goto(f"{live_server}/challenges")
     expect(page.get_by_role("heading", name="Running")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_the_editors_inputs_side_by_side_line_up_whatever_their_hints(browser, live_server, make_user):
+    """The start's hint takes one line and the end's two: their inputs still start at the same
+    height, as do the target's and the daily cap's."""
+    comms = make_user(Role.COMMS, language="en")
+    page = browser.new_context(locale="en-GB", viewport=DESKTOP).new_page()
+    sign_in_en(page, live_server, comms.email)
+    page.goto(f"{live_server}/admin/challenges/new")
+    for left, right in (("#starts_at", "#ends_at"), ("#target", "#daily_cap")):
+        boxes = [page.locator(field).bounding_box() for field in (left, right)]
+        assert boxes[0]["x"] < boxes[1]["x"]  # side by side
+        assert abs(boxes[0]["y"] - boxes[1]["y"]) < 1, (left, right)
